@@ -1,0 +1,27 @@
+//! Wire types of the central API and of the desktop's IPC: everything that crosses to the UI
+//! or over HTTP is declared here once, and TypeScript bindings are generated from it.
+
+pub mod auth;
+pub mod command;
+pub mod config;
+pub mod desktop;
+pub mod error;
+pub mod health;
+
+pub use onetrip_domain as domain;
+
+/// Exports the TypeScript bindings of every wire type into `dir`.
+pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
+    use ts_rs::TS;
+    auth::LoginRequest::export_all_to(dir)?;
+    auth::LoginResponse::export_all_to(dir)?;
+    auth::Account::export_all_to(dir)?;
+    command::Command::export_all_to(dir)?;
+    command::CommandOutcome::export_all_to(dir)?;
+    config::ConfigSnapshot::export_all_to(dir)?;
+    error::ApiError::export_all_to(dir)?;
+    health::Health::export_all_to(dir)?;
+    desktop::Settings::export_all_to(dir)?;
+    desktop::ConnectionStatus::export_all_to(dir)?;
+    Ok(())
+}

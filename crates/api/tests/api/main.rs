@@ -1,0 +1,22 @@
+//! Keeps `ui/src/bindings/` in step with the Rust wire types, and checks the wire format.
+
+use onetrip_api::command::{Command, CommandBody};
+use uuid::Uuid;
+
+#[test]
+fn export_typescript_bindings() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+    onetrip_api::export_bindings(&dir).expect("bindings exported");
+    assert!(dir.join("Command.ts").exists());
+}
+
+#[test]
+fn command_wire_format_is_kind_and_payload() {
+    let id = Uuid::new_v4();
+    let command = Command { id, body: CommandBody::DeleteWindow { id } };
+    let json = serde_json::to_value(&command).unwrap();
+    assert_eq!(json["kind"], "delete_window");
+    assert_eq!(json["payload"]["id"], id.to_string());
+    let back: Command = serde_json::from_value(json).unwrap();
+    assert_eq!(back, command);
+}

@@ -1,0 +1,7 @@
+//! The service center's vocabulary and rules, free of IO so that every rule is unit-testable.
+
+pub mod auth;
+pub mod config;
+pub mod lang;
+
+pub use lang::Lang;
