@@ -1,1 +1,13 @@
-//! placeholder
+//! The central API of OneTrip: accounts and sessions, site configuration, commands applied at
+//! most once with an append-only audit log, over SQLite (embedded) or PostgreSQL.
+
+pub mod actor;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod commands;
+pub mod http_error;
+pub mod seed;
+pub mod serve;
+pub mod state;
+pub mod storage;

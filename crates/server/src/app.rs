@@ -1,0 +1,190 @@
+//! The HTTP face of the central API. Each handler takes the request apart, calls one function
+//! and converts its error.
+
+use std::path::Path;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use onetrip_api::auth::{Account, LoginRequest, LoginResponse};
+use onetrip_api::command::{Command, CommandOutcome, CommandStatus};
+use onetrip_api::config::ConfigSnapshot;
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::health::Health;
+use onetrip_domain::Lang;
+use tower_http::services::{ServeDir, ServeFile};
+use utoipa::OpenApi;
+
+use crate::actor::Actor;
+use crate::http_error::{HttpError, internal};
+use crate::state::AppState;
+use crate::{auth, commands};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The language the client asked for with `Accept-Language`.
+pub struct ClientLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientLang(lang_of(&parts.headers)))
+    }
+}
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(Lang::from_tag)
+        .unwrap_or_default()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// The signed-in actor; requests without a valid session stop here with 401.
+pub struct Authed(pub Actor);
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        Ok(Authed(auth::authenticate(state, bearer(&parts.headers), lang).await?))
+    }
+}
+
+/// JSON body whose rejections (malformed, wrong types, too large) are `{code, message}`.
+pub struct Body<T>(pub T);
+
+impl<T, S> FromRequest<S> for Body<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let lang = lang_of(&parts.headers);
+        match Json::<T>::from_request(Request::from_parts(parts, body), state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(HttpError(body_error(lang, &rejection))),
+        }
+    }
+}
+
+fn body_error(lang: Lang, rejection: &JsonRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        let limit = MAX_BODY_BYTES / 1024;
+        return ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            lang.pick(format!("请求内容过大（上限{limit} KB）"), format!("The request is too large (limit {limit} KB)")),
+        );
+    }
+    let detail = rejection.body_text();
+    ApiError::new(
+        ErrorCode::BadRequest,
+        lang.pick(format!("请求格式不正确：{detail}"), format!("The request is malformed: {detail}")),
+    )
+}
+
+#[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
+async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        database: state.storage.backend().into(),
+    })
+}
+
+#[utoipa::path(post, path = "/api/auth/login", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ApiError), (status = 423, body = ApiError)))]
+async fn login(
+    State(state): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Body(request): Body<LoginRequest>,
+) -> Result<Json<LoginResponse>, HttpError> {
+    Ok(Json(auth::login(&state, &request, lang).await?))
+}
+
+#[utoipa::path(post, path = "/api/auth/logout", responses((status = 204), (status = 401, body = ApiError)))]
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, HttpError> {
+    if let Some(token) = bearer(&headers) {
+        auth::logout(&state, token, lang_of(&headers)).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/auth/me", responses((status = 200, body = Account), (status = 401, body = ApiError)))]
+async fn me(Authed(actor): Authed) -> Json<Account> {
+    Json(auth::me(&actor))
+}
+
+#[utoipa::path(get, path = "/api/config", responses((status = 200, body = ConfigSnapshot), (status = 401, body = ApiError)))]
+async fn config(State(state): State<AppState>, Authed(actor): Authed) -> Result<Json<ConfigSnapshot>, HttpError> {
+    let snapshot = state.storage.config_snapshot().await.map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(commands::visible_to(&actor, snapshot)))
+}
+
+#[utoipa::path(post, path = "/api/commands", request_body = Command,
+    responses((status = 200, body = CommandOutcome), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn command(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Body(command): Body<Command>,
+) -> Result<Json<CommandOutcome>, HttpError> {
+    let now = state.clock.now_ms();
+    let outcome = state.storage.apply_command(&actor, &command, now).await.map_err(|e| internal(actor.lang, e))?;
+    match (outcome.status, outcome.error) {
+        (CommandStatus::Rejected, Some(error)) => Err(HttpError(error)),
+        (status, error) => Ok(Json(CommandOutcome { command_id: outcome.command_id, status, error })),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "OneTrip central API", description = "Accounts, site configuration and commands of the service center"),
+    paths(health, login, logout, me, config, command)
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn api_not_found(ClientLang(lang): ClientLang) -> Response {
+    HttpError(ApiError::new(ErrorCode::NotFound, lang.pick("接口不存在".into(), "No such endpoint".into())))
+        .into_response()
+}
+
+/// The API routes, plus the web build of the UI when `web_dir` is given.
+pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
+        .route("/config", get(config))
+        .route("/commands", post(command))
+        .route("/openapi.json", get(openapi))
+        .fallback(api_not_found);
+    let router = Router::new().nest("/api", api);
+    let router = match web_dir {
+        Some(dir) => router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        None => router,
+    };
+    router.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(state)
+}

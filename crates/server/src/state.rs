@@ -1,0 +1,21 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::storage::Storage;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub clock: Arc<dyn Clock>,
+    /// A valid argon2id hash of nothing in particular, checked against when the user name is
+    /// unknown so that a failed login takes the same time either way.
+    pub dummy_hash: String,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+        Ok(AppState { storage, clock, dummy_hash: crate::auth::hash_password("not a password")? })
+    }
+}

@@ -1,0 +1,94 @@
+//! The one storage interface of the central API, with a SQLite and a PostgreSQL implementation.
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+use async_trait::async_trait;
+use onetrip_api::command::{Command, CommandOutcome};
+use onetrip_api::config::ConfigSnapshot;
+use onetrip_domain::auth::{LoginAttempts, Role};
+use uuid::Uuid;
+
+pub use postgres::PostgresStorage;
+pub use sqlite::SqliteStorage;
+
+use crate::actor::Actor;
+
+/// A stored account with what login needs.
+#[derive(Debug, Clone)]
+pub struct StoredAccount {
+    pub account: onetrip_api::auth::Account,
+    pub password_hash: String,
+    pub attempts: LoginAttempts,
+}
+
+/// An account to create (seeding and administration).
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub site_id: Option<Uuid>,
+    pub specialty: Option<String>,
+    pub password_hash: String,
+}
+
+/// A session found by its token hash.
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    pub account: onetrip_api::auth::Account,
+    pub expires_at_ms: i64,
+}
+
+/// One line of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub account_id: Uuid,
+    pub username: String,
+    pub command_id: Uuid,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub status: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    async fn account_by_username(&self, username: &str) -> StorageResult<Option<StoredAccount>>;
+    async fn save_login_attempts(&self, account: Uuid, attempts: LoginAttempts) -> StorageResult<()>;
+    async fn insert_account(&self, account: &NewAccount, now_ms: i64) -> StorageResult<()>;
+    async fn count_accounts(&self) -> StorageResult<i64>;
+
+    async fn insert_session(&self, token_hash: &str, account: Uuid, now_ms: i64, expires_at_ms: i64)
+    -> StorageResult<()>;
+    async fn session(&self, token_hash: &str) -> StorageResult<Option<StoredSession>>;
+    async fn delete_session(&self, token_hash: &str) -> StorageResult<()>;
+
+    /// The whole configuration; callers narrow it to the reader's scope.
+    async fn config_snapshot(&self) -> StorageResult<ConfigSnapshot>;
+
+    /// Applies a command at most once: a repeated id returns the first outcome unchanged.
+    async fn apply_command(&self, actor: &Actor, command: &Command, now_ms: i64) -> StorageResult<CommandOutcome>;
+
+    /// The newest audit entries first.
+    async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;
+}

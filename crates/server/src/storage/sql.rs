@@ -1,0 +1,461 @@
+//! The SQL both backends share. Both speak `$n` parameters, `ON CONFLICT` and `RETURNING`, so
+//! the queries are written once here and instantiated per backend; what differs (how a write
+//! transaction begins and how writers are serialised) is passed in.
+
+/// Implements [`super::Storage`] for `$storage`, a struct with a `pool: sqlx::Pool<$db>` field.
+///
+/// - `$begin`: the statement that opens a write transaction.
+/// - `$serialize`: run first in every command transaction so that commands checking the
+///   configuration and then writing it never interleave.
+macro_rules! sql_storage {
+    ($storage:ty, $db:ty, backend = $backend:literal, begin = $begin:literal, serialize = $serialize:literal) => {
+        mod queries {
+            use onetrip_api::auth::Account;
+            use onetrip_api::config::ConfigSnapshot;
+            use onetrip_domain::auth::Role;
+            use onetrip_domain::config::{Matter, Service, Site, SiteKind, Window};
+            use uuid::Uuid;
+
+            use crate::commands::Write;
+            use crate::storage::{StorageError, StorageResult};
+
+            type Conn = <$db as sqlx::Database>::Connection;
+
+            pub fn uuid(text: &str) -> StorageResult<Uuid> {
+                Uuid::parse_str(text).map_err(|_| StorageError::Corrupt(format!("bad id {text:?}")))
+            }
+
+            fn opt_uuid(text: Option<String>) -> StorageResult<Option<Uuid>> {
+                text.as_deref().map(uuid).transpose()
+            }
+
+            #[derive(sqlx::FromRow)]
+            pub struct AccountRow {
+                pub id: String,
+                pub username: String,
+                pub display_name: String,
+                pub role: String,
+                pub site_id: Option<String>,
+                pub specialty: Option<String>,
+            }
+
+            impl AccountRow {
+                pub fn into_account(self) -> StorageResult<Account> {
+                    Ok(Account {
+                        id: uuid(&self.id)?,
+                        role: Role::parse(&self.role)
+                            .ok_or_else(|| StorageError::Corrupt(format!("bad role {:?}", self.role)))?,
+                        username: self.username,
+                        display_name: self.display_name,
+                        site_id: opt_uuid(self.site_id)?,
+                        specialty: self.specialty,
+                    })
+                }
+            }
+
+            pub async fn snapshot(conn: &mut Conn) -> StorageResult<ConfigSnapshot> {
+                let sites = sqlx::query_as::<_, (String, String, String, Option<String>)>(
+                    "SELECT id, name, kind, parent_id FROM sites ORDER BY created_seq",
+                )
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id, name, kind, parent_id)| {
+                    Ok(Site {
+                        id: uuid(&id)?,
+                        name,
+                        kind: SiteKind::parse(&kind)
+                            .ok_or_else(|| StorageError::Corrupt(format!("bad site kind {kind:?}")))?,
+                        parent_id: opt_uuid(parent_id)?,
+                    })
+                })
+                .collect::<StorageResult<Vec<_>>>()?;
+
+                let services = sqlx::query_as::<_, (String, String, String)>(
+                    "SELECT id, prefix, name FROM services ORDER BY prefix",
+                )
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id, prefix, name)| Ok(Service { id: uuid(&id)?, prefix, name }))
+                .collect::<StorageResult<Vec<_>>>()?;
+
+                let matters = sqlx::query_as::<_, (String, String, String, String, i64)>(
+                    "SELECT m.id, m.service_id, m.name, m.materials, m.promised_days
+                     FROM matters m JOIN services s ON s.id = m.service_id
+                     ORDER BY s.prefix, m.name",
+                )
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id, service_id, name, materials, promised_days)| {
+                    Ok(Matter {
+                        id: uuid(&id)?,
+                        service_id: uuid(&service_id)?,
+                        name,
+                        materials: serde_json::from_str(&materials)
+                            .map_err(|e| StorageError::Corrupt(format!("materials of {id}: {e}")))?,
+                        promised_days: u16::try_from(promised_days)
+                            .map_err(|_| StorageError::Corrupt(format!("promised days of {id}")))?,
+                    })
+                })
+                .collect::<StorageResult<Vec<_>>>()?;
+
+                let links = sqlx::query_as::<_, (String, String)>(
+                    "SELECT window_id, service_id FROM window_services ORDER BY window_id, position",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let windows = sqlx::query_as::<_, (String, String, i64)>(
+                    "SELECT w.id, w.site_id, w.number FROM windows w
+                     JOIN sites s ON s.id = w.site_id ORDER BY s.created_seq, w.number",
+                )
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(id, site_id, number)| {
+                    let service_ids = links
+                        .iter()
+                        .filter(|(window, _)| *window == id)
+                        .map(|(_, service)| uuid(service))
+                        .collect::<StorageResult<Vec<_>>>()?;
+                    Ok(Window {
+                        id: uuid(&id)?,
+                        site_id: uuid(&site_id)?,
+                        number: u16::try_from(number)
+                            .map_err(|_| StorageError::Corrupt(format!("window number of {id}")))?,
+                        service_ids,
+                    })
+                })
+                .collect::<StorageResult<Vec<_>>>()?;
+
+                Ok(ConfigSnapshot { sites, services, matters, windows })
+            }
+
+            pub async fn write(conn: &mut Conn, write: &Write) -> StorageResult<()> {
+                match write {
+                    Write::Site(site) => {
+                        sqlx::query(
+                            "INSERT INTO sites (id, name, kind, parent_id, created_seq)
+                             VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM sites))
+                             ON CONFLICT (id) DO UPDATE
+                             SET name = excluded.name, kind = excluded.kind, parent_id = excluded.parent_id",
+                        )
+                        .bind(site.id.to_string())
+                        .bind(&site.name)
+                        .bind(site.kind.as_str())
+                        .bind(site.parent_id.map(|id| id.to_string()))
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                    Write::Service(service) => {
+                        sqlx::query(
+                            "INSERT INTO services (id, prefix, name) VALUES ($1, $2, $3)
+                             ON CONFLICT (id) DO UPDATE SET prefix = excluded.prefix, name = excluded.name",
+                        )
+                        .bind(service.id.to_string())
+                        .bind(&service.prefix)
+                        .bind(&service.name)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                    Write::Matter(matter) => {
+                        let materials = serde_json::to_string(&matter.materials)
+                            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                        sqlx::query(
+                            "INSERT INTO matters (id, service_id, name, materials, promised_days)
+                             VALUES ($1, $2, $3, $4, $5)
+                             ON CONFLICT (id) DO UPDATE SET service_id = excluded.service_id,
+                                 name = excluded.name, materials = excluded.materials,
+                                 promised_days = excluded.promised_days",
+                        )
+                        .bind(matter.id.to_string())
+                        .bind(matter.service_id.to_string())
+                        .bind(&matter.name)
+                        .bind(materials)
+                        .bind(i64::from(matter.promised_days))
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                    Write::Window(window) => {
+                        sqlx::query(
+                            "INSERT INTO windows (id, site_id, number) VALUES ($1, $2, $3)
+                             ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, number = excluded.number",
+                        )
+                        .bind(window.id.to_string())
+                        .bind(window.site_id.to_string())
+                        .bind(i64::from(window.number))
+                        .execute(&mut *conn)
+                        .await?;
+                        sqlx::query("DELETE FROM window_services WHERE window_id = $1")
+                            .bind(window.id.to_string())
+                            .execute(&mut *conn)
+                            .await?;
+                        for (position, service) in window.service_ids.iter().enumerate() {
+                            sqlx::query(
+                                "INSERT INTO window_services (window_id, service_id, position) VALUES ($1, $2, $3)",
+                            )
+                            .bind(window.id.to_string())
+                            .bind(service.to_string())
+                            .bind(position as i64)
+                            .execute(&mut *conn)
+                            .await?;
+                        }
+                    }
+                    Write::DeleteWindow(id) => {
+                        sqlx::query("DELETE FROM window_services WHERE window_id = $1")
+                            .bind(id.to_string())
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("DELETE FROM windows WHERE id = $1")
+                            .bind(id.to_string())
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::storage::Storage for $storage {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn account_by_username(
+                &self,
+                username: &str,
+            ) -> crate::storage::StorageResult<Option<crate::storage::StoredAccount>> {
+                let row = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<String>, String, i64, Option<i64>)>(
+                    "SELECT id, username, display_name, role, site_id, specialty, password_hash,
+                            failed_logins, locked_until_ms
+                     FROM accounts WHERE username = $1",
+                )
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some((id, username, display_name, role, site_id, specialty, password_hash, failed, locked_until_ms)) = row
+                else {
+                    return Ok(None);
+                };
+                let account = queries::AccountRow { id, username, display_name, role, site_id, specialty }
+                    .into_account()?;
+                Ok(Some(crate::storage::StoredAccount {
+                    account,
+                    password_hash,
+                    attempts: onetrip_domain::auth::LoginAttempts { failed, locked_until_ms },
+                }))
+            }
+
+            async fn save_login_attempts(
+                &self,
+                account: uuid::Uuid,
+                attempts: onetrip_domain::auth::LoginAttempts,
+            ) -> crate::storage::StorageResult<()> {
+                sqlx::query("UPDATE accounts SET failed_logins = $1, locked_until_ms = $2 WHERE id = $3")
+                    .bind(attempts.failed)
+                    .bind(attempts.locked_until_ms)
+                    .bind(account.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_account(
+                &self,
+                account: &crate::storage::NewAccount,
+                now_ms: i64,
+            ) -> crate::storage::StorageResult<()> {
+                sqlx::query(
+                    "INSERT INTO accounts (id, username, display_name, role, site_id, specialty,
+                                           password_hash, created_at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(account.id.to_string())
+                .bind(&account.username)
+                .bind(&account.display_name)
+                .bind(account.role.as_str())
+                .bind(account.site_id.map(|id| id.to_string()))
+                .bind(&account.specialty)
+                .bind(&account.password_hash)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn count_accounts(&self) -> crate::storage::StorageResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM accounts").fetch_one(&self.pool).await?)
+            }
+
+            async fn insert_session(
+                &self,
+                token_hash: &str,
+                account: uuid::Uuid,
+                now_ms: i64,
+                expires_at_ms: i64,
+            ) -> crate::storage::StorageResult<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, account_id, created_at_ms, expires_at_ms)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(token_hash)
+                .bind(account.to_string())
+                .bind(now_ms)
+                .bind(expires_at_ms)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session(
+                &self,
+                token_hash: &str,
+            ) -> crate::storage::StorageResult<Option<crate::storage::StoredSession>> {
+                let row = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<String>, i64)>(
+                    "SELECT a.id, a.username, a.display_name, a.role, a.site_id, a.specialty, s.expires_at_ms
+                     FROM sessions s JOIN accounts a ON a.id = s.account_id
+                     WHERE s.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some((id, username, display_name, role, site_id, specialty, expires_at_ms)) = row else {
+                    return Ok(None);
+                };
+                let account = queries::AccountRow { id, username, display_name, role, site_id, specialty }
+                    .into_account()?;
+                Ok(Some(crate::storage::StoredSession { account, expires_at_ms }))
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> crate::storage::StorageResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn config_snapshot(&self) -> crate::storage::StorageResult<onetrip_api::config::ConfigSnapshot> {
+                let mut conn = self.pool.acquire().await?;
+                queries::snapshot(&mut conn).await
+            }
+
+            async fn apply_command(
+                &self,
+                actor: &crate::actor::Actor,
+                command: &onetrip_api::command::Command,
+                now_ms: i64,
+            ) -> crate::storage::StorageResult<onetrip_api::command::CommandOutcome> {
+                use onetrip_api::command::{CommandOutcome, CommandStatus};
+
+                let id = command.id.to_string();
+                let kind = command.body.kind();
+                let payload = serde_json::to_string(&command.body)
+                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query($serialize).execute(&mut *tx).await?;
+                if let Some(outcome) = stored_outcome(&mut tx, &id, command.id).await? {
+                    return Ok(outcome);
+                }
+                let current = queries::snapshot(&mut tx).await?;
+                let planned = crate::commands::plan(actor, &command.body, &current);
+                let (status, error) = match &planned {
+                    Ok(write) => {
+                        queries::write(&mut tx, write).await?;
+                        (CommandStatus::Applied, None)
+                    }
+                    Err(error) => (CommandStatus::Rejected, Some(error.clone())),
+                };
+                let status_text = match status {
+                    CommandStatus::Applied => "applied",
+                    CommandStatus::Rejected => "rejected",
+                };
+                let error_json = error
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+                sqlx::query(
+                    "INSERT INTO commands (id, account_id, kind, received_at_ms, status, error)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&id)
+                .bind(actor.account.id.to_string())
+                .bind(kind)
+                .bind(now_ms)
+                .bind(status_text)
+                .bind(&error_json)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO audit_log (at_ms, account_id, username, command_id, kind, payload, status, error)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(now_ms)
+                .bind(actor.account.id.to_string())
+                .bind(&actor.account.username)
+                .bind(&id)
+                .bind(kind)
+                .bind(&payload)
+                .bind(status_text)
+                .bind(&error_json)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(CommandOutcome { command_id: command.id, status, error })
+            }
+
+            async fn audit_log(&self, limit: i64) -> crate::storage::StorageResult<Vec<crate::storage::AuditEntry>> {
+                let rows = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, String, Option<String>)>(
+                    "SELECT seq, at_ms, account_id, username, command_id, kind, payload, status, error
+                     FROM audit_log ORDER BY seq DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(seq, at_ms, account_id, username, command_id, kind, payload, status, error)| {
+                        Ok(crate::storage::AuditEntry {
+                            seq,
+                            at_ms,
+                            account_id: queries::uuid(&account_id)?,
+                            username,
+                            command_id: queries::uuid(&command_id)?,
+                            kind,
+                            payload: serde_json::from_str(&payload)
+                                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?,
+                            status,
+                            error,
+                        })
+                    })
+                    .collect()
+            }
+        }
+
+        async fn stored_outcome(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            id: &str,
+            command_id: uuid::Uuid,
+        ) -> crate::storage::StorageResult<Option<onetrip_api::command::CommandOutcome>> {
+            use onetrip_api::command::{CommandOutcome, CommandStatus};
+            let row = sqlx::query_as::<_, (String, Option<String>)>("SELECT status, error FROM commands WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let Some((status, error)) = row else {
+                return Ok(None);
+            };
+            let error = error
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+            let status = if status == "applied" { CommandStatus::Applied } else { CommandStatus::Rejected };
+            Ok(Some(CommandOutcome { command_id, status, error }))
+        }
+    };
+}
+
+pub(crate) use sql_storage;

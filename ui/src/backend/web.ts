@@ -1,0 +1,121 @@
+// Backend for browser pages: HTTP to the central API on the page's own origin.
+import type { Account } from '../bindings/Account'
+import type { ApiError } from '../bindings/ApiError'
+import type { CommandOutcome } from '../bindings/CommandOutcome'
+import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
+import type { ConnectionStatus } from '../bindings/ConnectionStatus'
+import type { Health } from '../bindings/Health'
+import type { Lang } from '../bindings/Lang'
+import type { LoginResponse } from '../bindings/LoginResponse'
+import type { Backend } from './index'
+import { isApiError, isSessionLost } from './errors'
+
+export const TOKEN_KEY = 'onetrip.token'
+
+export interface WebBackendOptions {
+  /** The language the server should write its messages in. */
+  language: () => Lang
+  /** Localised text for failures the server could not describe itself. */
+  messages: {
+    offline: () => string
+    unexpected: (status: number) => string
+  }
+  /** Origin of the central API; defaults to the page's origin. */
+  origin?: string
+  fetch?: typeof fetch
+  storage?: Storage
+}
+
+export function createWebBackend(options: WebBackendOptions): Backend {
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const storage = options.storage ?? globalThis.sessionStorage
+  const origin = options.origin ?? globalThis.location.origin
+
+  function offline(): ApiError {
+    return { code: 'offline', message: options.messages.offline() }
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'Accept-Language': options.language(),
+    }
+    const token = storage.getItem(TOKEN_KEY)
+    if (token) headers.Authorization = `Bearer ${token}`
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+
+    let response: Response
+    try {
+      response = await doFetch(`${origin}/api${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch {
+      throw offline()
+    }
+
+    if (!response.ok) {
+      let payload: unknown = null
+      try {
+        payload = await response.json()
+      } catch {
+        // Not JSON (a proxy's error page, for instance): described below.
+      }
+      if (isApiError(payload)) throw payload
+      const code = response.status === 401 ? 'unauthorized' : 'internal'
+      throw { code, message: options.messages.unexpected(response.status) } satisfies ApiError
+    }
+    if (response.status === 204) return undefined as T
+    try {
+      return (await response.json()) as T
+    } catch {
+      throw { code: 'internal', message: options.messages.unexpected(response.status) } satisfies ApiError
+    }
+  }
+
+  return {
+    kind: 'web',
+    async login(username, password) {
+      const answer = await request<LoginResponse>('POST', '/auth/login', { username, password })
+      storage.setItem(TOKEN_KEY, answer.token)
+      return answer.account
+    },
+    async logout() {
+      try {
+        if (storage.getItem(TOKEN_KEY)) await request<void>('POST', '/auth/logout')
+      } finally {
+        storage.removeItem(TOKEN_KEY)
+      }
+    },
+    async currentAccount() {
+      if (!storage.getItem(TOKEN_KEY)) return null
+      try {
+        return await request<Account>('GET', '/auth/me')
+      } catch (error) {
+        if (isApiError(error) && isSessionLost(error.code)) {
+          storage.removeItem(TOKEN_KEY)
+          return null
+        }
+        throw error
+      }
+    },
+    loadConfig: () => request<ConfigSnapshot>('GET', '/config'),
+    async sendCommand(command) {
+      const outcome = await request<CommandOutcome>('POST', '/commands', command)
+      if (outcome.status === 'rejected' && outcome.error) throw outcome.error
+      return outcome
+    },
+    async connectionStatus(): Promise<ConnectionStatus> {
+      try {
+        const health = await request<Health>('GET', '/health')
+        return { online: true, mode: 'remote', server_url: origin, database: health.database }
+      } catch {
+        return { online: false, mode: 'remote', server_url: origin, database: null }
+      }
+    },
+    getSettings: async () => null,
+    // The browser has no desktop settings; the language lives in the page's storage.
+    saveSettings: async (settings) => settings,
+  }
+}

@@ -1,0 +1,63 @@
+// The signed-in account: sign in, sign out, restore, and what happens when a session is lost.
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { ElMessage } from 'element-plus'
+import type { Account } from '../bindings/Account'
+import type { ApiError } from '../bindings/ApiError'
+import { useBackend } from '../backend'
+import { isSessionLost, toApiError } from '../backend/errors'
+import { landingPath, navItemsFor } from '../router/navigation'
+
+export const useSessionStore = defineStore('session', () => {
+  const account = ref<Account | null>(null)
+  const restored = ref(false)
+
+  const navItems = computed(() => (account.value ? navItemsFor(account.value.role) : []))
+  const home = computed(() => (account.value ? landingPath(account.value.role) : '/login'))
+
+  /** Restores a previous session once per page load; failures mean "not signed in". */
+  async function restore(): Promise<void> {
+    if (restored.value) return
+    try {
+      account.value = await useBackend().currentAccount()
+    } catch {
+      account.value = null
+    } finally {
+      restored.value = true
+    }
+  }
+
+  async function login(username: string, password: string): Promise<Account> {
+    const signedIn = await useBackend().login(username, password)
+    account.value = signedIn
+    restored.value = true
+    return signedIn
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await useBackend().logout()
+    } catch (error) {
+      // Signing out locally still happens; the user is told why the server did not answer.
+      const apiError = toApiError(error)
+      if (!isSessionLost(apiError.code)) ElMessage.error(apiError.message)
+    } finally {
+      account.value = null
+    }
+  }
+
+  /** Forgets the account without asking the backend (it already ended the session). */
+  function clear(): void {
+    account.value = null
+  }
+
+  /** Shows a failed call's message; a lost session sends the user back to sign in. */
+  function report(error: unknown): ApiError {
+    const apiError = toApiError(error)
+    ElMessage.error(apiError.message)
+    if (isSessionLost(apiError.code)) account.value = null
+    return apiError
+  }
+
+  return { account, restored, navItems, home, restore, login, logout, clear, report }
+})
