@@ -1,0 +1,220 @@
+//! The storage conformance suite: every test here runs against SQLite and against PostgreSQL.
+
+use std::sync::Arc;
+
+use onetrip_api::command::{Command, CommandBody, CommandStatus};
+use onetrip_api::error::ErrorCode;
+use onetrip_domain::auth::{LoginAttempts, Role};
+use onetrip_domain::config::Window;
+use onetrip_server::actor::Actor;
+use onetrip_server::seed::{BRANCHES, seed_demo};
+use onetrip_server::storage::{NewAccount, Storage};
+use uuid::Uuid;
+
+use crate::support::{TestDb, postgres, sqlite};
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(crate::support::sqlite().await).await
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(crate::support::postgres().await).await
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    migrations_are_repeatable,
+    demo_seed_fills_an_empty_database_once,
+    a_command_sent_twice_is_applied_once,
+    a_rejected_command_changes_nothing_and_replays_its_rejection,
+    concurrent_copies_of_one_command_apply_once,
+    concurrent_windows_never_share_a_number,
+    sessions_and_login_attempts_round_trip,
+    audit_log_is_append_only,
+);
+
+const NOW: i64 = 1_790_000_000_000;
+
+fn save_window(window: &Window) -> Command {
+    Command { id: Uuid::new_v4(), body: CommandBody::SaveWindow(window.clone()) }
+}
+
+async fn seeded(db: &TestDb) -> (Arc<dyn Storage>, onetrip_api::config::ConfigSnapshot) {
+    assert!(seed_demo(db.storage.as_ref(), NOW).await.unwrap());
+    let snapshot = db.storage.config_snapshot().await.unwrap();
+    (db.storage.clone(), snapshot)
+}
+
+fn new_window(snapshot: &onetrip_api::config::ConfigSnapshot, number: u16) -> Window {
+    Window {
+        id: Uuid::new_v4(),
+        site_id: snapshot.sites[0].id,
+        number,
+        service_ids: vec![snapshot.services[0].id],
+    }
+}
+
+async fn migrations_are_repeatable(db: TestDb) {
+    let again = db.reopen().await;
+    assert_eq!(again.count_accounts().await.unwrap(), 0);
+    assert_eq!(again.backend(), db.storage.backend());
+}
+
+async fn demo_seed_fills_an_empty_database_once(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    assert_eq!(snapshot.sites.len(), 1 + BRANCHES.len());
+    assert_eq!(snapshot.sites[0].name, "玉环市行政服务中心");
+    let prefixes: Vec<_> = snapshot.services.iter().map(|s| s.prefix.as_str()).collect();
+    assert_eq!(prefixes, ["A", "B", "C", "D", "E"]);
+    assert!(snapshot.matters.iter().all(|m| !m.materials.is_empty()));
+    assert!(snapshot.services.iter().all(|s| snapshot.matters.iter().any(|m| m.service_id == s.id)));
+    assert_eq!(snapshot.windows.len(), 8 + 2 * BRANCHES.len());
+    assert_eq!(storage.count_accounts().await.unwrap(), 6);
+    // A second start seeds nothing more.
+    assert!(!seed_demo(storage.as_ref(), NOW).await.unwrap());
+    assert_eq!(storage.config_snapshot().await.unwrap(), snapshot);
+}
+
+async fn a_command_sent_twice_is_applied_once(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let command = save_window(&new_window(&snapshot, 42));
+    let first = storage.apply_command(&Actor::system(), &command, NOW).await.unwrap();
+    let second = storage.apply_command(&Actor::system(), &command, NOW + 5).await.unwrap();
+    assert_eq!(first.status, CommandStatus::Applied);
+    assert_eq!(first, second);
+    let after = storage.config_snapshot().await.unwrap();
+    assert_eq!(after.windows.iter().filter(|w| w.number == 42).count(), 1);
+    let audit = storage.audit_log(1000).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.command_id == command.id).count(), 1);
+}
+
+async fn a_rejected_command_changes_nothing_and_replays_its_rejection(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    // Window 3 exists at the center already.
+    let command = save_window(&new_window(&snapshot, 3));
+    let outcome = storage.apply_command(&Actor::system(), &command, NOW).await.unwrap();
+    assert_eq!(outcome.status, CommandStatus::Rejected);
+    let error = outcome.error.clone().unwrap();
+    assert_eq!(error.code, ErrorCode::Invalid);
+    assert_eq!(error.reason.as_deref(), Some("duplicate_window_number"));
+    assert_eq!(error.message, "本中心已有3号窗口");
+    assert_eq!(storage.config_snapshot().await.unwrap(), snapshot);
+    // Sent again, even after the clash is gone, the same id keeps its first outcome.
+    let replay = storage.apply_command(&Actor::system(), &command, NOW + 1).await.unwrap();
+    assert_eq!(replay, outcome);
+    let audit = storage.audit_log(1).await.unwrap();
+    assert_eq!(audit[0].command_id, command.id);
+    assert_eq!(audit[0].status, "rejected");
+    assert_eq!(audit[0].username, "system");
+    assert_eq!(audit[0].kind, "save_window");
+}
+
+async fn concurrent_copies_of_one_command_apply_once(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let command = save_window(&new_window(&snapshot, 77));
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let storage = storage.clone();
+            let command = command.clone();
+            tokio::spawn(async move { storage.apply_command(&Actor::system(), &command, NOW).await.unwrap() })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().status, CommandStatus::Applied);
+    }
+    let audit = storage.audit_log(10_000).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.command_id == command.id).count(), 1);
+    let windows = storage.config_snapshot().await.unwrap().windows;
+    assert_eq!(windows.iter().filter(|w| w.number == 77).count(), 1);
+}
+
+async fn concurrent_windows_never_share_a_number(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    // Ten different windows race for number 50, and ten others take 60..70.
+    let mut tasks = Vec::new();
+    for i in 0..20u16 {
+        let number = if i < 10 { 50 } else { 50 + i };
+        let command = save_window(&new_window(&snapshot, number));
+        let storage = storage.clone();
+        tasks.push(tokio::spawn(async move { storage.apply_command(&Actor::system(), &command, NOW).await.unwrap() }));
+    }
+    let mut applied = 0;
+    for task in tasks {
+        let outcome = task.await.unwrap();
+        match outcome.status {
+            CommandStatus::Applied => applied += 1,
+            CommandStatus::Rejected => {
+                assert_eq!(outcome.error.unwrap().reason.as_deref(), Some("duplicate_window_number"))
+            }
+        }
+    }
+    assert_eq!(applied, 11);
+    let windows = storage.config_snapshot().await.unwrap().windows;
+    let center = snapshot.sites[0].id;
+    assert_eq!(windows.iter().filter(|w| w.site_id == center && w.number == 50).count(), 1);
+    assert_eq!(windows.iter().filter(|w| w.site_id == center && w.number > 50).count(), 10);
+}
+
+async fn sessions_and_login_attempts_round_trip(db: TestDb) {
+    let storage = db.storage.clone();
+    let id = Uuid::new_v4();
+    storage
+        .insert_account(
+            &NewAccount {
+                id,
+                username: "wang".into(),
+                display_name: "王𠮷".into(),
+                role: Role::Reviewer,
+                site_id: None,
+                specialty: Some("结构".into()),
+                password_hash: "hash".into(),
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let stored = storage.account_by_username("wang").await.unwrap().unwrap();
+    assert_eq!(stored.account.display_name, "王𠮷");
+    assert_eq!(stored.account.role, Role::Reviewer);
+    assert_eq!(stored.account.specialty.as_deref(), Some("结构"));
+    assert_eq!(stored.attempts, LoginAttempts::default());
+    assert!(storage.account_by_username("nobody").await.unwrap().is_none());
+
+    let attempts = LoginAttempts { failed: 5, locked_until_ms: Some(NOW + 10) };
+    storage.save_login_attempts(id, attempts).await.unwrap();
+    assert_eq!(storage.account_by_username("wang").await.unwrap().unwrap().attempts, attempts);
+
+    storage.insert_session("abc", id, NOW, NOW + 100).await.unwrap();
+    let session = storage.session("abc").await.unwrap().unwrap();
+    assert_eq!(session.account.id, id);
+    assert_eq!(session.expires_at_ms, NOW + 100);
+    storage.delete_session("abc").await.unwrap();
+    assert!(storage.session("abc").await.unwrap().is_none());
+}
+
+async fn audit_log_is_append_only(db: TestDb) {
+    let (storage, _) = seeded(&db).await;
+    let before = storage.audit_log(100_000).await.unwrap();
+    assert!(!before.is_empty());
+    assert!(db.raw_execute("UPDATE audit_log SET status = 'applied'").await.is_err());
+    assert!(db.raw_execute("DELETE FROM audit_log").await.is_err());
+    assert_eq!(storage.audit_log(100_000).await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn the_suite_names_each_backend() {
+    assert_eq!(sqlite().await.storage.backend(), "sqlite");
+    assert_eq!(postgres().await.storage.backend(), "postgres");
+}
