@@ -1,1 +1,9 @@
-//! placeholder
+//! What the desktop does, free of Tauri: talk to the central API over HTTP, keep the session
+//! token in the OS keychain, keep settings in the data folder. The shell only adapts these.
+
+pub mod api_client;
+pub mod desktop;
+pub mod secrets;
+pub mod settings;
+
+pub use desktop::Desktop;

@@ -1,0 +1,135 @@
+//! HTTP to the central API. Every failure comes back as an `ApiError` the user can read:
+//! the server's own `{code, message}`, or `offline` when it cannot be reached.
+
+use std::time::Duration;
+
+use onetrip_api::auth::{Account, LoginRequest, LoginResponse};
+use onetrip_api::command::{Command, CommandOutcome};
+use onetrip_api::config::ConfigSnapshot;
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::health::Health;
+use onetrip_domain::Lang;
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::secrets::Sensitive;
+
+#[derive(Clone)]
+pub struct ApiClient {
+    base: String,
+    http: reqwest::Client,
+    lang: Lang,
+}
+
+fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
+impl ApiClient {
+    pub fn new(base: &str, lang: Lang) -> Result<ApiClient, ApiError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), http, lang })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn offline(&self) -> ApiError {
+        ApiError::new(
+            ErrorCode::Offline,
+            self.lang.pick(
+                format!("无法连接到服务器（{}），请检查网络或服务器设置", self.base),
+                format!("Cannot reach the server ({}); check the network or the server settings", self.base),
+            ),
+        )
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&Sensitive<String>>,
+        body: Option<&(impl Serialize + Sync)>,
+    ) -> Result<Option<T>, ApiError> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT_LANGUAGE, lang_tag(self.lang));
+        if let Some(token) = token {
+            request = request.bearer_auth(&token.0);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|error| {
+            tracing::info!(%error, "request failed");
+            self.offline()
+        })?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|_| self.offline())?;
+        if status.is_success() {
+            if status == StatusCode::NO_CONTENT || bytes.is_empty() {
+                return Ok(None);
+            }
+            return serde_json::from_slice(&bytes).map(Some).map_err(|e| self.unexpected(status, &e.to_string()));
+        }
+        Err(serde_json::from_slice::<ApiError>(&bytes)
+            .unwrap_or_else(|_| self.unexpected(status, &String::from_utf8_lossy(&bytes))))
+    }
+
+    fn unexpected(&self, status: StatusCode, detail: &str) -> ApiError {
+        tracing::warn!(%status, detail, "unexpected answer from the server");
+        ApiError::new(
+            ErrorCode::Internal,
+            self.lang.pick(
+                format!("服务器返回了无法识别的应答（{status}）"),
+                format!("The server gave an unexpected answer ({status})"),
+            ),
+        )
+    }
+
+    async fn expect<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&Sensitive<String>>,
+        body: Option<&(impl Serialize + Sync)>,
+    ) -> Result<T, ApiError> {
+        self.call(method, path, token, body)
+            .await?
+            .ok_or_else(|| self.unexpected(StatusCode::NO_CONTENT, "empty body"))
+    }
+
+    pub async fn health(&self) -> Result<Health, ApiError> {
+        self.expect(Method::GET, "/api/health", None, None::<&()>).await
+    }
+
+    pub async fn login(&self, request: &LoginRequest) -> Result<LoginResponse, ApiError> {
+        self.expect(Method::POST, "/api/auth/login", None, Some(request)).await
+    }
+
+    pub async fn logout(&self, token: &Sensitive<String>) -> Result<(), ApiError> {
+        self.call::<serde_json::Value>(Method::POST, "/api/auth/logout", Some(token), None::<&()>).await.map(|_| ())
+    }
+
+    pub async fn me(&self, token: &Sensitive<String>) -> Result<Account, ApiError> {
+        self.expect(Method::GET, "/api/auth/me", Some(token), None::<&()>).await
+    }
+
+    pub async fn config(&self, token: &Sensitive<String>) -> Result<ConfigSnapshot, ApiError> {
+        self.expect(Method::GET, "/api/config", Some(token), None::<&()>).await
+    }
+
+    pub async fn send_command(&self, token: &Sensitive<String>, command: &Command) -> Result<CommandOutcome, ApiError> {
+        self.expect(Method::POST, "/api/commands", Some(token), Some(command)).await
+    }
+}

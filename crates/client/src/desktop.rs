@@ -1,0 +1,202 @@
+//! The desktop's use-cases: sign in and out, restore a session from the keychain, read the
+//! configuration, send commands, report the connection, change settings.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use onetrip_api::auth::{Account, LoginRequest};
+use onetrip_api::command::{Command, CommandOutcome};
+use onetrip_api::config::ConfigSnapshot;
+use onetrip_api::desktop::{ConnectionStatus, ServerMode, Settings};
+use onetrip_api::error::{ApiError, ErrorCode};
+use tokio::sync::Mutex;
+
+use crate::api_client::ApiClient;
+use crate::secrets::{self, Sensitive};
+use crate::settings;
+
+/// Starts the in-process central API (once) and gives its base URL. The shell provides it, so
+/// that this crate speaks HTTP in both modes and never links the server.
+pub type StandaloneLauncher =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + Send>> + Send + Sync>;
+
+struct Session {
+    token: Sensitive<String>,
+    account: Account,
+}
+
+struct State {
+    settings: Settings,
+    session: Option<Session>,
+}
+
+pub struct Desktop {
+    data_dir: PathBuf,
+    launcher: StandaloneLauncher,
+    state: Mutex<State>,
+}
+
+
+fn ends_session(error: &ApiError) -> bool {
+    matches!(error.code, ErrorCode::Unauthorized | ErrorCode::SessionExpired)
+}
+
+impl Desktop {
+    pub fn new(data_dir: PathBuf, launcher: StandaloneLauncher) -> Result<Desktop, ApiError> {
+        let settings = settings::load(&data_dir)?;
+        Ok(Desktop { data_dir, launcher, state: Mutex::new(State { settings, session: None }) })
+    }
+
+    /// The keychain entry of the session for the server the settings point at. A standalone
+    /// server is known by its data folder.
+    fn keychain_key(&self, settings: &Settings) -> String {
+        match settings.mode {
+            ServerMode::Standalone => format!("session:standalone:{}", self.data_dir.display()),
+            ServerMode::Remote => format!("session:{}", settings.server_url.as_deref().unwrap_or_default()),
+        }
+    }
+
+    async fn client(&self, settings: &Settings) -> Result<ApiClient, ApiError> {
+        let base = match settings.mode {
+            ServerMode::Standalone => (self.launcher)().await?,
+            ServerMode::Remote => settings.server_url.clone().ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Invalid,
+                    settings.language.pick("请先在设置中填写服务器地址".into(), "Set the server address first".into()),
+                )
+            })?,
+        };
+        ApiClient::new(&base, settings.language)
+    }
+
+    fn not_signed_in(settings: &Settings) -> ApiError {
+        ApiError::new(ErrorCode::Unauthorized, settings.language.pick("请先登录".into(), "Please log in".into()))
+    }
+
+    /// Signs in and keeps the token in the OS keychain.
+    pub async fn login(&self, username: &str, password: &str) -> Result<Account, ApiError> {
+        let mut state = self.state.lock().await;
+        let client = self.client(&state.settings).await?;
+        let response = client
+            .login(&LoginRequest { username: username.to_owned(), password: password.to_owned() })
+            .await?;
+        let token = Sensitive(response.token);
+        if let Err(error) = secrets::persist(&self.keychain_key(&state.settings), &token, state.settings.language) {
+            // A session that cannot be kept safely is not kept at all.
+            let _ = client.logout(&token).await;
+            return Err(error);
+        }
+        state.session = Some(Session { token, account: response.account.clone() });
+        Ok(response.account)
+    }
+
+    /// Signs out: ends the session on the server when reachable and deletes the token.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let mut state = self.state.lock().await;
+        self.end_session(&mut state).await
+    }
+
+    async fn end_session(&self, state: &mut State) -> Result<(), ApiError> {
+        let key = self.keychain_key(&state.settings);
+        let token = match state.session.take() {
+            Some(session) => Some(session.token),
+            None => secrets::retrieve(&key, state.settings.language)?,
+        };
+        if let Some(token) = token
+            && let Ok(client) = self.client(&state.settings).await
+            && let Err(error) = client.logout(&token).await
+        {
+            tracing::info!(%error, "server-side logout failed; the token is deleted locally anyway");
+        }
+        secrets::delete(&key, state.settings.language)
+    }
+
+    /// The signed-in account, restoring the session from the keychain after a restart.
+    pub async fn current_account(&self) -> Result<Option<Account>, ApiError> {
+        let mut state = self.state.lock().await;
+        if let Some(session) = &state.session {
+            return Ok(Some(session.account.clone()));
+        }
+        let key = self.keychain_key(&state.settings);
+        let Some(token) = secrets::retrieve(&key, state.settings.language)? else {
+            return Ok(None);
+        };
+        let client = self.client(&state.settings).await?;
+        match client.me(&token).await {
+            Ok(account) => {
+                state.session = Some(Session { token, account: account.clone() });
+                Ok(Some(account))
+            }
+            Err(error) if ends_session(&error) => {
+                secrets::delete(&key, state.settings.language)?;
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Runs an authenticated call; a session the server no longer knows is forgotten here too.
+    async fn with_session<T, F, Fut>(&self, call: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(ApiClient, Sensitive<String>) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut state = self.state.lock().await;
+        let Some(session) = &state.session else {
+            return Err(Self::not_signed_in(&state.settings));
+        };
+        let token = session.token.clone();
+        let client = self.client(&state.settings).await?;
+        let result = call(client, token).await;
+        if let Err(error) = &result
+            && ends_session(error)
+        {
+            state.session = None;
+            secrets::delete(&self.keychain_key(&state.settings), state.settings.language)?;
+        }
+        result
+    }
+
+    pub async fn load_config(&self) -> Result<ConfigSnapshot, ApiError> {
+        self.with_session(|client, token| async move { client.config(&token).await }).await
+    }
+
+    pub async fn send_command(&self, command: Command) -> Result<CommandOutcome, ApiError> {
+        self.with_session(|client, token| async move { client.send_command(&token, &command).await }).await
+    }
+
+    pub async fn connection_status(&self) -> ConnectionStatus {
+        let settings = self.state.lock().await.settings.clone();
+        let client = self.client(&settings).await;
+        let (server_url, health) = match &client {
+            Ok(client) => (client.base().to_owned(), client.health().await.ok()),
+            Err(_) => (settings.server_url.clone().unwrap_or_default(), None),
+        };
+        ConnectionStatus {
+            online: health.is_some(),
+            mode: settings.mode,
+            server_url,
+            database: health.map(|h| h.database),
+        }
+    }
+
+    pub async fn settings(&self) -> Settings {
+        self.state.lock().await.settings.clone()
+    }
+
+    /// Saves new settings. Moving to another server signs out of the old one first.
+    pub async fn save_settings(&self, new: Settings) -> Result<Settings, ApiError> {
+        let new = settings::check(new)?;
+        let mut state = self.state.lock().await;
+        if self.keychain_key(&new) != self.keychain_key(&state.settings)
+            && let Err(error) = self.end_session(&mut state).await
+        {
+            tracing::warn!(%error, "could not end the previous session");
+        }
+        settings::save(&self.data_dir, &new)?;
+        state.settings = new.clone();
+        Ok(new)
+    }
+}
