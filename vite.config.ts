@@ -9,6 +9,8 @@ export default defineConfig({
   root: 'ui',
   // Relative asset paths: the same build runs under tauri://localhost and from the central API.
   base: './',
+  // Keep Vite's cache with the root node_modules instead of creating ui/node_modules.
+  cacheDir: '../node_modules/.vite',
   plugins: [vue()],
   clearScreen: false,
   define: {

@@ -43,7 +43,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { code, message: message.into(), reason: None }
+        ApiError {
+            code,
+            message: message.into(),
+            reason: None,
+        }
     }
 
     pub fn with_reason(mut self, reason: impl Into<String>) -> ApiError {

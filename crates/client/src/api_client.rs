@@ -36,7 +36,11 @@ impl ApiClient {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        Ok(ApiClient { base: base.trim_end_matches('/').to_owned(), http, lang })
+        Ok(ApiClient {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+            lang,
+        })
     }
 
     pub fn base(&self) -> &str {
@@ -48,7 +52,10 @@ impl ApiClient {
             ErrorCode::Offline,
             self.lang.pick(
                 format!("无法连接到服务器（{}），请检查网络或服务器设置", self.base),
-                format!("Cannot reach the server ({}); check the network or the server settings", self.base),
+                format!(
+                    "Cannot reach the server ({}); check the network or the server settings",
+                    self.base
+                ),
             ),
         )
     }
@@ -80,7 +87,9 @@ impl ApiClient {
             if status == StatusCode::NO_CONTENT || bytes.is_empty() {
                 return Ok(None);
             }
-            return serde_json::from_slice(&bytes).map(Some).map_err(|e| self.unexpected(status, &e.to_string()));
+            return serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| self.unexpected(status, &e.to_string()));
         }
         Err(serde_json::from_slice::<ApiError>(&bytes)
             .unwrap_or_else(|_| self.unexpected(status, &String::from_utf8_lossy(&bytes))))
@@ -110,26 +119,37 @@ impl ApiClient {
     }
 
     pub async fn health(&self) -> Result<Health, ApiError> {
-        self.expect(Method::GET, "/api/health", None, None::<&()>).await
+        self.expect(Method::GET, "/api/health", None, None::<&()>)
+            .await
     }
 
     pub async fn login(&self, request: &LoginRequest) -> Result<LoginResponse, ApiError> {
-        self.expect(Method::POST, "/api/auth/login", None, Some(request)).await
+        self.expect(Method::POST, "/api/auth/login", None, Some(request))
+            .await
     }
 
     pub async fn logout(&self, token: &Sensitive<String>) -> Result<(), ApiError> {
-        self.call::<serde_json::Value>(Method::POST, "/api/auth/logout", Some(token), None::<&()>).await.map(|_| ())
+        self.call::<serde_json::Value>(Method::POST, "/api/auth/logout", Some(token), None::<&()>)
+            .await
+            .map(|_| ())
     }
 
     pub async fn me(&self, token: &Sensitive<String>) -> Result<Account, ApiError> {
-        self.expect(Method::GET, "/api/auth/me", Some(token), None::<&()>).await
+        self.expect(Method::GET, "/api/auth/me", Some(token), None::<&()>)
+            .await
     }
 
     pub async fn config(&self, token: &Sensitive<String>) -> Result<ConfigSnapshot, ApiError> {
-        self.expect(Method::GET, "/api/config", Some(token), None::<&()>).await
+        self.expect(Method::GET, "/api/config", Some(token), None::<&()>)
+            .await
     }
 
-    pub async fn send_command(&self, token: &Sensitive<String>, command: &Command) -> Result<CommandOutcome, ApiError> {
-        self.expect(Method::POST, "/api/commands", Some(token), Some(command)).await
+    pub async fn send_command(
+        &self,
+        token: &Sensitive<String>,
+        command: &Command,
+    ) -> Result<CommandOutcome, ApiError> {
+        self.expect(Method::POST, "/api/commands", Some(token), Some(command))
+            .await
     }
 }

@@ -38,15 +38,24 @@ pub struct Desktop {
     state: Mutex<State>,
 }
 
-
 fn ends_session(error: &ApiError) -> bool {
-    matches!(error.code, ErrorCode::Unauthorized | ErrorCode::SessionExpired)
+    matches!(
+        error.code,
+        ErrorCode::Unauthorized | ErrorCode::SessionExpired
+    )
 }
 
 impl Desktop {
     pub fn new(data_dir: PathBuf, launcher: StandaloneLauncher) -> Result<Desktop, ApiError> {
         let settings = settings::load(&data_dir)?;
-        Ok(Desktop { data_dir, launcher, state: Mutex::new(State { settings, session: None }) })
+        Ok(Desktop {
+            data_dir,
+            launcher,
+            state: Mutex::new(State {
+                settings,
+                session: None,
+            }),
+        })
     }
 
     /// The keychain entry of the session for the server the settings point at. A standalone
@@ -54,7 +63,10 @@ impl Desktop {
     fn keychain_key(&self, settings: &Settings) -> String {
         match settings.mode {
             ServerMode::Standalone => format!("session:standalone:{}", self.data_dir.display()),
-            ServerMode::Remote => format!("session:{}", settings.server_url.as_deref().unwrap_or_default()),
+            ServerMode::Remote => format!(
+                "session:{}",
+                settings.server_url.as_deref().unwrap_or_default()
+            ),
         }
     }
 
@@ -64,7 +76,10 @@ impl Desktop {
             ServerMode::Remote => settings.server_url.clone().ok_or_else(|| {
                 ApiError::new(
                     ErrorCode::Invalid,
-                    settings.language.pick("请先在设置中填写服务器地址".into(), "Set the server address first".into()),
+                    settings.language.pick(
+                        "请先在设置中填写服务器地址".into(),
+                        "Set the server address first".into(),
+                    ),
                 )
             })?,
         };
@@ -72,7 +87,12 @@ impl Desktop {
     }
 
     fn not_signed_in(settings: &Settings) -> ApiError {
-        ApiError::new(ErrorCode::Unauthorized, settings.language.pick("请先登录".into(), "Please log in".into()))
+        ApiError::new(
+            ErrorCode::Unauthorized,
+            settings
+                .language
+                .pick("请先登录".into(), "Please log in".into()),
+        )
     }
 
     /// Signs in and keeps the token in the OS keychain.
@@ -80,15 +100,25 @@ impl Desktop {
         let mut state = self.state.lock().await;
         let client = self.client(&state.settings).await?;
         let response = client
-            .login(&LoginRequest { username: username.to_owned(), password: password.to_owned() })
+            .login(&LoginRequest {
+                username: username.to_owned(),
+                password: password.to_owned(),
+            })
             .await?;
         let token = Sensitive(response.token);
-        if let Err(error) = secrets::persist(&self.keychain_key(&state.settings), &token, state.settings.language) {
+        if let Err(error) = secrets::persist(
+            &self.keychain_key(&state.settings),
+            &token,
+            state.settings.language,
+        ) {
             // A session that cannot be kept safely is not kept at all.
             let _ = client.logout(&token).await;
             return Err(error);
         }
-        state.session = Some(Session { token, account: response.account.clone() });
+        state.session = Some(Session {
+            token,
+            account: response.account.clone(),
+        });
         Ok(response.account)
     }
 
@@ -126,7 +156,10 @@ impl Desktop {
         let client = self.client(&state.settings).await?;
         match client.me(&token).await {
             Ok(account) => {
-                state.session = Some(Session { token, account: account.clone() });
+                state.session = Some(Session {
+                    token,
+                    account: account.clone(),
+                });
                 Ok(Some(account))
             }
             Err(error) if ends_session(&error) => {
@@ -160,11 +193,15 @@ impl Desktop {
     }
 
     pub async fn load_config(&self) -> Result<ConfigSnapshot, ApiError> {
-        self.with_session(|client, token| async move { client.config(&token).await }).await
+        self.with_session(|client, token| async move { client.config(&token).await })
+            .await
     }
 
     pub async fn send_command(&self, command: Command) -> Result<CommandOutcome, ApiError> {
-        self.with_session(|client, token| async move { client.send_command(&token, &command).await }).await
+        self.with_session(
+            |client, token| async move { client.send_command(&token, &command).await },
+        )
+        .await
     }
 
     pub async fn connection_status(&self) -> ConnectionStatus {

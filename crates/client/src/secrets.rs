@@ -48,7 +48,9 @@ pub fn backend() -> Backend {
                 #[cfg(target_os = "linux")]
                 {
                     tracing::info!(%error, "Secret Service unavailable; using the kernel keyring");
-                    keyring::set_default_credential_builder(keyring::keyutils::default_credential_builder());
+                    keyring::set_default_credential_builder(
+                        keyring::keyutils::default_credential_builder(),
+                    );
                     Backend::KernelKeyring
                 }
                 #[cfg(not(target_os = "linux"))]
@@ -79,7 +81,9 @@ fn entry(key: &str, lang: Lang) -> Result<keyring::Entry, ApiError> {
 
 /// Stores `secret` under `key`, replacing what was there.
 pub fn persist(key: &str, secret: &Sensitive<String>, lang: Lang) -> Result<(), ApiError> {
-    entry(key, lang)?.set_password(&secret.0).map_err(|e| keychain_error(lang, e))
+    entry(key, lang)?
+        .set_password(&secret.0)
+        .map_err(|e| keychain_error(lang, e))
 }
 
 /// Reads the secret under `key`; a missing entry is `Ok(None)`.

@@ -20,11 +20,17 @@ pub fn load(data_dir: &Path) -> Result<Settings, ApiError> {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
             ApiError::new(
                 ErrorCode::Internal,
-                format!("设置文件 {} 已损坏（{e}），请删除后重新设置 / The settings file is corrupt", file.display()),
+                format!(
+                    "设置文件 {} 已损坏（{e}），请删除后重新设置 / The settings file is corrupt",
+                    file.display()
+                ),
             )
         }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-        Err(error) => Err(ApiError::new(ErrorCode::Internal, format!("{}: {error}", file.display()))),
+        Err(error) => Err(ApiError::new(
+            ErrorCode::Internal,
+            format!("{}: {error}", file.display()),
+        )),
     }
 }
 
@@ -32,9 +38,15 @@ pub fn load(data_dir: &Path) -> Result<Settings, ApiError> {
 pub fn check(mut settings: Settings) -> Result<Settings, ApiError> {
     let lang = settings.language;
     match settings.mode {
-        ServerMode::Standalone => settings.server_url = settings.server_url.filter(|url| !url.trim().is_empty()),
+        ServerMode::Standalone => {
+            settings.server_url = settings.server_url.filter(|url| !url.trim().is_empty())
+        }
         ServerMode::Remote => {
-            let url = settings.server_url.as_deref().map(str::trim).unwrap_or_default();
+            let url = settings
+                .server_url
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default();
             let valid = (url.starts_with("http://") || url.starts_with("https://"))
                 && reqwest::Url::parse(url).is_ok_and(|parsed| parsed.host_str().is_some());
             if !valid {
@@ -66,7 +78,8 @@ pub fn save(data_dir: &Path, settings: &Settings) -> Result<(), ApiError> {
     };
     std::fs::create_dir_all(data_dir).map_err(fail)?;
     let temp = data_dir.join(format!("{FILE}.tmp"));
-    let bytes = serde_json::to_vec_pretty(settings).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let bytes = serde_json::to_vec_pretty(settings)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     std::fs::write(&temp, bytes).map_err(fail)?;
     std::fs::rename(&temp, path(data_dir)).map_err(fail)
 }

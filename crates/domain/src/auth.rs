@@ -128,8 +128,26 @@ mod tests {
     #[test]
     fn scope_without_site_covers_all() {
         let site = Uuid::new_v4();
-        assert!(Scope { site: None, specialty: None }.covers_site(site));
-        assert!(Scope { site: Some(site), specialty: None }.covers_site(site));
-        assert!(!Scope { site: Some(Uuid::new_v4()), specialty: None }.covers_site(site));
+        assert!(
+            Scope {
+                site: None,
+                specialty: None
+            }
+            .covers_site(site)
+        );
+        assert!(
+            Scope {
+                site: Some(site),
+                specialty: None
+            }
+            .covers_site(site)
+        );
+        assert!(
+            !Scope {
+                site: Some(Uuid::new_v4()),
+                specialty: None
+            }
+            .covers_site(site)
+        );
     }
 }

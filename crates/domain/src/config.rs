@@ -163,7 +163,10 @@ impl ConfigError {
                 "所选业务类别不存在".into(),
                 "The selected service does not exist".into(),
             ),
-            ConfigError::UnknownSite => ("所选中心不存在".into(), "The selected site does not exist".into()),
+            ConfigError::UnknownSite => (
+                "所选中心不存在".into(),
+                "The selected site does not exist".into(),
+            ),
             ConfigError::EmptyChecklistItem(i) => (
                 format!("材料清单第{}项为空", i + 1),
                 format!("Checklist item {} is empty", i + 1),
@@ -174,7 +177,9 @@ impl ConfigError {
             ),
             ConfigError::InvalidPromisedDays(d) => (
                 format!("承诺时限{d}个工作日无效：应在0到{MAX_PROMISED_DAYS}之间"),
-                format!("Promised time of {d} working days is invalid: use 0 to {MAX_PROMISED_DAYS}"),
+                format!(
+                    "Promised time of {d} working days is invalid: use 0 to {MAX_PROMISED_DAYS}"
+                ),
             ),
             ConfigError::InvalidWindowNumber(n) => (
                 format!("窗口号{n}无效：应在1到{MAX_WINDOW_NUMBER}之间"),
@@ -237,22 +242,35 @@ pub fn check_site(draft: &Site, sites: &[Site]) -> Result<Site, ConfigError> {
             return Err(ConfigError::UnknownSite);
         }
     }
-    Ok(Site { name, ..draft.clone() })
+    Ok(Site {
+        name,
+        ..draft.clone()
+    })
 }
 
 /// Checks a service against the services that exist; returns it cleaned.
 pub fn check_service(draft: &Service, services: &[Service]) -> Result<Service, ConfigError> {
     let prefix = ServicePrefix::parse(&draft.prefix)?.as_char().to_string();
     let name = clean_name(&draft.name)?;
-    if services.iter().any(|other| other.id != draft.id && other.prefix == prefix) {
+    if services
+        .iter()
+        .any(|other| other.id != draft.id && other.prefix == prefix)
+    {
         return Err(ConfigError::DuplicatePrefix(prefix));
     }
-    Ok(Service { id: draft.id, prefix, name })
+    Ok(Service {
+        id: draft.id,
+        prefix,
+        name,
+    })
 }
 
 /// Checks a matter against the services that exist; returns it cleaned.
 pub fn check_matter(draft: &Matter, services: &[Service]) -> Result<Matter, ConfigError> {
-    if !services.iter().any(|service| service.id == draft.service_id) {
+    if !services
+        .iter()
+        .any(|service| service.id == draft.service_id)
+    {
         return Err(ConfigError::UnknownService);
     }
     let name = clean_name(&draft.name)?;
@@ -293,10 +311,9 @@ pub fn check_window(
     if draft.number == 0 || draft.number > MAX_WINDOW_NUMBER {
         return Err(ConfigError::InvalidWindowNumber(draft.number));
     }
-    if windows
-        .iter()
-        .any(|other| other.id != draft.id && other.site_id == draft.site_id && other.number == draft.number)
-    {
+    if windows.iter().any(|other| {
+        other.id != draft.id && other.site_id == draft.site_id && other.number == draft.number
+    }) {
         return Err(ConfigError::DuplicateWindowNumber(draft.number));
     }
     if draft.service_ids.is_empty() {
@@ -311,7 +328,10 @@ pub fn check_window(
             service_ids.push(*id);
         }
     }
-    Ok(Window { service_ids, ..draft.clone() })
+    Ok(Window {
+        service_ids,
+        ..draft.clone()
+    })
 }
 
 #[cfg(test)]
@@ -319,27 +339,52 @@ mod tests {
     use super::*;
 
     fn service(prefix: &str) -> Service {
-        Service { id: Uuid::new_v4(), prefix: prefix.into(), name: "企业开办".into() }
+        Service {
+            id: Uuid::new_v4(),
+            prefix: prefix.into(),
+            name: "企业开办".into(),
+        }
     }
 
     fn site() -> Site {
-        Site { id: Uuid::new_v4(), name: "玉环市行政服务中心".into(), kind: SiteKind::Center, parent_id: None }
+        Site {
+            id: Uuid::new_v4(),
+            name: "玉环市行政服务中心".into(),
+            kind: SiteKind::Center,
+            parent_id: None,
+        }
     }
 
     #[test]
     fn prefix_is_one_capital_letter() {
-        assert_eq!(ServicePrefix::parse("A").map(ServicePrefix::as_char), Ok('A'));
-        assert_eq!(ServicePrefix::parse(" Z ").map(ServicePrefix::as_char), Ok('Z'));
+        assert_eq!(
+            ServicePrefix::parse("A").map(ServicePrefix::as_char),
+            Ok('A')
+        );
+        assert_eq!(
+            ServicePrefix::parse(" Z ").map(ServicePrefix::as_char),
+            Ok('Z')
+        );
         for bad in ["", "a", "AB", "1", "甲", "Ä"] {
-            assert_eq!(ServicePrefix::parse(bad), Err(ConfigError::InvalidPrefix(bad.into())), "{bad:?}");
+            assert_eq!(
+                ServicePrefix::parse(bad),
+                Err(ConfigError::InvalidPrefix(bad.into())),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn service_prefix_must_be_unique() {
         let existing = service("A");
-        let clash = Service { id: Uuid::new_v4(), ..existing.clone() };
-        assert_eq!(check_service(&clash, &[existing.clone()]), Err(ConfigError::DuplicatePrefix("A".into())));
+        let clash = Service {
+            id: Uuid::new_v4(),
+            ..existing.clone()
+        };
+        assert_eq!(
+            check_service(&clash, &[existing.clone()]),
+            Err(ConfigError::DuplicatePrefix("A".into()))
+        );
         // Editing the same service keeps its own prefix.
         assert!(check_service(&existing, &[existing.clone()]).is_ok());
     }
@@ -348,7 +393,10 @@ mod tests {
     fn service_name_is_trimmed_and_required() {
         let mut draft = service("B");
         draft.name = "  不动产登记 ".into();
-        assert_eq!(check_service(&draft, &[]).map(|s| s.name), Ok("不动产登记".into()));
+        assert_eq!(
+            check_service(&draft, &[]).map(|s| s.name),
+            Ok("不动产登记".into())
+        );
         draft.name = "   ".into();
         assert_eq!(check_service(&draft, &[]), Err(ConfigError::EmptyName));
         draft.name = "长".repeat(MAX_NAME_CHARS + 1);
@@ -369,7 +417,10 @@ mod tests {
         assert_eq!(checked.materials[1], "法定代表人身份证");
 
         draft.materials.push("  ".into());
-        assert_eq!(check_matter(&draft, std::slice::from_ref(&known)), Err(ConfigError::EmptyChecklistItem(2)));
+        assert_eq!(
+            check_matter(&draft, std::slice::from_ref(&known)),
+            Err(ConfigError::EmptyChecklistItem(2))
+        );
 
         draft.materials = vec!["章程".into(), "章程".into()];
         assert_eq!(
@@ -392,32 +443,81 @@ mod tests {
     fn window_rules() {
         let center = site();
         let a = service("A");
-        let existing = Window { id: Uuid::new_v4(), site_id: center.id, number: 3, service_ids: vec![a.id] };
+        let existing = Window {
+            id: Uuid::new_v4(),
+            site_id: center.id,
+            number: 3,
+            service_ids: vec![a.id],
+        };
         let sites = [center.clone()];
         let services = [a.clone()];
         let windows = [existing.clone()];
 
-        let mut draft = Window { id: Uuid::new_v4(), site_id: center.id, number: 3, service_ids: vec![a.id, a.id] };
-        assert_eq!(check_window(&draft, &sites, &services, &windows), Err(ConfigError::DuplicateWindowNumber(3)));
+        let mut draft = Window {
+            id: Uuid::new_v4(),
+            site_id: center.id,
+            number: 3,
+            service_ids: vec![a.id, a.id],
+        };
+        assert_eq!(
+            check_window(&draft, &sites, &services, &windows),
+            Err(ConfigError::DuplicateWindowNumber(3))
+        );
 
         draft.number = 4;
-        assert_eq!(check_window(&draft, &sites, &services, &windows).map(|w| w.service_ids), Ok(vec![a.id]));
+        assert_eq!(
+            check_window(&draft, &sites, &services, &windows).map(|w| w.service_ids),
+            Ok(vec![a.id])
+        );
 
         // The same number at another site is fine.
-        let branch = Site { id: Uuid::new_v4(), kind: SiteKind::Branch, parent_id: Some(center.id), ..center.clone() };
-        let other_site = Window { site_id: branch.id, number: 3, ..draft.clone() };
+        let branch = Site {
+            id: Uuid::new_v4(),
+            kind: SiteKind::Branch,
+            parent_id: Some(center.id),
+            ..center.clone()
+        };
+        let other_site = Window {
+            site_id: branch.id,
+            number: 3,
+            ..draft.clone()
+        };
         assert!(check_window(&other_site, &[center.clone(), branch], &services, &windows).is_ok());
 
         for number in [0, MAX_WINDOW_NUMBER + 1] {
-            let bad = Window { number, ..draft.clone() };
-            assert_eq!(check_window(&bad, &sites, &services, &windows), Err(ConfigError::InvalidWindowNumber(number)));
+            let bad = Window {
+                number,
+                ..draft.clone()
+            };
+            assert_eq!(
+                check_window(&bad, &sites, &services, &windows),
+                Err(ConfigError::InvalidWindowNumber(number))
+            );
         }
-        let empty = Window { service_ids: vec![], ..draft.clone() };
-        assert_eq!(check_window(&empty, &sites, &services, &windows), Err(ConfigError::WindowWithoutServices));
-        let unknown = Window { service_ids: vec![Uuid::new_v4()], ..draft.clone() };
-        assert_eq!(check_window(&unknown, &sites, &services, &windows), Err(ConfigError::UnknownService));
-        let nowhere = Window { site_id: Uuid::new_v4(), ..draft.clone() };
-        assert_eq!(check_window(&nowhere, &sites, &services, &windows), Err(ConfigError::UnknownSite));
+        let empty = Window {
+            service_ids: vec![],
+            ..draft.clone()
+        };
+        assert_eq!(
+            check_window(&empty, &sites, &services, &windows),
+            Err(ConfigError::WindowWithoutServices)
+        );
+        let unknown = Window {
+            service_ids: vec![Uuid::new_v4()],
+            ..draft.clone()
+        };
+        assert_eq!(
+            check_window(&unknown, &sites, &services, &windows),
+            Err(ConfigError::UnknownService)
+        );
+        let nowhere = Window {
+            site_id: Uuid::new_v4(),
+            ..draft.clone()
+        };
+        assert_eq!(
+            check_window(&nowhere, &sites, &services, &windows),
+            Err(ConfigError::UnknownSite)
+        );
         // Renumbering a window onto its own number is not a clash.
         assert!(check_window(&existing, &sites, &services, &windows).is_ok());
     }
@@ -425,12 +525,23 @@ mod tests {
     #[test]
     fn site_rules() {
         let center = site();
-        let mut branch = Site { id: Uuid::new_v4(), name: "楚门镇分中心".into(), kind: SiteKind::Branch, parent_id: Some(center.id) };
+        let mut branch = Site {
+            id: Uuid::new_v4(),
+            name: "楚门镇分中心".into(),
+            kind: SiteKind::Branch,
+            parent_id: Some(center.id),
+        };
         assert!(check_site(&branch, std::slice::from_ref(&center)).is_ok());
         branch.parent_id = Some(branch.id);
-        assert_eq!(check_site(&branch, std::slice::from_ref(&center)), Err(ConfigError::InvalidParent));
+        assert_eq!(
+            check_site(&branch, std::slice::from_ref(&center)),
+            Err(ConfigError::InvalidParent)
+        );
         branch.parent_id = Some(Uuid::new_v4());
-        assert_eq!(check_site(&branch, std::slice::from_ref(&center)), Err(ConfigError::UnknownSite));
+        assert_eq!(
+            check_site(&branch, std::slice::from_ref(&center)),
+            Err(ConfigError::UnknownSite)
+        );
         branch.parent_id = None;
         branch.name = String::new();
         assert_eq!(check_site(&branch, &[]), Err(ConfigError::EmptyName));
@@ -455,10 +566,17 @@ mod tests {
         ];
         let mut codes = HashSet::new();
         for error in errors {
-            assert!(codes.insert(error.code()), "duplicate code {}", error.code());
+            assert!(
+                codes.insert(error.code()),
+                "duplicate code {}",
+                error.code()
+            );
             let zh = error.message(Lang::ZhCn);
             let en = error.message(Lang::En);
-            assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{zh}");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
             assert!(en.is_ascii() || en.contains('–'), "{en}");
             assert_ne!(zh, en);
         }

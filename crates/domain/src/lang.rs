@@ -17,7 +17,12 @@ pub enum Lang {
 impl Lang {
     /// Picks a language from an `Accept-Language`-style tag; anything not English is Chinese.
     pub fn from_tag(tag: &str) -> Lang {
-        let first = tag.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+        let first = tag
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if first.starts_with("en") {
             Lang::En
         } else {

@@ -32,6 +32,9 @@ impl Actor {
     }
 
     pub fn scope(&self) -> Scope {
-        Scope { site: self.account.site_id, specialty: self.account.specialty.clone() }
+        Scope {
+            site: self.account.site_id,
+            specialty: self.account.specialty.clone(),
+        }
     }
 }

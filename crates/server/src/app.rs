@@ -5,8 +5,8 @@ use std::path::Path;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -60,9 +60,14 @@ pub struct Authed(pub Actor);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let lang = lang_of(&parts.headers);
-        Ok(Authed(auth::authenticate(state, bearer(&parts.headers), lang).await?))
+        Ok(Authed(
+            auth::authenticate(state, bearer(&parts.headers), lang).await?,
+        ))
     }
 }
 
@@ -91,13 +96,19 @@ fn body_error(lang: Lang, rejection: &JsonRejection) -> ApiError {
         let limit = MAX_BODY_BYTES / 1024;
         return ApiError::new(
             ErrorCode::PayloadTooLarge,
-            lang.pick(format!("请求内容过大（上限{limit} KB）"), format!("The request is too large (limit {limit} KB)")),
+            lang.pick(
+                format!("请求内容过大（上限{limit} KB）"),
+                format!("The request is too large (limit {limit} KB)"),
+            ),
         );
     }
     let detail = rejection.body_text();
     ApiError::new(
         ErrorCode::BadRequest,
-        lang.pick(format!("请求格式不正确：{detail}"), format!("The request is malformed: {detail}")),
+        lang.pick(
+            format!("请求格式不正确：{detail}"),
+            format!("The request is malformed: {detail}"),
+        ),
     )
 }
 
@@ -121,7 +132,10 @@ async fn login(
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", responses((status = 204), (status = 401, body = ApiError)))]
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, HttpError> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, HttpError> {
     if let Some(token) = bearer(&headers) {
         auth::logout(&state, token, lang_of(&headers)).await?;
     }
@@ -134,8 +148,15 @@ async fn me(Authed(actor): Authed) -> Json<Account> {
 }
 
 #[utoipa::path(get, path = "/api/config", responses((status = 200, body = ConfigSnapshot), (status = 401, body = ApiError)))]
-async fn config(State(state): State<AppState>, Authed(actor): Authed) -> Result<Json<ConfigSnapshot>, HttpError> {
-    let snapshot = state.storage.config_snapshot().await.map_err(|e| internal(actor.lang, e))?;
+async fn config(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<ConfigSnapshot>, HttpError> {
+    let snapshot = state
+        .storage
+        .config_snapshot()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
     Ok(Json(commands::visible_to(&actor, snapshot)))
 }
 
@@ -147,16 +168,27 @@ async fn command(
     Body(command): Body<Command>,
 ) -> Result<Json<CommandOutcome>, HttpError> {
     let now = state.clock.now_ms();
-    let outcome = state.storage.apply_command(&actor, &command, now).await.map_err(|e| internal(actor.lang, e))?;
+    let outcome = state
+        .storage
+        .apply_command(&actor, &command, now)
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
     match (outcome.status, outcome.error) {
         (CommandStatus::Rejected, Some(error)) => Err(HttpError(error)),
-        (status, error) => Ok(Json(CommandOutcome { command_id: outcome.command_id, status, error })),
+        (status, error) => Ok(Json(CommandOutcome {
+            command_id: outcome.command_id,
+            status,
+            error,
+        })),
     }
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "OneTrip central API", description = "Accounts, site configuration and commands of the service center"),
+    info(
+        title = "OneTrip central API",
+        description = "Accounts, site configuration and commands of the service center"
+    ),
     paths(health, login, logout, me, config, command)
 )]
 pub struct ApiDoc;
@@ -166,8 +198,11 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 }
 
 async fn api_not_found(ClientLang(lang): ClientLang) -> Response {
-    HttpError(ApiError::new(ErrorCode::NotFound, lang.pick("接口不存在".into(), "No such endpoint".into())))
-        .into_response()
+    HttpError(ApiError::new(
+        ErrorCode::NotFound,
+        lang.pick("接口不存在".into(), "No such endpoint".into()),
+    ))
+    .into_response()
 }
 
 /// The API routes, plus the web build of the UI when `web_dir` is given.
@@ -183,8 +218,11 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .fallback(api_not_found);
     let router = Router::new().nest("/api", api);
     let router = match web_dir {
-        Some(dir) => router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        Some(dir) => router
+            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => router,
     };
-    router.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(state)
+    router
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
 }

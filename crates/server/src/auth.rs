@@ -1,8 +1,8 @@
 //! Login, sessions and logout: argon2id password hashes, opaque tokens stored only as hashes,
 //! lockout after repeated failures, and session expiry.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use onetrip_api::auth::{Account, LoginRequest, LoginResponse};
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_domain::Lang;
@@ -25,7 +25,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// The stored form of a session token.
@@ -45,7 +49,10 @@ fn wrong_credentials(lang: Lang, attempts_left: Option<i64>) -> ApiError {
             format!("用户名或密码错误，还可尝试{left}次"),
             format!("Wrong user name or password; {left} attempts left"),
         ),
-        _ => lang.pick("用户名或密码错误".into(), "Wrong user name or password".into()),
+        _ => lang.pick(
+            "用户名或密码错误".into(),
+            "Wrong user name or password".into(),
+        ),
     };
     ApiError::new(ErrorCode::InvalidCredentials, message)
 }
@@ -62,10 +69,17 @@ fn locked(lang: Lang) -> ApiError {
 }
 
 /// Checks the password and opens a session.
-pub async fn login(state: &AppState, request: &LoginRequest, lang: Lang) -> Result<LoginResponse, ApiError> {
+pub async fn login(
+    state: &AppState,
+    request: &LoginRequest,
+    lang: Lang,
+) -> Result<LoginResponse, ApiError> {
     let storage = &state.storage;
     let now = state.clock.now_ms();
-    let stored = storage.account_by_username(request.username.trim()).await.map_err(|e| internal(lang, e))?;
+    let stored = storage
+        .account_by_username(request.username.trim())
+        .await
+        .map_err(|e| internal(lang, e))?;
     let Some(stored) = stored else {
         // Spend the same effort as a real check so that timing does not reveal user names.
         let password = request.password.clone();
@@ -78,11 +92,15 @@ pub async fn login(state: &AppState, request: &LoginRequest, lang: Lang) -> Resu
     }
     let password = request.password.clone();
     let hash = stored.password_hash.clone();
-    let matches =
-        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| internal(lang, e))?;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| internal(lang, e))?;
     if !matches {
         let attempts = stored.attempts.after_failure(now);
-        storage.save_login_attempts(stored.account.id, attempts).await.map_err(|e| internal(lang, e))?;
+        storage
+            .save_login_attempts(stored.account.id, attempts)
+            .await
+            .map_err(|e| internal(lang, e))?;
         return Err(if attempts.is_locked(now) {
             locked(lang)
         } else {
@@ -90,7 +108,10 @@ pub async fn login(state: &AppState, request: &LoginRequest, lang: Lang) -> Resu
         });
     }
     if stored.attempts != Default::default() {
-        storage.save_login_attempts(stored.account.id, Default::default()).await.map_err(|e| internal(lang, e))?;
+        storage
+            .save_login_attempts(stored.account.id, Default::default())
+            .await
+            .map_err(|e| internal(lang, e))?;
     }
     let token = new_token()?;
     let expires_at_ms = now + SESSION_LIFETIME_MS;
@@ -98,30 +119,59 @@ pub async fn login(state: &AppState, request: &LoginRequest, lang: Lang) -> Resu
         .insert_session(&token_hash(&token), stored.account.id, now, expires_at_ms)
         .await
         .map_err(|e| internal(lang, e))?;
-    Ok(LoginResponse { token, account: stored.account, expires_at_ms })
+    Ok(LoginResponse {
+        token,
+        account: stored.account,
+        expires_at_ms,
+    })
 }
 
 /// Finds the actor behind a bearer token.
-pub async fn authenticate(state: &AppState, token: Option<&str>, lang: Lang) -> Result<Actor, ApiError> {
+pub async fn authenticate(
+    state: &AppState,
+    token: Option<&str>,
+    lang: Lang,
+) -> Result<Actor, ApiError> {
     let unauthorized = || {
-        ApiError::new(ErrorCode::Unauthorized, lang.pick("请先登录".into(), "Please log in".into()))
+        ApiError::new(
+            ErrorCode::Unauthorized,
+            lang.pick("请先登录".into(), "Please log in".into()),
+        )
     };
     let token = token.ok_or_else(unauthorized)?;
-    let session = state.storage.session(&token_hash(token)).await.map_err(|e| internal(lang, e))?;
+    let session = state
+        .storage
+        .session(&token_hash(token))
+        .await
+        .map_err(|e| internal(lang, e))?;
     let session = session.ok_or_else(unauthorized)?;
     if state.clock.now_ms() >= session.expires_at_ms {
-        state.storage.delete_session(&token_hash(token)).await.map_err(|e| internal(lang, e))?;
+        state
+            .storage
+            .delete_session(&token_hash(token))
+            .await
+            .map_err(|e| internal(lang, e))?;
         return Err(ApiError::new(
             ErrorCode::SessionExpired,
-            lang.pick("登录已过期，请重新登录".into(), "Your session has expired; please log in again".into()),
+            lang.pick(
+                "登录已过期，请重新登录".into(),
+                "Your session has expired; please log in again".into(),
+            ),
         ));
     }
-    Ok(Actor { account: session.account, lang })
+    Ok(Actor {
+        account: session.account,
+        lang,
+    })
 }
 
 /// Ends the session of `token`.
 pub async fn logout(state: &AppState, token: &str, lang: Lang) -> Result<(), ApiError> {
-    state.storage.delete_session(&token_hash(token)).await.map_err(|e| internal(lang, e))
+    state
+        .storage
+        .delete_session(&token_hash(token))
+        .await
+        .map_err(|e| internal(lang, e))
 }
 
 /// The account a session belongs to.

@@ -26,16 +26,27 @@ fn invalid(actor: &Actor, error: ConfigError) -> ApiError {
 fn forbidden(actor: &Actor) -> ApiError {
     ApiError::new(
         ErrorCode::Forbidden,
-        actor.lang.pick("您的角色无权修改站点配置".into(), "Your role may not change the site configuration".into()),
+        actor.lang.pick(
+            "您的角色无权修改站点配置".into(),
+            "Your role may not change the site configuration".into(),
+        ),
     )
 }
 
 fn check_site_scope(actor: &Actor, site: Uuid) -> Result<(), ApiError> {
-    if actor.scope().covers_site(site) { Ok(()) } else { Err(forbidden(actor)) }
+    if actor.scope().covers_site(site) {
+        Ok(())
+    } else {
+        Err(forbidden(actor))
+    }
 }
 
 /// Checks `body` for `actor` against `current`; returns the write to perform or why not.
-pub fn plan(actor: &Actor, body: &CommandBody, current: &ConfigSnapshot) -> Result<Write, ApiError> {
+pub fn plan(
+    actor: &Actor,
+    body: &CommandBody,
+    current: &ConfigSnapshot,
+) -> Result<Write, ApiError> {
     if !actor.role().may_edit_configuration() {
         return Err(forbidden(actor));
     }
@@ -45,19 +56,25 @@ pub fn plan(actor: &Actor, body: &CommandBody, current: &ConfigSnapshot) -> Resu
             if actor.scope().site.is_some() {
                 return Err(forbidden(actor));
             }
-            config::check_site(draft, &current.sites).map(Write::Site).map_err(|e| invalid(actor, e))
+            config::check_site(draft, &current.sites)
+                .map(Write::Site)
+                .map_err(|e| invalid(actor, e))
         }
         CommandBody::SaveService(draft) => {
             if actor.scope().site.is_some() {
                 return Err(forbidden(actor));
             }
-            config::check_service(draft, &current.services).map(Write::Service).map_err(|e| invalid(actor, e))
+            config::check_service(draft, &current.services)
+                .map(Write::Service)
+                .map_err(|e| invalid(actor, e))
         }
         CommandBody::SaveMatter(draft) => {
             if actor.scope().site.is_some() {
                 return Err(forbidden(actor));
             }
-            config::check_matter(draft, &current.services).map(Write::Matter).map_err(|e| invalid(actor, e))
+            config::check_matter(draft, &current.services)
+                .map(Write::Matter)
+                .map_err(|e| invalid(actor, e))
         }
         CommandBody::SaveWindow(draft) => {
             check_site_scope(actor, draft.site_id)?;
@@ -72,7 +89,10 @@ pub fn plan(actor: &Actor, body: &CommandBody, current: &ConfigSnapshot) -> Resu
             let Some(existing) = current.windows.iter().find(|w| w.id == *id) else {
                 return Err(ApiError::new(
                     ErrorCode::NotFound,
-                    actor.lang.pick("该窗口不存在或已删除".into(), "The window does not exist".into()),
+                    actor.lang.pick(
+                        "该窗口不存在或已删除".into(),
+                        "The window does not exist".into(),
+                    ),
                 ));
             };
             check_site_scope(actor, existing.site_id)?;
@@ -85,8 +105,16 @@ pub fn plan(actor: &Actor, body: &CommandBody, current: &ConfigSnapshot) -> Resu
 pub fn visible_to(actor: &Actor, snapshot: ConfigSnapshot) -> ConfigSnapshot {
     let scope = actor.scope();
     ConfigSnapshot {
-        sites: snapshot.sites.into_iter().filter(|s| scope.covers_site(s.id)).collect(),
-        windows: snapshot.windows.into_iter().filter(|w| scope.covers_site(w.site_id)).collect(),
+        sites: snapshot
+            .sites
+            .into_iter()
+            .filter(|s| scope.covers_site(s.id))
+            .collect(),
+        windows: snapshot
+            .windows
+            .into_iter()
+            .filter(|w| scope.covers_site(w.site_id))
+            .collect(),
         ..snapshot
     }
 }

@@ -43,6 +43,9 @@ pub fn internal(lang: Lang, error: impl std::fmt::Display) -> ApiError {
     tracing::error!(%error, "internal error");
     ApiError::new(
         ErrorCode::Internal,
-        lang.pick("服务器内部错误，请稍后重试".into(), "Internal server error; please try again later".into()),
+        lang.pick(
+            "服务器内部错误，请稍后重试".into(),
+            "Internal server error; please try again later".into(),
+        ),
     )
 }

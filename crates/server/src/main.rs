@@ -31,7 +31,8 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let args = Args::parse();
@@ -40,7 +41,11 @@ async fn main() -> anyhow::Result<()> {
         None => Database::SqliteDir(args.data_dir),
     };
     if let Some(dir) = &args.web_dir {
-        anyhow::ensure!(dir.join("index.html").exists(), "no index.html in {} (run `npm run build:web`)", dir.display());
+        anyhow::ensure!(
+            dir.join("index.html").exists(),
+            "no index.html in {} (run `npm run build:web`)",
+            dir.display()
+        );
     }
     let server = serve::start(ServeOptions {
         database,
@@ -50,7 +55,10 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     if server.seeded {
-        tracing::info!("seeded the demo service center\n{}", onetrip_server::seed::demo_accounts_text());
+        tracing::info!(
+            "seeded the demo service center\n{}",
+            onetrip_server::seed::demo_accounts_text()
+        );
     }
     tracing::info!(url = %server.url(), database = server.state.storage.backend(), "onetrip-server listening");
     tokio::signal::ctrl_c().await?;

@@ -33,11 +33,17 @@ pub async fn open_storage(database: &Database) -> anyhow::Result<Arc<dyn Storage
                 .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", dir.display()))?;
             Arc::new(SqliteStorage::open(&dir.join(SQLITE_FILE)).await?)
         }
-        Database::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+        Database::Url(url)
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") =>
+        {
             Arc::new(PostgresStorage::connect(url).await?)
         }
-        Database::Url(url) if url.starts_with("sqlite:") => Arc::new(SqliteStorage::open_url(url).await?),
-        Database::Url(url) => anyhow::bail!("unsupported database URL {url:?}: use postgres://… or sqlite://…"),
+        Database::Url(url) if url.starts_with("sqlite:") => {
+            Arc::new(SqliteStorage::open_url(url).await?)
+        }
+        Database::Url(url) => {
+            anyhow::bail!("unsupported database URL {url:?}: use postgres://… or sqlite://…")
+        }
     })
 }
 
@@ -79,8 +85,11 @@ pub struct ServeOptions<'a> {
 pub async fn start(options: ServeOptions<'_>) -> anyhow::Result<RunningServer> {
     let storage = open_storage(&options.database).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let seeded =
-        if options.seed_demo { crate::seed::seed_demo(storage.as_ref(), clock.now_ms()).await? } else { false };
+    let seeded = if options.seed_demo {
+        crate::seed::seed_demo(storage.as_ref(), clock.now_ms()).await?
+    } else {
+        false
+    };
     let state = AppState::new(storage, clock)?;
     start_with_state(state, options.listen, options.web_dir, seeded).await
 }
@@ -92,7 +101,9 @@ pub async fn start_with_state(
     web_dir: Option<&Path>,
     seeded: bool,
 ) -> anyhow::Result<RunningServer> {
-    let listener = TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
     let app = crate::app::router(state.clone(), web_dir);
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -103,5 +114,11 @@ pub async fn start_with_state(
             })
             .await
     });
-    Ok(RunningServer { addr, state, seeded, shutdown: Some(shutdown), task })
+    Ok(RunningServer {
+        addr,
+        state,
+        seeded,
+        shutdown: Some(shutdown),
+        task,
+    })
 }

@@ -16,6 +16,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
-        Ok(AppState { storage, clock, dummy_hash: crate::auth::hash_password("not a password")? })
+        Ok(AppState {
+            storage,
+            clock,
+            dummy_hash: crate::auth::hash_password("not a password")?,
+        })
     }
 }

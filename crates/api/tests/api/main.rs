@@ -13,7 +13,10 @@ fn export_typescript_bindings() {
 #[test]
 fn command_wire_format_is_kind_and_payload() {
     let id = Uuid::new_v4();
-    let command = Command { id, body: CommandBody::DeleteWindow { id } };
+    let command = Command {
+        id,
+        body: CommandBody::DeleteWindow { id },
+    };
     let json = serde_json::to_value(&command).unwrap();
     assert_eq!(json["kind"], "delete_window");
     assert_eq!(json["payload"]["id"], id.to_string());

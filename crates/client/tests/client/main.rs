@@ -52,9 +52,15 @@ fn keychain_round_trip() {
     let key = format!("test:{}", Uuid::new_v4());
     assert_eq!(secrets::retrieve(&key, Lang::ZhCn).unwrap(), None);
     secrets::persist(&key, &Sensitive("秘密-token".into()), Lang::ZhCn).unwrap();
-    assert_eq!(secrets::retrieve(&key, Lang::ZhCn).unwrap(), Some(Sensitive("秘密-token".to_string())));
+    assert_eq!(
+        secrets::retrieve(&key, Lang::ZhCn).unwrap(),
+        Some(Sensitive("秘密-token".to_string()))
+    );
     secrets::persist(&key, &Sensitive("replaced".into()), Lang::ZhCn).unwrap();
-    assert_eq!(secrets::retrieve(&key, Lang::ZhCn).unwrap(), Some(Sensitive("replaced".to_string())));
+    assert_eq!(
+        secrets::retrieve(&key, Lang::ZhCn).unwrap(),
+        Some(Sensitive("replaced".to_string()))
+    );
     secrets::delete(&key, Lang::ZhCn).unwrap();
     assert_eq!(secrets::retrieve(&key, Lang::ZhCn).unwrap(), None);
     // Deleting twice is harmless.
@@ -95,7 +101,10 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
         service_ids: vec![config.services[0].id],
     };
     let outcome = desktop
-        .send_command(Command { id: Uuid::new_v4(), body: CommandBody::SaveWindow(window) })
+        .send_command(Command {
+            id: Uuid::new_v4(),
+            body: CommandBody::SaveWindow(window),
+        })
         .await
         .unwrap();
     assert_eq!(outcome.status, CommandStatus::Applied);
@@ -103,14 +112,31 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
     // A restarted desktop finds its session in the keychain.
     let restarted = Desktop::new(dir.path().to_path_buf(), launch.clone()).unwrap();
     assert_eq!(restarted.current_account().await.unwrap(), Some(account));
-    assert!(restarted.load_config().await.unwrap().windows.iter().any(|w| w.number == 9));
+    assert!(
+        restarted
+            .load_config()
+            .await
+            .unwrap()
+            .windows
+            .iter()
+            .any(|w| w.number == 9)
+    );
 
     // Logging out deletes the token; the old token no longer works on the server either.
-    let token = secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap().unwrap();
+    let token = secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn)
+        .unwrap()
+        .unwrap();
     restarted.logout().await.unwrap();
-    assert_eq!(secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(), None);
-    let client = onetrip_client::api_client::ApiClient::new(&launch().await.unwrap(), Lang::ZhCn).unwrap();
-    assert_eq!(client.me(&token).await.unwrap_err().code, ErrorCode::Unauthorized);
+    assert_eq!(
+        secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(),
+        None
+    );
+    let client =
+        onetrip_client::api_client::ApiClient::new(&launch().await.unwrap(), Lang::ZhCn).unwrap();
+    assert_eq!(
+        client.me(&token).await.unwrap_err().code,
+        ErrorCode::Unauthorized
+    );
     assert_eq!(restarted.current_account().await.unwrap(), None);
 }
 
@@ -123,13 +149,24 @@ async fn refusals_arrive_with_code_and_message() {
     let error = desktop.login("clerk", "wrong").await.unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidCredentials);
     assert_eq!(error.message, "用户名或密码错误，还可尝试4次");
-    assert_eq!(desktop.load_config().await.unwrap_err().code, ErrorCode::Unauthorized);
+    assert_eq!(
+        desktop.load_config().await.unwrap_err().code,
+        ErrorCode::Unauthorized
+    );
 
     desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
     let config = desktop.load_config().await.unwrap();
-    let window = Window { id: Uuid::new_v4(), site_id: config.sites[0].id, number: 20, service_ids: vec![] };
+    let window = Window {
+        id: Uuid::new_v4(),
+        site_id: config.sites[0].id,
+        number: 20,
+        service_ids: vec![],
+    };
     let error = desktop
-        .send_command(Command { id: Uuid::new_v4(), body: CommandBody::SaveWindow(window) })
+        .send_command(Command {
+            id: Uuid::new_v4(),
+            body: CommandBody::SaveWindow(window),
+        })
         .await
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::Forbidden);
@@ -140,10 +177,18 @@ async fn refusals_arrive_with_code_and_message() {
 async fn a_forged_token_in_the_keychain_is_forgotten() {
     let dir = tempfile::tempdir().unwrap();
     let (launch, _server) = launcher(dir.path().join("central"));
-    secrets::persist(&standalone_key(dir.path()), &Sensitive("forged".into()), Lang::ZhCn).unwrap();
+    secrets::persist(
+        &standalone_key(dir.path()),
+        &Sensitive("forged".into()),
+        Lang::ZhCn,
+    )
+    .unwrap();
     let desktop = Desktop::new(dir.path().to_path_buf(), launch).unwrap();
     assert_eq!(desktop.current_account().await.unwrap(), None);
-    assert_eq!(secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(), None);
+    assert_eq!(
+        secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(),
+        None
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,16 +197,32 @@ async fn an_unreachable_server_is_reported_as_offline() {
     let (launch, _server) = launcher(dir.path().join("central"));
     let desktop = Desktop::new(dir.path().to_path_buf(), launch).unwrap();
     // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let settings = Settings { mode: ServerMode::Remote, server_url: Some(format!("http://127.0.0.1:{port}/")), ..Default::default() };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let settings = Settings {
+        mode: ServerMode::Remote,
+        server_url: Some(format!("http://127.0.0.1:{port}/")),
+        ..Default::default()
+    };
     let saved = desktop.save_settings(settings).await.unwrap();
     assert_eq!(saved.server_url, Some(format!("http://127.0.0.1:{port}")));
-    let reread = Desktop::new(dir.path().to_path_buf(), launcher(dir.path().join("unused")).0).unwrap();
+    let reread = Desktop::new(
+        dir.path().to_path_buf(),
+        launcher(dir.path().join("unused")).0,
+    )
+    .unwrap();
     assert_eq!(reread.settings().await, saved);
 
     let error = desktop.login("admin", DEMO_PASSWORD).await.unwrap_err();
     assert_eq!(error.code, ErrorCode::Offline);
-    assert!(error.message.starts_with("无法连接到服务器"), "{}", error.message);
+    assert!(
+        error.message.starts_with("无法连接到服务器"),
+        "{}",
+        error.message
+    );
     let status = desktop.connection_status().await;
     assert!(!status.online);
     assert_eq!(status.mode, ServerMode::Remote);
@@ -173,17 +234,35 @@ async fn switching_server_signs_out_of_the_old_one() {
     let (launch, _server) = launcher(dir.path().join("central"));
     let desktop = Desktop::new(dir.path().to_path_buf(), launch).unwrap();
     desktop.login("admin", DEMO_PASSWORD).await.unwrap();
-    assert!(secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap().is_some());
+    assert!(
+        secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn)
+            .unwrap()
+            .is_some()
+    );
 
-    let bad = Settings { mode: ServerMode::Remote, server_url: Some("ftp://x".into()), language: Lang::En };
+    let bad = Settings {
+        mode: ServerMode::Remote,
+        server_url: Some("ftp://x".into()),
+        language: Lang::En,
+    };
     let error = desktop.save_settings(bad).await.unwrap_err();
     assert_eq!(error.reason.as_deref(), Some("invalid_server_url"));
     assert!(error.message.starts_with("The server address is invalid"));
     // A refused change keeps the session.
     assert!(desktop.current_account().await.unwrap().is_some());
 
-    let remote = Settings { mode: ServerMode::Remote, server_url: Some("http://127.0.0.1:9".into()), language: Lang::ZhCn };
+    let remote = Settings {
+        mode: ServerMode::Remote,
+        server_url: Some("http://127.0.0.1:9".into()),
+        language: Lang::ZhCn,
+    };
     desktop.save_settings(remote).await.unwrap();
-    assert_eq!(secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(), None);
-    assert_eq!(desktop.load_config().await.unwrap_err().code, ErrorCode::Unauthorized);
+    assert_eq!(
+        secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(),
+        None
+    );
+    assert_eq!(
+        desktop.load_config().await.unwrap_err().code,
+        ErrorCode::Unauthorized
+    );
 }

@@ -74,12 +74,21 @@ pub trait Storage: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
 
     async fn account_by_username(&self, username: &str) -> StorageResult<Option<StoredAccount>>;
-    async fn save_login_attempts(&self, account: Uuid, attempts: LoginAttempts) -> StorageResult<()>;
+    async fn save_login_attempts(
+        &self,
+        account: Uuid,
+        attempts: LoginAttempts,
+    ) -> StorageResult<()>;
     async fn insert_account(&self, account: &NewAccount, now_ms: i64) -> StorageResult<()>;
     async fn count_accounts(&self) -> StorageResult<i64>;
 
-    async fn insert_session(&self, token_hash: &str, account: Uuid, now_ms: i64, expires_at_ms: i64)
-    -> StorageResult<()>;
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        account: Uuid,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> StorageResult<()>;
     async fn session(&self, token_hash: &str) -> StorageResult<Option<StoredSession>>;
     async fn delete_session(&self, token_hash: &str) -> StorageResult<()>;
 
@@ -87,7 +96,12 @@ pub trait Storage: Send + Sync + 'static {
     async fn config_snapshot(&self) -> StorageResult<ConfigSnapshot>;
 
     /// Applies a command at most once: a repeated id returns the first outcome unchanged.
-    async fn apply_command(&self, actor: &Actor, command: &Command, now_ms: i64) -> StorageResult<CommandOutcome>;
+    async fn apply_command(
+        &self,
+        actor: &Actor,
+        command: &Command,
+        now_ms: i64,
+    ) -> StorageResult<CommandOutcome>;
 
     /// The newest audit entries first.
     async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;

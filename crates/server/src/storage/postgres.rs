@@ -13,7 +13,10 @@ pub struct PostgresStorage {
 impl PostgresStorage {
     /// Connects and brings the schema up to date.
     pub async fn connect(url: &str) -> StorageResult<PostgresStorage> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PostgresStorage { pool })
     }

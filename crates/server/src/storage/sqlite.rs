@@ -37,10 +37,19 @@ impl SqliteStorage {
     }
 
     async fn connect(options: SqliteConnectOptions) -> StorageResult<SqliteStorage> {
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(SqliteStorage { pool })
     }
 }
 
-sql_storage!(SqliteStorage, sqlx::Sqlite, backend = "sqlite", begin = "BEGIN IMMEDIATE", serialize = "SELECT 1");
+sql_storage!(
+    SqliteStorage,
+    sqlx::Sqlite,
+    backend = "sqlite",
+    begin = "BEGIN IMMEDIATE",
+    serialize = "SELECT 1"
+);

@@ -48,7 +48,10 @@ conformance!(
 const NOW: i64 = 1_790_000_000_000;
 
 fn save_window(window: &Window) -> Command {
-    Command { id: Uuid::new_v4(), body: CommandBody::SaveWindow(window.clone()) }
+    Command {
+        id: Uuid::new_v4(),
+        body: CommandBody::SaveWindow(window.clone()),
+    }
 }
 
 async fn seeded(db: &TestDb) -> (Arc<dyn Storage>, onetrip_api::config::ConfigSnapshot) {
@@ -76,10 +79,19 @@ async fn demo_seed_fills_an_empty_database_once(db: TestDb) {
     let (storage, snapshot) = seeded(&db).await;
     assert_eq!(snapshot.sites.len(), 1 + BRANCHES.len());
     assert_eq!(snapshot.sites[0].name, "玉环市行政服务中心");
-    let prefixes: Vec<_> = snapshot.services.iter().map(|s| s.prefix.as_str()).collect();
+    let prefixes: Vec<_> = snapshot
+        .services
+        .iter()
+        .map(|s| s.prefix.as_str())
+        .collect();
     assert_eq!(prefixes, ["A", "B", "C", "D", "E"]);
     assert!(snapshot.matters.iter().all(|m| !m.materials.is_empty()));
-    assert!(snapshot.services.iter().all(|s| snapshot.matters.iter().any(|m| m.service_id == s.id)));
+    assert!(
+        snapshot
+            .services
+            .iter()
+            .all(|s| snapshot.matters.iter().any(|m| m.service_id == s.id))
+    );
     assert_eq!(snapshot.windows.len(), 8 + 2 * BRANCHES.len());
     assert_eq!(storage.count_accounts().await.unwrap(), 6);
     // A second start seeds nothing more.
@@ -90,21 +102,33 @@ async fn demo_seed_fills_an_empty_database_once(db: TestDb) {
 async fn a_command_sent_twice_is_applied_once(db: TestDb) {
     let (storage, snapshot) = seeded(&db).await;
     let command = save_window(&new_window(&snapshot, 42));
-    let first = storage.apply_command(&Actor::system(), &command, NOW).await.unwrap();
-    let second = storage.apply_command(&Actor::system(), &command, NOW + 5).await.unwrap();
+    let first = storage
+        .apply_command(&Actor::system(), &command, NOW)
+        .await
+        .unwrap();
+    let second = storage
+        .apply_command(&Actor::system(), &command, NOW + 5)
+        .await
+        .unwrap();
     assert_eq!(first.status, CommandStatus::Applied);
     assert_eq!(first, second);
     let after = storage.config_snapshot().await.unwrap();
     assert_eq!(after.windows.iter().filter(|w| w.number == 42).count(), 1);
     let audit = storage.audit_log(1000).await.unwrap();
-    assert_eq!(audit.iter().filter(|e| e.command_id == command.id).count(), 1);
+    assert_eq!(
+        audit.iter().filter(|e| e.command_id == command.id).count(),
+        1
+    );
 }
 
 async fn a_rejected_command_changes_nothing_and_replays_its_rejection(db: TestDb) {
     let (storage, snapshot) = seeded(&db).await;
     // Window 3 exists at the center already.
     let command = save_window(&new_window(&snapshot, 3));
-    let outcome = storage.apply_command(&Actor::system(), &command, NOW).await.unwrap();
+    let outcome = storage
+        .apply_command(&Actor::system(), &command, NOW)
+        .await
+        .unwrap();
     assert_eq!(outcome.status, CommandStatus::Rejected);
     let error = outcome.error.clone().unwrap();
     assert_eq!(error.code, ErrorCode::Invalid);
@@ -112,7 +136,10 @@ async fn a_rejected_command_changes_nothing_and_replays_its_rejection(db: TestDb
     assert_eq!(error.message, "本中心已有3号窗口");
     assert_eq!(storage.config_snapshot().await.unwrap(), snapshot);
     // Sent again, even after the clash is gone, the same id keeps its first outcome.
-    let replay = storage.apply_command(&Actor::system(), &command, NOW + 1).await.unwrap();
+    let replay = storage
+        .apply_command(&Actor::system(), &command, NOW + 1)
+        .await
+        .unwrap();
     assert_eq!(replay, outcome);
     let audit = storage.audit_log(1).await.unwrap();
     assert_eq!(audit[0].command_id, command.id);
@@ -128,14 +155,22 @@ async fn concurrent_copies_of_one_command_apply_once(db: TestDb) {
         .map(|_| {
             let storage = storage.clone();
             let command = command.clone();
-            tokio::spawn(async move { storage.apply_command(&Actor::system(), &command, NOW).await.unwrap() })
+            tokio::spawn(async move {
+                storage
+                    .apply_command(&Actor::system(), &command, NOW)
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
     for task in tasks {
         assert_eq!(task.await.unwrap().status, CommandStatus::Applied);
     }
     let audit = storage.audit_log(10_000).await.unwrap();
-    assert_eq!(audit.iter().filter(|e| e.command_id == command.id).count(), 1);
+    assert_eq!(
+        audit.iter().filter(|e| e.command_id == command.id).count(),
+        1
+    );
     let windows = storage.config_snapshot().await.unwrap().windows;
     assert_eq!(windows.iter().filter(|w| w.number == 77).count(), 1);
 }
@@ -148,7 +183,12 @@ async fn concurrent_windows_never_share_a_number(db: TestDb) {
         let number = if i < 10 { 50 } else { 50 + i };
         let command = save_window(&new_window(&snapshot, number));
         let storage = storage.clone();
-        tasks.push(tokio::spawn(async move { storage.apply_command(&Actor::system(), &command, NOW).await.unwrap() }));
+        tasks.push(tokio::spawn(async move {
+            storage
+                .apply_command(&Actor::system(), &command, NOW)
+                .await
+                .unwrap()
+        }));
     }
     let mut applied = 0;
     for task in tasks {
@@ -156,15 +196,30 @@ async fn concurrent_windows_never_share_a_number(db: TestDb) {
         match outcome.status {
             CommandStatus::Applied => applied += 1,
             CommandStatus::Rejected => {
-                assert_eq!(outcome.error.unwrap().reason.as_deref(), Some("duplicate_window_number"))
+                assert_eq!(
+                    outcome.error.unwrap().reason.as_deref(),
+                    Some("duplicate_window_number")
+                )
             }
         }
     }
     assert_eq!(applied, 11);
     let windows = storage.config_snapshot().await.unwrap().windows;
     let center = snapshot.sites[0].id;
-    assert_eq!(windows.iter().filter(|w| w.site_id == center && w.number == 50).count(), 1);
-    assert_eq!(windows.iter().filter(|w| w.site_id == center && w.number > 50).count(), 10);
+    assert_eq!(
+        windows
+            .iter()
+            .filter(|w| w.site_id == center && w.number == 50)
+            .count(),
+        1
+    );
+    assert_eq!(
+        windows
+            .iter()
+            .filter(|w| w.site_id == center && w.number > 50)
+            .count(),
+        10
+    );
 }
 
 async fn sessions_and_login_attempts_round_trip(db: TestDb) {
@@ -190,13 +245,33 @@ async fn sessions_and_login_attempts_round_trip(db: TestDb) {
     assert_eq!(stored.account.role, Role::Reviewer);
     assert_eq!(stored.account.specialty.as_deref(), Some("结构"));
     assert_eq!(stored.attempts, LoginAttempts::default());
-    assert!(storage.account_by_username("nobody").await.unwrap().is_none());
+    assert!(
+        storage
+            .account_by_username("nobody")
+            .await
+            .unwrap()
+            .is_none()
+    );
 
-    let attempts = LoginAttempts { failed: 5, locked_until_ms: Some(NOW + 10) };
+    let attempts = LoginAttempts {
+        failed: 5,
+        locked_until_ms: Some(NOW + 10),
+    };
     storage.save_login_attempts(id, attempts).await.unwrap();
-    assert_eq!(storage.account_by_username("wang").await.unwrap().unwrap().attempts, attempts);
+    assert_eq!(
+        storage
+            .account_by_username("wang")
+            .await
+            .unwrap()
+            .unwrap()
+            .attempts,
+        attempts
+    );
 
-    storage.insert_session("abc", id, NOW, NOW + 100).await.unwrap();
+    storage
+        .insert_session("abc", id, NOW, NOW + 100)
+        .await
+        .unwrap();
     let session = storage.session("abc").await.unwrap().unwrap();
     assert_eq!(session.account.id, id);
     assert_eq!(session.expires_at_ms, NOW + 100);
@@ -208,7 +283,11 @@ async fn audit_log_is_append_only(db: TestDb) {
     let (storage, _) = seeded(&db).await;
     let before = storage.audit_log(100_000).await.unwrap();
     assert!(!before.is_empty());
-    assert!(db.raw_execute("UPDATE audit_log SET status = 'applied'").await.is_err());
+    assert!(
+        db.raw_execute("UPDATE audit_log SET status = 'applied'")
+            .await
+            .is_err()
+    );
     assert!(db.raw_execute("DELETE FROM audit_log").await.is_err());
     assert_eq!(storage.audit_log(100_000).await.unwrap(), before);
 }

@@ -32,14 +32,25 @@ impl Harness {
         seed_demo(db.storage.as_ref(), START).await.unwrap();
         let clock = Arc::new(ManualClock::new(START));
         let state = AppState::new(db.storage.clone(), clock.clone()).unwrap();
-        Harness { state, clock, _db: db }
+        Harness {
+            state,
+            clock,
+            _db: db,
+        }
     }
 
     async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
-        let response = onetrip_server::app::router(self.state.clone(), None).oneshot(request).await.unwrap();
+        let response = onetrip_server::app::router(self.state.clone(), None)
+            .oneshot(request)
+            .await
+            .unwrap();
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
         (status, body)
     }
 
@@ -51,7 +62,12 @@ impl Harness {
         self.send(request.body(Body::empty()).unwrap()).await
     }
 
-    async fn post(&self, path: &str, token: Option<&str>, body: impl Into<Body>) -> (StatusCode, Value) {
+    async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value) {
         let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -60,7 +76,12 @@ impl Harness {
     }
 
     async fn login_as(&self, username: &str, password: &str) -> (StatusCode, Value) {
-        self.post("/api/auth/login", None, json!({"username": username, "password": password}).to_string()).await
+        self.post(
+            "/api/auth/login",
+            None,
+            json!({"username": username, "password": password}).to_string(),
+        )
+        .await
     }
 
     async fn token(&self, username: &str) -> String {
@@ -76,7 +97,12 @@ impl Harness {
     }
 
     async fn command(&self, token: &str, command: &Command) -> (StatusCode, Value) {
-        self.post("/api/commands", Some(token), serde_json::to_string(command).unwrap()).await
+        self.post(
+            "/api/commands",
+            Some(token),
+            serde_json::to_string(command).unwrap(),
+        )
+        .await
     }
 }
 
@@ -138,7 +164,10 @@ async fn five_wrong_passwords_lock_the_account_until_the_lock_expires() {
         let (status, body) = h.login_as("clerk", "wrong").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["code"], "invalid_credentials");
-        assert_eq!(body["message"], format!("用户名或密码错误，还可尝试{}次", 5 - attempt));
+        assert_eq!(
+            body["message"],
+            format!("用户名或密码错误，还可尝试{}次", 5 - attempt)
+        );
     }
     let (status, body) = h.login_as("clerk", "wrong").await;
     assert_eq!(status, StatusCode::LOCKED);
@@ -251,21 +280,36 @@ async fn malformed_and_oversized_bodies_are_refused_and_change_nothing() {
     let (status, body) = h.post("/api/commands", Some(&token), "{\"id\": ").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "bad_request");
-    assert!(body["message"].as_str().unwrap().starts_with("请求格式不正确"));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("请求格式不正确")
+    );
 
-    let (status, body) =
-        h.post("/api/commands", Some(&token), json!({"id": Uuid::new_v4(), "kind": "launch_rocket"}).to_string()).await;
+    let (status, body) = h
+        .post(
+            "/api/commands",
+            Some(&token),
+            json!({"id": Uuid::new_v4(), "kind": "launch_rocket"}).to_string(),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "bad_request");
 
     let huge = json!({"id": Uuid::new_v4(), "kind": "save_service",
         "payload": {"id": Uuid::new_v4(), "prefix": "Z", "name": "x".repeat(2 * 1024 * 1024)}});
-    let (status, body) = h.post("/api/commands", Some(&token), huge.to_string()).await;
+    let (status, body) = h
+        .post("/api/commands", Some(&token), huge.to_string())
+        .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["code"], "payload_too_large");
 
     assert_eq!(h.config(&token).await, before);
-    assert_eq!(h.state.storage.audit_log(100_000).await.unwrap().len(), audit_before);
+    assert_eq!(
+        h.state.storage.audit_log(100_000).await.unwrap().len(),
+        audit_before
+    );
 }
 
 #[tokio::test]
@@ -283,7 +327,14 @@ async fn openapi_document_lists_every_route() {
     let h = Harness::new().await;
     let (status, doc) = h.get("/api/openapi.json", None).await;
     assert_eq!(status, StatusCode::OK);
-    for path in ["/api/health", "/api/auth/login", "/api/auth/logout", "/api/auth/me", "/api/config", "/api/commands"] {
+    for path in [
+        "/api/health",
+        "/api/auth/login",
+        "/api/auth/logout",
+        "/api/auth/me",
+        "/api/config",
+        "/api/commands",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "missing {path}");
     }
     assert!(doc["components"]["schemas"].get("Command").is_some());

@@ -27,15 +27,23 @@ impl TestDb {
     }
 
     pub async fn reopen(&self) -> Arc<dyn Storage> {
-        open_storage(&Database::Url(self.url.clone())).await.expect("reopen")
+        open_storage(&Database::Url(self.url.clone()))
+            .await
+            .expect("reopen")
     }
 }
 
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("central.db").display());
-    let storage = open_storage(&Database::Url(url.clone())).await.expect("open sqlite");
-    TestDb { storage, url, _dir: Some(dir) }
+    let storage = open_storage(&Database::Url(url.clone()))
+        .await
+        .expect("open sqlite");
+    TestDb {
+        storage,
+        url,
+        _dir: Some(dir),
+    }
 }
 
 pub async fn postgres() -> TestDb {
@@ -44,13 +52,21 @@ pub async fn postgres() -> TestDb {
          (npm test starts the machine's PostgreSQL 15 and sets it)",
     );
     let name = format!("onetrip_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to PostgreSQL");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut admin)
         .await
         .expect("create test database");
     let (base, _) = admin_url.rsplit_once('/').expect("database URL has a path");
     let url = format!("{base}/{name}");
-    let storage = open_storage(&Database::Url(url.clone())).await.expect("open postgres");
-    TestDb { storage, url, _dir: None }
+    let storage = open_storage(&Database::Url(url.clone()))
+        .await
+        .expect("open postgres");
+    TestDb {
+        storage,
+        url,
+        _dir: None,
+    }
 }

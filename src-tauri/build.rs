@@ -1,0 +1,16 @@
+fn main() {
+    // Every command the UI may call is listed here and granted in capabilities/, nothing else.
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "auth_login",
+            "auth_logout",
+            "auth_current",
+            "config_load",
+            "command_send",
+            "connection_status",
+            "settings_get",
+            "settings_save",
+        ]),
+    ))
+    .expect("tauri build script");
+}

@@ -1,0 +1,7 @@
+//! Tauri commands, one module per area; each takes state, calls one client function and
+//! returns its result or its `{code, message}` error.
+
+pub mod auth;
+pub mod config;
+pub mod connection;
+pub mod settings;

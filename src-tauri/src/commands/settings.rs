@@ -1,0 +1,19 @@
+//! The desktop's settings: standalone or a server URL, and the language.
+
+use onetrip_api::desktop::Settings;
+use onetrip_api::error::ApiError;
+use onetrip_client::Desktop;
+use tauri::State;
+
+#[tauri::command]
+pub async fn settings_get(desktop: State<'_, Desktop>) -> Result<Settings, ()> {
+    Ok(desktop.settings().await)
+}
+
+#[tauri::command]
+pub async fn settings_save(
+    desktop: State<'_, Desktop>,
+    settings: Settings,
+) -> Result<Settings, ApiError> {
+    desktop.save_settings(settings).await
+}

@@ -1,0 +1,63 @@
+//! The desktop shell: wires `onetrip-client` to Tauri commands and starts the in-process
+//! central API in standalone mode. It holds no logic of its own.
+
+pub mod commands;
+pub mod display;
+pub mod standalone;
+
+use std::path::PathBuf;
+
+use onetrip_client::Desktop;
+use tauri::{Manager, Runtime};
+
+/// Registers every command on `builder`; `run` and the tests both go through it.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::auth::auth_login,
+        commands::auth::auth_logout,
+        commands::auth::auth_current,
+        commands::config::config_load,
+        commands::config::command_send,
+        commands::connection::connection_status,
+        commands::settings::settings_get,
+        commands::settings::settings_save,
+    ])
+}
+
+/// The data folder: `ONETRIP_DATA_DIR` when set, else the platform's app data folder.
+fn data_dir<R: Runtime>(app: &tauri::App<R>) -> anyhow::Result<PathBuf> {
+    match std::env::var_os("ONETRIP_DATA_DIR") {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => Ok(app.path().app_data_dir()?),
+    }
+}
+
+/// Runs the desktop app until its window closes.
+pub fn run() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let dir = data_dir(app)?;
+            let launcher = standalone::launcher(dir.join("central"));
+            let desktop = Desktop::new(dir.clone(), launcher.clone())?;
+            tracing::info!(data_dir = %dir.display(), "OneTrip desktop starting");
+            // Start the embedded server right away in standalone mode so the first screen is fast.
+            let settings = onetrip_client::settings::load(&dir)?;
+            if settings.mode == onetrip_api::desktop::ServerMode::Standalone {
+                tauri::async_runtime::spawn(async move {
+                    if let Err(error) = launcher().await {
+                        tracing::error!(%error, "the embedded server did not start");
+                    }
+                });
+            }
+            app.manage(desktop);
+            Ok(())
+        })
+        .run(tauri::generate_context!())?;
+    Ok(())
+}
