@@ -1,4 +1,4 @@
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Every command the UI may call is listed here and granted in capabilities/, nothing else.
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
         tauri_build::AppManifest::new().commands(&[
@@ -12,5 +12,6 @@ fn main() {
             "settings_save",
         ]),
     ))
-    .expect("tauri build script");
+    .map_err(|e| e.to_string())?;
+    Ok(())
 }

@@ -382,11 +382,11 @@ mod tests {
             ..existing.clone()
         };
         assert_eq!(
-            check_service(&clash, &[existing.clone()]),
+            check_service(&clash, std::slice::from_ref(&existing)),
             Err(ConfigError::DuplicatePrefix("A".into()))
         );
         // Editing the same service keeps its own prefix.
-        assert!(check_service(&existing, &[existing.clone()]).is_ok());
+        assert!(check_service(&existing, std::slice::from_ref(&existing)).is_ok());
     }
 
     #[test]

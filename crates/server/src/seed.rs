@@ -68,7 +68,10 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
     },
 ];
 
-fn services() -> Vec<(Service, Vec<(&'static str, u16, Vec<&'static str>)>)> {
+/// A seeded matter: name, promised working days, materials checklist.
+type DemoMatter = (&'static str, u16, Vec<&'static str>);
+
+fn services() -> Vec<(Service, Vec<DemoMatter>)> {
     let service = |prefix: &str, name: &str| Service {
         id: Uuid::new_v4(),
         prefix: prefix.into(),

@@ -2,6 +2,8 @@
 //! client and answers with its value or its `{code, message}` error, against a real embedded
 //! central API started the way standalone mode starts it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use onetrip_client::Desktop;
 use serde_json::{Value, json};
 use tauri::Manager;

@@ -1,5 +1,7 @@
 //! Keeps `ui/src/bindings/` in step with the Rust wire types, and checks the wire format.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use onetrip_api::command::{Command, CommandBody};
 use uuid::Uuid;
 

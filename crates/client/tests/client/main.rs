@@ -1,6 +1,8 @@
 //! Client tests against real parts: the OS keychain backend of this machine, and a real
 //! central API started the way standalone mode starts it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
