@@ -150,7 +150,7 @@ export default {
     promisedDays: '承诺时限须为不小于 0 的整数',
     siteRequired: '请选择站点',
     windowNumber: '窗口号须为 1 至 999 之间的整数',
-    windowNumberTaken: '该站点已有{n}号窗口',
+    windowNumberTaken: '本中心已有{n}号窗口',
     windowServices: '请至少选择一项办理业务',
     serverUrlRequired: '连接中心服务器时须填写服务器地址',
     serverUrlInvalid: '服务器地址须以 http:// 或 https:// 开头，例如 https://onetrip.example.gov.cn',

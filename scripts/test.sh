@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, starts what the tests need (PostgreSQL, Xvfb, a kernel
+# keyring session, WebDriver), runs every test, and stops what it started.
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+OUTPUT="$ROOT/tests/output"
+mkdir -p "$OUTPUT"
+PIDS=()
+PG_STARTED=""
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "$PG_STARTED" ]; then
+    say "Stopping PostgreSQL $PG_STARTED"
+    as_root pg_ctlcluster $PG_STARTED stop || true
+  fi
+}
+trap cleanup EXIT
+
+start_postgres() {
+  local version cluster port status
+  read -r version cluster port status _ < <(pg_lsclusters --no-header | head -n 1)
+  if [ -z "${version:-}" ]; then
+    echo "No PostgreSQL cluster found (pg_lsclusters is empty)" >&2
+    return 1
+  fi
+  if [ "$status" != "online" ]; then
+    say "Starting PostgreSQL $version/$cluster on port $port"
+    as_root pg_ctlcluster "$version" "$cluster" start
+    PG_STARTED="$version $cluster"
+  fi
+  local psql=(as_root runuser -u postgres -- psql -p "$port" -v ON_ERROR_STOP=1 -qAt)
+  "${psql[@]}" -c "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'onetrip') THEN
+        CREATE ROLE onetrip LOGIN SUPERUSER PASSWORD 'onetrip';
+      END IF; END \$\$;"
+  # Databases left by earlier runs.
+  for db in $("${psql[@]}" -c "SELECT datname FROM pg_database WHERE datname LIKE 'onetrip_test_%'"); do
+    "${psql[@]}" -c "DROP DATABASE \"$db\"" || true
+  done
+  export ONETRIP_TEST_DATABASE_URL="postgres://onetrip:onetrip@127.0.0.1:$port/postgres"
+}
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+wait_for_url() {
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "Timed out waiting for $1" >&2
+  return 1
+}
+
+start_xvfb() {
+  local n=99
+  while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$OUTPUT/xvfb.log" 2>&1 &
+  PIDS+=($!)
+  export DISPLAY=":$n"
+  for _ in $(seq 1 50); do [ -e "/tmp/.X11-unix/X$n" ] && return 0; sleep 0.1; done
+  echo "Xvfb did not start" >&2
+  return 1
+}
+
+say "Checking dependencies"
+ensure_packages "${DESKTOP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_npm_packages
+if ! command -v tauri-driver >/dev/null; then
+  say "Installing tauri-driver"
+  cargo install tauri-driver --locked
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say "Formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+say "UI type check and unit tests"
+npm run --silent typecheck
+npx vitest run
+
+start_postgres
+
+say "Rust tests (SQLite and PostgreSQL; kernel keyring session)"
+keyctl session - cargo test --workspace
+
+say "Generated TypeScript bindings are current"
+if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
+  git status --porcelain -- ui/src/bindings
+  git --no-pager diff -- ui/src/bindings
+  echo "ui/src/bindings/ is stale: commit the files the Rust wire types generate" >&2
+  exit 1
+fi
+
+say "Browser end to end: the web build against a real onetrip-server"
+npm run --silent build:web
+cargo build -p onetrip-server
+TARGET="$(target_dir)"
+WEB_DATA="$(mktemp -d)"
+WEB_PORT="$(free_port)"
+"$TARGET/debug/onetrip-server" --listen "127.0.0.1:$WEB_PORT" --data-dir "$WEB_DATA" --web-dir ui/dist \
+  >"$OUTPUT/web-server.log" 2>&1 &
+PIDS+=($!)
+wait_for_url "http://127.0.0.1:$WEB_PORT/api/health"
+ONETRIP_BASE_URL="http://127.0.0.1:$WEB_PORT" ONETRIP_OUTPUT="$OUTPUT" node --test --test-concurrency=1 tests/web/
+
+say "Desktop end to end: the real app under Xvfb through WebDriver"
+APP="$(build_desktop)"
+start_xvfb
+DRIVER_PORT="$(free_port)"
+DESKTOP_DATA="$(mktemp -d)"
+# The app inherits its environment from the driver: its data folder and its keyring session.
+keyctl session - env ONETRIP_DATA_DIR="$DESKTOP_DATA" tauri-driver --port "$DRIVER_PORT" \
+  >"$OUTPUT/tauri-driver.log" 2>&1 &
+PIDS+=($!)
+wait_for_url "http://127.0.0.1:$DRIVER_PORT/status"
+ONETRIP_APP="$APP" ONETRIP_WEBDRIVER="http://127.0.0.1:$DRIVER_PORT" ONETRIP_OUTPUT="$OUTPUT" \
+  node --test --test-concurrency=1 tests/desktop/
+say "All tests passed; screenshots are in tests/output/"

@@ -1,0 +1,102 @@
+// A small W3C WebDriver client over fetch, enough to drive the desktop app through tauri-driver.
+
+const ELEMENT = 'element-6066-11e4-a52e-4a6c2fbc8d2f'
+
+export class WebDriver {
+  constructor(base, sessionId) {
+    this.base = base
+    this.sessionId = sessionId
+  }
+
+  static async start(base, application) {
+    const response = await call(base, 'POST', '/session', {
+      capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application } } },
+    })
+    return new WebDriver(base, response.sessionId)
+  }
+
+  command(method, path, body) {
+    return call(this.base, method, `/session/${this.sessionId}${path}`, body)
+  }
+
+  async quit() {
+    await this.command('DELETE', '')
+  }
+
+  async find(selector) {
+    const found = await this.command('POST', '/element', { using: 'css selector', value: selector })
+    return found[ELEMENT]
+  }
+
+  async findAll(selector) {
+    const found = await this.command('POST', '/elements', { using: 'css selector', value: selector })
+    return found.map((element) => element[ELEMENT])
+  }
+
+  /** Waits until `selector` matches a displayed element and returns it. */
+  async waitFor(selector, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs
+    let lastError
+    while (Date.now() < deadline) {
+      try {
+        const element = await this.find(selector)
+        if (await this.command('GET', `/element/${element}/displayed`)) return element
+      } catch (error) {
+        lastError = error
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw new Error(`timed out waiting for ${selector}: ${lastError?.message ?? 'not displayed'}`)
+  }
+
+  async click(selector) {
+    const element = await this.waitFor(selector)
+    await this.command('POST', `/element/${element}/click`, {})
+  }
+
+  async type(selector, text) {
+    const element = await this.waitFor(selector)
+    await this.command('POST', `/element/${element}/clear`, {})
+    await this.command('POST', `/element/${element}/value`, { text })
+  }
+
+  async text(selector) {
+    const element = await this.waitFor(selector)
+    return this.command('GET', `/element/${element}/text`)
+  }
+
+  /** Waits until the text of `selector` satisfies `predicate`; returns that text. */
+  async waitForText(selector, predicate, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs
+    let text = ''
+    while (Date.now() < deadline) {
+      try {
+        text = await this.text(selector)
+        if (predicate(text)) return text
+      } catch {
+        // not there yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw new Error(`timed out waiting for the text of ${selector}; last seen: ${JSON.stringify(text)}`)
+  }
+
+  /** A PNG of the window, as a Buffer. */
+  async screenshot() {
+    return Buffer.from(await this.command('GET', '/screenshot'), 'base64')
+  }
+}
+
+async function call(base, method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const payload = await response.json().catch(() => ({}))
+  if (!response.ok || payload.value?.error) {
+    const error = payload.value ?? {}
+    throw new Error(`WebDriver ${method} ${path}: ${error.error ?? response.status} ${error.message ?? ''}`)
+  }
+  return payload.value
+}
