@@ -34,5 +34,8 @@ test('an admin logs in, opens the configuration and sees the seeded windows', as
   const table = await driver.waitForText('[data-testid=windows-table]', (text) => text.includes('8号窗口'))
   for (let n = 1; n <= 8; n++) assert.ok(table.includes(`${n}号窗口`), `window ${n} listed`)
   assert.match(table, /综合窗口/)
+  await driver.waitForText('.el-tabs__item.is-active', (text) => text.trim() === '窗口')
+  // Let WebKit paint the new tab before the screenshot.
+  await new Promise((resolve) => setTimeout(resolve, 1000))
   writeFileSync(join(outputDir(), 'desktop-config.png'), await driver.screenshot())
 })

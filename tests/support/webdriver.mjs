@@ -1,6 +1,6 @@
 // A small W3C WebDriver client over fetch, enough to drive the desktop app through tauri-driver.
 
-const ELEMENT = 'element-6066-11e4-a52e-4a6c2fbc8d2f'
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 
 export class WebDriver {
   constructor(base, sessionId) {
@@ -49,9 +49,21 @@ export class WebDriver {
     throw new Error(`timed out waiting for ${selector}: ${lastError?.message ?? 'not displayed'}`)
   }
 
-  async click(selector) {
-    const element = await this.waitFor(selector)
-    await this.command('POST', `/element/${element}/click`, {})
+  /** Clicks `selector`, retrying while something (a toast, an animation) still covers it. */
+  async click(selector, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const element = await this.waitFor(selector, Math.max(deadline - Date.now(), 0))
+      try {
+        await this.command('POST', `/element/${element}/click`, {})
+        return
+      } catch (error) {
+        if (Date.now() > deadline || !/intercepted|not interactable|stale/.test(error.message)) {
+          throw new Error(`clicking ${selector}: ${error.message}`)
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
   }
 
   async type(selector, text) {
