@@ -8,12 +8,16 @@ cd "$ROOT"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
-# Debian packages the desktop app needs to build and run (Tauri on WebKitGTK), and CJK fonts.
+# Debian packages the desktop app needs to build and run (Tauri on WebKitGTK), CJK fonts, and
+# the CUPS client commands (lp, lpstat) it prints through.
 DESKTOP_PACKAGES=(build-essential pkg-config curl wget file libssl-dev libdbus-1-dev
-  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk)
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk
+  cups-client)
 # What the tests add: virtual display, WebDriver for WebKitGTK, kernel keyring tools,
-# Chromium for browser tests, PostgreSQL, screenshot tools.
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver keyutils chromium postgresql imagemagick)
+# Chromium for browser tests, PostgreSQL, screenshot tools; for printing: PDF tools (poppler,
+# qpdf), a QR decoder, and CUPS with its PDF-writing virtual printer.
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver keyutils chromium postgresql imagemagick
+  poppler-utils qpdf zbar-tools cups printer-driver-cups-pdf)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

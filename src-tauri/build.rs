@@ -10,6 +10,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "connection_status",
             "settings_get",
             "settings_save",
+            "outbox_failed",
+            "outbox_retry",
+            "outbox_discard",
         ]),
     ))
     .map_err(|e| e.to_string())?;

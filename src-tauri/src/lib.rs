@@ -8,7 +8,10 @@ pub mod standalone;
 use std::path::PathBuf;
 
 use onetrip_client::Desktop;
-use tauri::{Manager, Runtime};
+use std::sync::Arc;
+
+use onetrip_client::sync::{SyncEvent, SyncObserver};
+use tauri::{Emitter, Manager, Runtime};
 
 /// Registers every command on `builder`; `run` and the tests both go through it.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -21,6 +24,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::connection::connection_status,
         commands::settings::settings_get,
         commands::settings::settings_save,
+        commands::sync::outbox_failed,
+        commands::sync::outbox_retry,
+        commands::sync::outbox_discard,
     ])
 }
 
@@ -30,6 +36,20 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> anyhow::Result<PathBuf> {
         Some(dir) => Ok(PathBuf::from(dir)),
         None => Ok(app.path().app_data_dir()?),
     }
+}
+
+/// Passes sync events on to the UI as `sync://status`, `sync://data` and `sync://session-ended`.
+pub fn observer<R: Runtime>(app: tauri::AppHandle<R>) -> SyncObserver {
+    Arc::new(move |event| {
+        let name = match event {
+            SyncEvent::Status => "sync://status",
+            SyncEvent::Data => "sync://data",
+            SyncEvent::SessionEnded => "sync://session-ended",
+        };
+        if let Err(error) = app.emit(name, ()) {
+            tracing::warn!(%error, name, "could not tell the UI");
+        }
+    })
 }
 
 /// Runs the desktop app until its window closes.
@@ -44,7 +64,11 @@ pub fn run() -> anyhow::Result<()> {
         .setup(|app| {
             let dir = data_dir(app)?;
             let launcher = standalone::launcher(dir.join("central"));
-            let desktop = Desktop::new(dir.clone(), launcher.clone())?;
+            let desktop = tauri::async_runtime::block_on(Desktop::new(
+                dir.clone(),
+                launcher.clone(),
+                observer(app.handle().clone()),
+            ))?;
             tracing::info!(data_dir = %dir.display(), "OneTrip desktop starting");
             // Start the embedded server right away in standalone mode so the first screen is fast.
             let settings = onetrip_client::settings::load(&dir)?;

@@ -22,6 +22,7 @@ setBackend(
         messages: {
           offline: () => t('errors.offline'),
           unexpected: (status) => t('errors.unexpected', { status }),
+          desktopOnly: () => t('errors.desktopOnly'),
         },
       }),
 )

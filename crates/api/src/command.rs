@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::sync::EntityKind;
 
 /// A write, identified by a UUID the client made; the server applies an id at most once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
@@ -14,6 +15,21 @@ pub struct Command {
     pub id: Uuid,
     #[serde(flatten)]
     pub body: CommandBody,
+    /// The version (change seq) of the record the command was made against; when given and the
+    /// record has changed since, the command is refused as a conflict. 0 means "new record".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub base_version: Option<i64>,
+}
+
+impl Command {
+    pub fn new(body: CommandBody) -> Command {
+        Command {
+            id: Uuid::new_v4(),
+            body,
+            base_version: None,
+        }
+    }
 }
 
 /// What a command does. Saving creates the record or replaces the one with the same id.
@@ -28,6 +44,23 @@ pub enum CommandBody {
 }
 
 impl CommandBody {
+    /// The record the command changes.
+    pub fn target(&self) -> (EntityKind, Uuid) {
+        match self {
+            CommandBody::SaveSite(site) => (EntityKind::Site, site.id),
+            CommandBody::SaveService(service) => (EntityKind::Service, service.id),
+            CommandBody::SaveMatter(matter) => (EntityKind::Matter, matter.id),
+            CommandBody::SaveWindow(window) => (EntityKind::Window, window.id),
+            CommandBody::DeleteWindow { id } => (EntityKind::Window, *id),
+        }
+    }
+
+    /// Commands that must reach the server at once and never wait in an outbox: deleting a
+    /// window changes where citizens are sent the moment it happens and cannot be undone locally.
+    pub fn online_only(&self) -> bool {
+        matches!(self, CommandBody::DeleteWindow { .. })
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             CommandBody::SaveSite(_) => "save_site",
@@ -44,6 +77,22 @@ impl CommandBody {
 pub enum CommandStatus {
     Applied,
     Rejected,
+    /// The record changed since the command's `base_version`.
+    Conflict,
+    /// Kept in the desktop's outbox because the server could not be reached; it is sent when
+    /// the connection returns. Never answered by the server itself.
+    Queued,
+}
+
+impl CommandStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandStatus::Applied => "applied",
+            CommandStatus::Rejected => "rejected",
+            CommandStatus::Conflict => "conflict",
+            CommandStatus::Queued => "queued",
+        }
+    }
 }
 
 /// The result of a command; the same id always gets the same outcome.

@@ -1,6 +1,9 @@
 //! Types only the desktop's IPC carries: its settings and its view of the connection.
 
 use onetrip_domain::Lang;
+
+use crate::command::{Command, CommandStatus};
+use crate::error::ApiError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -33,4 +36,22 @@ pub struct ConnectionStatus {
     pub server_url: String,
     /// `sqlite` or `postgres` when online.
     pub database: Option<String>,
+    /// Commands waiting in the outbox to be sent.
+    pub pending: u32,
+    /// Commands the server refused, waiting for the user to retry or discard them.
+    pub failed: u32,
+    /// When the local cache last caught up with the server.
+    #[ts(type = "number | null")]
+    pub last_sync_at_ms: Option<i64>,
+}
+
+/// A command the server refused after it waited in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FailedCommand {
+    pub command: Command,
+    /// `rejected` or `conflict`.
+    pub status: CommandStatus,
+    pub error: ApiError,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
 }

@@ -24,6 +24,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// A domain rule refused the change; `reason` tells which.
     Invalid,
+    /// The record changed since the client last saw it.
+    Conflict,
     /// The server cannot be reached.
     Offline,
     /// The OS keychain could not store or read the session.

@@ -7,6 +7,7 @@ pub mod config;
 pub mod desktop;
 pub mod error;
 pub mod health;
+pub mod sync;
 
 pub use onetrip_domain as domain;
 
@@ -22,6 +23,8 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     error::ApiError::export_all_to(dir)?;
     health::Health::export_all_to(dir)?;
     desktop::Settings::export_all_to(dir)?;
+    sync::SyncPage::export_all_to(dir)?;
     desktop::ConnectionStatus::export_all_to(dir)?;
+    desktop::FailedCommand::export_all_to(dir)?;
     Ok(())
 }

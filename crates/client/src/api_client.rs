@@ -8,6 +8,7 @@ use onetrip_api::command::{Command, CommandOutcome};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
+use onetrip_api::sync::SyncPage;
 use onetrip_domain::Lang;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -144,6 +145,52 @@ impl ApiClient {
             .await
     }
 
+    pub async fn sync_page(
+        &self,
+        token: &Sensitive<String>,
+        since: i64,
+        limit: i64,
+    ) -> Result<SyncPage, ApiError> {
+        self.expect(
+            Method::GET,
+            &format!("/api/sync?since={since}&limit={limit}"),
+            Some(token),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// Opens the live event stream, resuming after `last_seen`.
+    pub async fn events(
+        &self,
+        token: &Sensitive<String>,
+        last_seen: i64,
+    ) -> Result<EventStream, ApiError> {
+        // No overall timeout: the stream stays open; keep-alives arrive every 15 s.
+        let response = self
+            .http
+            .get(format!("{}/api/events", self.base))
+            .bearer_auth(&token.0)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .header(reqwest::header::ACCEPT_LANGUAGE, lang_tag(self.lang))
+            .header("Last-Event-ID", last_seen.to_string())
+            .timeout(Duration::from_secs(24 * 60 * 60))
+            .send()
+            .await
+            .map_err(|_| self.offline())?;
+        if !response.status().is_success() {
+            let status = response.status();
+            let bytes = response.bytes().await.map_err(|_| self.offline())?;
+            return Err(serde_json::from_slice::<ApiError>(&bytes)
+                .unwrap_or_else(|_| self.unexpected(status, &String::from_utf8_lossy(&bytes))));
+        }
+        Ok(EventStream {
+            response,
+            buffer: String::new(),
+            offline: self.offline(),
+        })
+    }
+
     pub async fn send_command(
         &self,
         token: &Sensitive<String>,
@@ -151,5 +198,44 @@ impl ApiClient {
     ) -> Result<CommandOutcome, ApiError> {
         self.expect(Method::POST, "/api/commands", Some(token), Some(command))
             .await
+    }
+}
+
+/// A Server-Sent Events stream of change-log positions.
+pub struct EventStream {
+    response: reqwest::Response,
+    buffer: String,
+    offline: ApiError,
+}
+
+/// Longest silence accepted before the stream counts as dropped (keep-alives come every 15 s).
+const SILENCE: Duration = Duration::from_secs(45);
+
+impl EventStream {
+    /// The next change position; `None` when the server closed the stream.
+    pub async fn next_change(&mut self) -> Result<Option<i64>, ApiError> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let event: String = self.buffer.drain(..end + 2).collect();
+                let id = event
+                    .lines()
+                    .find_map(|line| line.strip_prefix("id:"))
+                    .and_then(|id| id.trim().parse().ok());
+                if let Some(seq) = id {
+                    return Ok(Some(seq));
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(SILENCE, self.response.chunk())
+                .await
+                .map_err(|_| self.offline.clone())?
+                .map_err(|_| self.offline.clone())?;
+            match chunk {
+                Some(bytes) => self
+                    .buffer
+                    .push_str(&String::from_utf8_lossy(&bytes).replace("\r\n", "\n")),
+                None => return Ok(None),
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The desktop's use-cases: sign in and out, restore a session from the keychain, read the
-//! configuration, send commands, report the connection, change settings.
+//! configuration from the local cache, send commands through the outbox, report the
+//! connection, change settings.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -9,18 +10,24 @@ use std::sync::Arc;
 use onetrip_api::auth::{Account, LoginRequest};
 use onetrip_api::command::{Command, CommandOutcome};
 use onetrip_api::config::ConfigSnapshot;
-use onetrip_api::desktop::{ConnectionStatus, ServerMode, Settings};
+use onetrip_api::desktop::{ConnectionStatus, FailedCommand, ServerMode, Settings};
 use onetrip_api::error::{ApiError, ErrorCode};
 use tokio::sync::Mutex;
+use uuid::Uuid;
 
 use crate::api_client::ApiClient;
+use crate::cache::Cache;
 use crate::secrets::{self, Sensitive};
 use crate::settings;
+use crate::sync::{SyncContext, SyncEngine, SyncObserver, now_ms};
 
 /// Starts the in-process central API (once) and gives its base URL. The shell provides it, so
 /// that this crate speaks HTTP in both modes and never links the server.
 pub type StandaloneLauncher =
     Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<String, ApiError>> + Send>> + Send + Sync>;
+
+/// The cache file inside the data folder.
+pub const CACHE_FILE: &str = "cache.db";
 
 struct Session {
     token: Sensitive<String>,
@@ -36,6 +43,7 @@ pub struct Desktop {
     data_dir: PathBuf,
     launcher: StandaloneLauncher,
     state: Mutex<State>,
+    sync: Arc<SyncEngine>,
 }
 
 fn ends_session(error: &ApiError) -> bool {
@@ -46,8 +54,16 @@ fn ends_session(error: &ApiError) -> bool {
 }
 
 impl Desktop {
-    pub fn new(data_dir: PathBuf, launcher: StandaloneLauncher) -> Result<Desktop, ApiError> {
+    /// Opens the settings and the local cache and starts the background sync, which waits for
+    /// someone to sign in. `observer` hears about status and data changes.
+    pub async fn new(
+        data_dir: PathBuf,
+        launcher: StandaloneLauncher,
+        observer: SyncObserver,
+    ) -> Result<Desktop, ApiError> {
         let settings = settings::load(&data_dir)?;
+        let cache = Arc::new(Cache::open(&data_dir.join(CACHE_FILE)).await?);
+        let sync = SyncEngine::start(cache, observer);
         Ok(Desktop {
             data_dir,
             launcher,
@@ -55,7 +71,13 @@ impl Desktop {
                 settings,
                 session: None,
             }),
+            sync,
         })
+    }
+
+    /// The background sync engine.
+    pub fn sync_engine(&self) -> &Arc<SyncEngine> {
+        &self.sync
     }
 
     /// The keychain entry of the session for the server the settings point at. A standalone
@@ -95,6 +117,23 @@ impl Desktop {
         )
     }
 
+    /// Starts syncing for the session just opened or restored.
+    async fn start_sync(
+        &self,
+        settings: &Settings,
+        client: ApiClient,
+        session: &Session,
+    ) -> Result<(), ApiError> {
+        let owner = format!("{}#{}", self.keychain_key(settings), session.account.id);
+        self.sync
+            .set_context(Some(SyncContext {
+                client,
+                token: session.token.clone(),
+                owner,
+            }))
+            .await
+    }
+
     /// Signs in and keeps the token in the OS keychain.
     pub async fn login(&self, username: &str, password: &str) -> Result<Account, ApiError> {
         let mut state = self.state.lock().await;
@@ -115,10 +154,12 @@ impl Desktop {
             let _ = client.logout(&token).await;
             return Err(error);
         }
-        state.session = Some(Session {
+        let session = Session {
             token,
             account: response.account.clone(),
-        });
+        };
+        self.start_sync(&state.settings, client, &session).await?;
+        state.session = Some(session);
         Ok(response.account)
     }
 
@@ -129,6 +170,7 @@ impl Desktop {
     }
 
     async fn end_session(&self, state: &mut State) -> Result<(), ApiError> {
+        self.sync.set_context(None).await?;
         let key = self.keychain_key(&state.settings);
         let token = match state.session.take() {
             Some(session) => Some(session.token),
@@ -156,10 +198,12 @@ impl Desktop {
         let client = self.client(&state.settings).await?;
         match client.me(&token).await {
             Ok(account) => {
-                state.session = Some(Session {
+                let session = Session {
                     token,
                     account: account.clone(),
-                });
+                };
+                self.start_sync(&state.settings, client, &session).await?;
+                state.session = Some(session);
                 Ok(Some(account))
             }
             Err(error) if ends_session(&error) => {
@@ -187,21 +231,67 @@ impl Desktop {
             && ends_session(error)
         {
             state.session = None;
+            self.sync.set_context(None).await?;
             secrets::delete(&self.keychain_key(&state.settings), state.settings.language)?;
         }
         result
     }
 
-    pub async fn load_config(&self) -> Result<ConfigSnapshot, ApiError> {
-        self.with_session(|client, token| async move { client.config(&token).await })
-            .await
+    async fn owner(&self) -> Result<String, ApiError> {
+        match self.sync.context() {
+            Some(context) => Ok(context.owner),
+            None => Err(Self::not_signed_in(&self.state.lock().await.settings)),
+        }
     }
 
+    /// The configuration from the local cache, with commands still waiting applied on top.
+    /// A cache that never synced pulls first.
+    pub async fn load_config(&self) -> Result<ConfigSnapshot, ApiError> {
+        let owner = self.owner().await?;
+        if self.sync.cache.cursor().await? == 0 {
+            self.sync.pull().await.map_err(|error| match error.code {
+                ErrorCode::Offline => ApiError::new(
+                    ErrorCode::Offline,
+                    format!("本机尚未从服务器同步过数据。{} / Nothing has been synced to this computer yet.", error.message),
+                ),
+                _ => error,
+            })?;
+        }
+        self.sync.cache.config_snapshot(&owner).await
+    }
+
+    /// Sends a command. Online-only commands go straight to the server and fail at once when it
+    /// cannot be reached; the others are stored in the outbox first and sent as soon as they
+    /// can be (`Queued` when the server is out of reach now).
     pub async fn send_command(&self, command: Command) -> Result<CommandOutcome, ApiError> {
-        self.with_session(
-            |client, token| async move { client.send_command(&token, &command).await },
-        )
-        .await
+        if command.body.online_only() {
+            let outcome = self
+                .with_session(
+                    |client, token| async move { client.send_command(&token, &command).await },
+                )
+                .await?;
+            self.sync.wake();
+            return Ok(outcome);
+        }
+        self.owner().await?;
+        self.sync.submit(command).await
+    }
+
+    /// Commands the server refused after they waited in the outbox.
+    pub async fn failed_commands(&self) -> Result<Vec<FailedCommand>, ApiError> {
+        self.sync.cache.failed(&self.owner().await?).await
+    }
+
+    /// Queues a refused command again (under a fresh id).
+    pub async fn retry_command(&self, id: Uuid) -> Result<(), ApiError> {
+        self.sync.cache.retry(id, now_ms()).await?;
+        self.sync.wake();
+        Ok(())
+    }
+
+    /// Drops a refused command for good.
+    pub async fn discard_command(&self, id: Uuid) -> Result<(), ApiError> {
+        self.sync.cache.remove(id).await
     }
 
     pub async fn connection_status(&self) -> ConnectionStatus {
@@ -211,11 +301,23 @@ impl Desktop {
             Ok(client) => (client.base().to_owned(), client.health().await.ok()),
             Err(_) => (settings.server_url.clone().unwrap_or_default(), None),
         };
+        let (pending, failed) = match self.sync.context() {
+            Some(context) => self
+                .sync
+                .cache
+                .outbox_counts(&context.owner)
+                .await
+                .unwrap_or_default(),
+            None => (0, 0),
+        };
         ConnectionStatus {
             online: health.is_some(),
             mode: settings.mode,
             server_url,
             database: health.map(|h| h.database),
+            pending,
+            failed,
+            last_sync_at_ms: self.sync.cache.last_sync_at().await.unwrap_or_default(),
         }
     }
 

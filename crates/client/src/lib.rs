@@ -2,8 +2,11 @@
 //! token in the OS keychain, keep settings in the data folder. The shell only adapts these.
 
 pub mod api_client;
+pub mod cache;
 pub mod desktop;
+pub mod printing;
 pub mod secrets;
 pub mod settings;
+pub mod sync;
 
 pub use desktop::Desktop;

@@ -4,17 +4,20 @@
 use std::path::Path;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use futures::Stream;
 use onetrip_api::auth::{Account, LoginRequest, LoginResponse};
 use onetrip_api::command::{Command, CommandOutcome, CommandStatus};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
+use onetrip_api::sync::{MAX_PAGE, SyncPage};
 use onetrip_domain::Lang;
 use tower_http::services::{ServeDir, ServeFile};
 use utoipa::OpenApi;
@@ -183,13 +186,93 @@ async fn command(
     }
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct SyncQuery {
+    /// The cursor from the previous page; 0 for everything.
+    #[serde(default)]
+    since: i64,
+    /// Most changes to return (at most 5,000).
+    limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/sync", params(SyncQuery),
+    responses((status = 200, body = SyncPage), (status = 401, body = ApiError)))]
+async fn sync(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Query(query): Query<SyncQuery>,
+) -> Result<Json<SyncPage>, HttpError> {
+    let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+    let page = state
+        .storage
+        .changes_since(query.since.max(0), limit, actor.scope().site)
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(page))
+}
+
+/// How often an idle event stream sends a keep-alive comment.
+pub const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// `GET /api/events`: Server-Sent Events whose ids are change-log positions. A client that
+/// reconnects with `Last-Event-ID` behind the head gets the head at once.
+#[utoipa::path(get, path = "/api/events", responses((status = 200, description = "text/event-stream of change positions")))]
+async fn events(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, HttpError> {
+    // Subscribe before reading the head so that nothing committed in between is missed.
+    let receiver = state.storage.subscribe();
+    let head = state
+        .storage
+        .head()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<i64>().ok());
+    let first = (last_seen.is_none_or(|seen| seen < head)).then_some(head);
+    let stream = futures::stream::unfold(
+        (first, receiver, head),
+        |(first, mut receiver, mut sent)| async move {
+            if let Some(seq) = first {
+                return Some((change_event(seq), (None, receiver, sent)));
+            }
+            loop {
+                match receiver.recv().await {
+                    Ok(seq) if seq > sent => {
+                        sent = seq;
+                        return Some((change_event(seq), (None, receiver, sent)));
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        },
+    );
+    let mut shutting_down = state.shutting_down.subscribe();
+    let stream = futures::StreamExt::take_until(stream, async move {
+        let _ = shutting_down.wait_for(|closing| *closing).await;
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+fn change_event(seq: i64) -> Result<Event, std::convert::Infallible> {
+    Ok(Event::default()
+        .event("change")
+        .id(seq.to_string())
+        .data(format!("{{\"seq\":{seq}}}")))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "OneTrip central API",
         description = "Accounts, site configuration and commands of the service center"
     ),
-    paths(health, login, logout, me, config, command)
+    paths(health, login, logout, me, config, command, sync, events)
 )]
 pub struct ApiDoc;
 
@@ -214,6 +297,8 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .route("/auth/me", get(me))
         .route("/config", get(config))
         .route("/commands", post(command))
+        .route("/sync", get(sync))
+        .route("/events", get(events))
         .route("/openapi.json", get(openapi))
         .fallback(api_not_found);
     let router = Router::new().nest("/api", api);

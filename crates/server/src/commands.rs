@@ -4,6 +4,7 @@
 use onetrip_api::command::CommandBody;
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::sync::{ChangeOp, EntityKind};
 use onetrip_domain::config::{self, ConfigError, Matter, Service, Site, Window};
 use uuid::Uuid;
 
@@ -117,4 +118,74 @@ pub fn visible_to(actor: &Actor, snapshot: ConfigSnapshot) -> ConfigSnapshot {
             .collect(),
         ..snapshot
     }
+}
+
+/// How a write appears in the change log.
+pub struct ChangeRecord {
+    pub entity: EntityKind,
+    pub id: Uuid,
+    pub op: ChangeOp,
+    pub data: Option<serde_json::Value>,
+    /// The site whose readers may see it; none means everyone.
+    pub site_id: Option<Uuid>,
+}
+
+impl Write {
+    pub fn change(&self, current: &ConfigSnapshot) -> Result<ChangeRecord, serde_json::Error> {
+        let upsert = |entity, id, data: serde_json::Value, site_id| ChangeRecord {
+            entity,
+            id,
+            op: ChangeOp::Upsert,
+            data: Some(data),
+            site_id,
+        };
+        Ok(match self {
+            Write::Site(site) => upsert(
+                EntityKind::Site,
+                site.id,
+                serde_json::to_value(site)?,
+                Some(site.id),
+            ),
+            Write::Service(service) => upsert(
+                EntityKind::Service,
+                service.id,
+                serde_json::to_value(service)?,
+                None,
+            ),
+            Write::Matter(matter) => upsert(
+                EntityKind::Matter,
+                matter.id,
+                serde_json::to_value(matter)?,
+                None,
+            ),
+            Write::Window(window) => upsert(
+                EntityKind::Window,
+                window.id,
+                serde_json::to_value(window)?,
+                Some(window.site_id),
+            ),
+            Write::DeleteWindow(id) => ChangeRecord {
+                entity: EntityKind::Window,
+                id: *id,
+                op: ChangeOp::Delete,
+                data: None,
+                site_id: current
+                    .windows
+                    .iter()
+                    .find(|w| w.id == *id)
+                    .map(|w| w.site_id),
+            },
+        })
+    }
+}
+
+/// The refusal of a command made against an older version of its record.
+pub fn conflict(actor: &Actor) -> ApiError {
+    ApiError::new(
+        ErrorCode::Conflict,
+        actor.lang.pick(
+            "该记录已被他人修改，请查看最新内容后重新保存".into(),
+            "Someone else changed this record; check the latest version and save again".into(),
+        ),
+    )
 }

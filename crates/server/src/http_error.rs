@@ -27,6 +27,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::Offline => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Keychain | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }

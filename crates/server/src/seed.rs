@@ -198,14 +198,7 @@ pub async fn seed_demo(storage: &dyn Storage, now_ms: i64) -> anyhow::Result<boo
         let system = system.clone();
         async move {
             let outcome = storage
-                .apply_command(
-                    &system,
-                    &Command {
-                        id: Uuid::new_v4(),
-                        body,
-                    },
-                    now_ms,
-                )
+                .apply_command(&system, &Command::new(body), now_ms)
                 .await?;
             anyhow::ensure!(
                 outcome.status == CommandStatus::Applied,

@@ -62,12 +62,19 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting requests and waits for those under way.
+    /// Stops accepting requests, ends event streams and waits for requests under way (at most
+    /// a few seconds, then drops them).
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
-        (&mut self.task).await??;
+        match tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.task).await {
+            Ok(joined) => joined??,
+            Err(_) => {
+                tracing::warn!("requests still running after 5 s; dropping them");
+                self.task.abort();
+            }
+        }
         Ok(())
     }
 }
@@ -107,10 +114,12 @@ pub async fn start_with_state(
     let addr = listener.local_addr()?;
     let app = crate::app::router(state.clone(), web_dir);
     let (shutdown, stopped) = oneshot::channel::<()>();
+    let closing = state.shutting_down.clone();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
+                closing.send_replace(true);
             })
             .await
     });

@@ -12,6 +12,8 @@ pub struct AppState {
     /// A valid argon2id hash of nothing in particular, checked against when the user name is
     /// unknown so that a failed login takes the same time either way.
     pub dummy_hash: String,
+    /// Set when the server is shutting down, so that open event streams end and let it stop.
+    pub shutting_down: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -20,6 +22,7 @@ impl AppState {
             storage,
             clock,
             dummy_hash: crate::auth::hash_password("not a password")?,
+            shutting_down: Arc::new(tokio::sync::watch::channel(false).0),
         })
     }
 }

@@ -26,7 +26,13 @@ impl Shell {
             .build(mock_context(noop_assets()))
             .unwrap();
         let launcher = onetrip_desktop::standalone::launcher(dir.path().join("central"));
-        app.manage(Desktop::new(dir.path().to_path_buf(), launcher).unwrap());
+        let observer = onetrip_desktop::observer(app.handle().clone());
+        let desktop = tauri::async_runtime::block_on(Desktop::new(
+            dir.path().to_path_buf(),
+            launcher,
+            observer,
+        ));
+        app.manage(desktop.unwrap());
         let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -128,6 +134,19 @@ fn commands_reach_the_client_and_errors_keep_their_shape() {
     assert_eq!(english["language"], "en");
     // Changing only the language keeps the session.
     assert_eq!(shell.invoke("auth_current", json!({})).unwrap(), account);
+
+    // Nothing waits in the outbox; an unknown id cannot be retried.
+    assert_eq!(shell.invoke("outbox_failed", json!({})).unwrap(), json!([]));
+    let missing = shell
+        .invoke("outbox_retry", json!({"id": uuid::Uuid::new_v4()}))
+        .unwrap_err();
+    assert_eq!(missing["code"], "not_found");
+    assert_eq!(
+        shell
+            .invoke("outbox_discard", json!({"id": uuid::Uuid::new_v4()}))
+            .unwrap(),
+        Value::Null
+    );
 
     assert_eq!(shell.invoke("auth_logout", json!({})).unwrap(), Value::Null);
     assert_eq!(

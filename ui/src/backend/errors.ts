@@ -1,6 +1,5 @@
 // Turning whatever a backend call rejected with into the ApiError shape screens rely on.
-import type { ApiError } from '../bindings/ApiError'
-import type { ErrorCode } from '../bindings/ErrorCode'
+import type { ApiError, CommandOutcome, ErrorCode } from './types'
 
 const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'unauthorized',
@@ -15,6 +14,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'offline',
   'keychain',
   'internal',
+  'conflict',
 ])
 
 export function isApiError(value: unknown): value is ApiError {
@@ -33,4 +33,10 @@ export function toApiError(value: unknown): ApiError {
 /** Codes after which the user must sign in again. */
 export function isSessionLost(code: ErrorCode): boolean {
   return code === 'unauthorized' || code === 'session_expired'
+}
+
+/** The outcome of a sent command; rejects with the server's ApiError when it was refused. */
+export function acceptedOutcome(outcome: CommandOutcome): CommandOutcome {
+  if ((outcome.status === 'rejected' || outcome.status === 'conflict') && outcome.error) throw outcome.error
+  return outcome
 }

@@ -48,3 +48,78 @@ describe('tauri backend', () => {
     await expect(backend.sendCommand({ id: 'c1', kind: 'delete_window', payload: { id: 'w1' } })).rejects.toEqual(error)
   })
 })
+
+describe('tauri backend outbox and sync events', () => {
+  it('calls the outbox commands with the command id', async () => {
+    const failed = [
+      {
+        command: { id: 'c9', kind: 'delete_window', payload: { id: 'w1' } },
+        status: 'conflict',
+        error: { code: 'conflict', message: '该记录已被他人修改' },
+        created_at_ms: 1,
+      },
+    ]
+    const invoke = vi.fn().mockResolvedValueOnce(failed).mockResolvedValue(null)
+    const backend = createTauriBackend(invoke as never, vi.fn() as never)
+
+    await expect(backend.failedCommands()).resolves.toEqual(failed)
+    await expect(backend.retryCommand('c9')).resolves.toBeUndefined()
+    await expect(backend.discardCommand('c9')).resolves.toBeUndefined()
+    expect(invoke.mock.calls).toEqual([
+      ['outbox_failed', undefined],
+      ['outbox_retry', { id: 'c9' }],
+      ['outbox_discard', { id: 'c9' }],
+    ])
+  })
+
+  it('resolves a queued command and rejects a conflict', async () => {
+    const conflict = { code: 'conflict', message: '该记录已被他人修改' }
+    const invoke = vi
+      .fn()
+      .mockResolvedValueOnce({ command_id: 'c1', status: 'queued', error: null })
+      .mockResolvedValueOnce({ command_id: 'c2', status: 'conflict', error: conflict })
+    const backend = createTauriBackend(invoke as never, vi.fn() as never)
+    const command: Command = { id: 'c1', kind: 'delete_window', payload: { id: 'w1' } }
+    await expect(backend.sendCommand(command)).resolves.toMatchObject({ status: 'queued' })
+    await expect(backend.sendCommand({ ...command, id: 'c2' })).rejects.toEqual(conflict)
+  })
+
+  it('maps the shell events to sync events and unsubscribes from all of them', async () => {
+    const handlers = new Map<string, (event: unknown) => void>()
+    const unlisten = vi.fn()
+    const listen = vi.fn(async (name: string, handler: (event: unknown) => void) => {
+      handlers.set(name, handler)
+      return unlisten
+    })
+    const backend = createTauriBackend(vi.fn() as never, listen)
+    const seen: string[] = []
+
+    const unsubscribe = await backend.onSyncEvent((event) => seen.push(event))
+    expect([...handlers.keys()].sort()).toEqual(['sync://data', 'sync://session-ended', 'sync://status'])
+
+    handlers.get('sync://status')?.({ event: 'sync://status', id: 1, payload: null })
+    handlers.get('sync://data')?.({ event: 'sync://data', id: 2, payload: null })
+    handlers.get('sync://session-ended')?.({ event: 'sync://session-ended', id: 3, payload: null })
+    expect(seen).toEqual(['status', 'data', 'session-ended'])
+
+    unsubscribe()
+    expect(unlisten).toHaveBeenCalledTimes(3)
+    unsubscribe()
+    expect(unlisten).toHaveBeenCalledTimes(3)
+  })
+
+  it('undoes a partial subscription when the shell refuses one event', async () => {
+    const unlisten = vi.fn()
+    const listen = vi
+      .fn()
+      .mockResolvedValueOnce(unlisten)
+      .mockRejectedValueOnce('event.listen not allowed')
+      .mockResolvedValueOnce(unlisten)
+    const backend = createTauriBackend(vi.fn() as never, listen)
+    await expect(backend.onSyncEvent(() => undefined)).rejects.toEqual({
+      code: 'internal',
+      message: 'event.listen not allowed',
+    })
+    expect(unlisten).toHaveBeenCalledTimes(2)
+  })
+})

@@ -1,17 +1,25 @@
 // Backend for the desktop shell: Tauri commands implemented by src-tauri.
 import { invoke } from '@tauri-apps/api/core'
+import { listen } from '@tauri-apps/api/event'
 import type { Account } from '../bindings/Account'
 import type { Command } from '../bindings/Command'
-import type { CommandOutcome } from '../bindings/CommandOutcome'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
-import type { ConnectionStatus } from '../bindings/ConnectionStatus'
 import type { Settings } from '../bindings/Settings'
 import type { Backend } from './index'
-import { toApiError } from './errors'
+import { acceptedOutcome, toApiError } from './errors'
+import type { CommandOutcome, ConnectionStatus, FailedCommand, SyncEvent } from './types'
 
 type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>
+type Listen = (event: string, handler: (event: unknown) => void) => Promise<() => void>
 
-export function createTauriBackend(call: Invoke = invoke): Backend {
+/** The shell's event names for each sync event. */
+export const SYNC_EVENTS: Readonly<Record<SyncEvent, string>> = {
+  status: 'sync://status',
+  data: 'sync://data',
+  'session-ended': 'sync://session-ended',
+}
+
+export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = listen): Backend {
   // Tauri rejects with the ApiError the command returned; anything else is normalised.
   async function run<T>(command: string, args?: Record<string, unknown>): Promise<T> {
     try {
@@ -29,13 +37,28 @@ export function createTauriBackend(call: Invoke = invoke): Backend {
     },
     currentAccount: () => run<Account | null>('auth_current'),
     loadConfig: () => run<ConfigSnapshot>('config_load'),
-    sendCommand: async (command: Command) => {
-      const outcome = await run<CommandOutcome>('command_send', { command })
-      if (outcome.status === 'rejected' && outcome.error) throw outcome.error
-      return outcome
-    },
+    sendCommand: async (command: Command) => acceptedOutcome(await run<CommandOutcome>('command_send', { command })),
     connectionStatus: () => run<ConnectionStatus>('connection_status'),
     getSettings: () => run<Settings>('settings_get'),
     saveSettings: (settings: Settings) => run<Settings>('settings_save', { settings }),
+    failedCommands: () => run<FailedCommand[]>('outbox_failed'),
+    retryCommand: async (id: string) => {
+      await run<null>('outbox_retry', { id })
+    },
+    discardCommand: async (id: string) => {
+      await run<null>('outbox_discard', { id })
+    },
+    async onSyncEvent(handler) {
+      const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
+      const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))
+      const unlisteners = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+      const unsubscribe = () => unlisteners.splice(0).forEach((unlisten) => unlisten())
+      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failure) {
+        unsubscribe()
+        throw toApiError(failure.reason)
+      }
+      return unsubscribe
+    },
   }
 }

@@ -22,7 +22,11 @@ function setup(lang: Lang = 'zh-CN') {
   const storage = window.sessionStorage
   const backend = createWebBackend({
     language: () => lang,
-    messages: { offline: () => '无法连接服务器', unexpected: (status) => `意外的响应 ${status}` },
+    messages: {
+      offline: () => '无法连接服务器',
+      unexpected: (status) => `意外的响应 ${status}`,
+      desktopOnly: () => '该操作仅适用于桌面客户端',
+    },
     origin: 'http://center.test',
     fetch,
     storage,
@@ -126,9 +130,34 @@ describe('web backend', () => {
       mode: 'remote',
       server_url: 'http://center.test',
       database: 'postgres',
+      pending: 0,
+      failed: 0,
+      last_sync_at_ms: null,
     })
     fetch.mockRejectedValueOnce(new TypeError('Failed to fetch'))
-    await expect(backend.connectionStatus()).resolves.toMatchObject({ online: false, database: null })
+    await expect(backend.connectionStatus()).resolves.toMatchObject({ online: false, database: null, pending: 0 })
+  })
+
+  it('rejects with the error of a command refused as a conflict', async () => {
+    const { fetch, backend } = setup()
+    const error = { code: 'conflict', message: '该记录已被他人修改，请刷新后重试' }
+    fetch.mockResolvedValueOnce(json(200, { command_id: 'c1', status: 'conflict', error }))
+    await expect(backend.sendCommand({ id: 'c1', kind: 'delete_window', payload: { id: 'w1' } })).rejects.toEqual(error)
+    fetch.mockResolvedValueOnce(json(409, error))
+    await expect(backend.sendCommand({ id: 'c2', kind: 'delete_window', payload: { id: 'w1' } })).rejects.toEqual(error)
+  })
+
+  it('has no outbox and no background sync', async () => {
+    const { fetch, backend } = setup()
+    await expect(backend.failedCommands()).resolves.toEqual([])
+    const desktopOnly = { code: 'bad_request', message: '该操作仅适用于桌面客户端' }
+    await expect(backend.retryCommand('c1')).rejects.toEqual(desktopOnly)
+    await expect(backend.discardCommand('c1')).rejects.toEqual(desktopOnly)
+    const handler = vi.fn()
+    const unsubscribe = await backend.onSyncEvent(handler)
+    expect(() => unsubscribe()).not.toThrow()
+    expect(handler).not.toHaveBeenCalled()
+    expect(fetch).not.toHaveBeenCalled()
   })
 
   it('has no desktop settings', async () => {

@@ -1,14 +1,12 @@
 // Backend for browser pages: HTTP to the central API on the page's own origin.
 import type { Account } from '../bindings/Account'
-import type { ApiError } from '../bindings/ApiError'
-import type { CommandOutcome } from '../bindings/CommandOutcome'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
-import type { ConnectionStatus } from '../bindings/ConnectionStatus'
 import type { Health } from '../bindings/Health'
 import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
 import type { Backend } from './index'
-import { isApiError, isSessionLost } from './errors'
+import { acceptedOutcome, isApiError, isSessionLost } from './errors'
+import type { ApiError, CommandOutcome, ConnectionStatus } from './types'
 
 export const TOKEN_KEY = 'onetrip.token'
 
@@ -19,6 +17,8 @@ export interface WebBackendOptions {
   messages: {
     offline: () => string
     unexpected: (status: number) => string
+    /** For the outbox actions, which exist only on the desktop. */
+    desktopOnly: () => string
   }
   /** Origin of the central API; defaults to the page's origin. */
   origin?: string
@@ -33,6 +33,10 @@ export function createWebBackend(options: WebBackendOptions): Backend {
 
   function offline(): ApiError {
     return { code: 'offline', message: options.messages.offline() }
+  }
+
+  function desktopOnly(): ApiError {
+    return { code: 'bad_request', message: options.messages.desktopOnly() }
   }
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -101,21 +105,28 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       }
     },
     loadConfig: () => request<ConfigSnapshot>('GET', '/config'),
-    async sendCommand(command) {
-      const outcome = await request<CommandOutcome>('POST', '/commands', command)
-      if (outcome.status === 'rejected' && outcome.error) throw outcome.error
-      return outcome
-    },
+    sendCommand: async (command) => acceptedOutcome(await request<CommandOutcome>('POST', '/commands', command)),
     async connectionStatus(): Promise<ConnectionStatus> {
+      // The page talks to the server directly: nothing waits in an outbox, nothing is cached.
+      const direct = { mode: 'remote', server_url: origin, pending: 0, failed: 0, last_sync_at_ms: null } as const
       try {
         const health = await request<Health>('GET', '/health')
-        return { online: true, mode: 'remote', server_url: origin, database: health.database }
+        return { ...direct, online: true, database: health.database }
       } catch {
-        return { online: false, mode: 'remote', server_url: origin, database: null }
+        return { ...direct, online: false, database: null }
       }
     },
     getSettings: async () => null,
     // The browser has no desktop settings; the language lives in the page's storage.
     saveSettings: async (settings) => settings,
+    // Commands are sent straight to the server, so there is no outbox and no background sync.
+    failedCommands: async () => [],
+    retryCommand: async () => {
+      throw desktopOnly()
+    },
+    discardCommand: async () => {
+      throw desktopOnly()
+    },
+    onSyncEvent: async () => () => undefined,
   }
 }

@@ -1,16 +1,21 @@
 // The signed-in account: sign in, sign out, restore, and what happens when a session is lost.
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import { ElMessage } from 'element-plus'
 import type { Account } from '../bindings/Account'
-import type { ApiError } from '../bindings/ApiError'
 import { useBackend } from '../backend'
 import { isSessionLost, toApiError } from '../backend/errors'
+import type { ApiError } from '../backend/types'
+import { i18n } from '../i18n'
 import { landingPath, navItemsFor } from '../router/navigation'
+import { useSyncStore } from './sync'
 
 export const useSessionStore = defineStore('session', () => {
   const account = ref<Account | null>(null)
   const restored = ref(false)
+  /** Why the user was signed out, shown on the sign-in page until the next sign-in. */
+  const notice = ref<string | null>(null)
+  const sync = useSyncStore()
 
   const navItems = computed(() => (account.value ? navItemsFor(account.value.role) : []))
   const home = computed(() => (account.value ? landingPath(account.value.role) : '/login'))
@@ -31,6 +36,7 @@ export const useSessionStore = defineStore('session', () => {
     const signedIn = await useBackend().login(username, password)
     account.value = signedIn
     restored.value = true
+    notice.value = null
     return signedIn
   }
 
@@ -51,6 +57,24 @@ export const useSessionStore = defineStore('session', () => {
     account.value = null
   }
 
+  /** The server no longer knows this session: back to sign-in, saying why. */
+  function sessionEnded(): void {
+    if (!account.value) return
+    const message = i18n.global.t('sync.sessionEnded')
+    notice.value = message
+    account.value = null
+    ElMessage.warning(message)
+  }
+
+  // Follow the desktop's background sync while someone is signed in.
+  watch(
+    () => account.value?.id ?? null,
+    (id) => {
+      if (id) void sync.start(sessionEnded)
+      else sync.stop()
+    },
+  )
+
   /** Shows a failed call's message; a lost session sends the user back to sign in. */
   function report(error: unknown): ApiError {
     const apiError = toApiError(error)
@@ -59,5 +83,5 @@ export const useSessionStore = defineStore('session', () => {
     return apiError
   }
 
-  return { account, restored, navItems, home, restore, login, logout, clear, report }
+  return { account, restored, notice, navItems, home, restore, login, logout, clear, sessionEnded, report }
 })

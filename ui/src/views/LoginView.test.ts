@@ -28,6 +28,10 @@ function fakeBackend(login: Backend['login']): Backend {
     connectionStatus: vi.fn(),
     getSettings: vi.fn().mockResolvedValue(null),
     saveSettings: vi.fn(),
+    failedCommands: vi.fn().mockResolvedValue([]),
+    retryCommand: vi.fn(),
+    discardCommand: vi.fn(),
+    onSyncEvent: vi.fn().mockResolvedValue(() => undefined),
   }
 }
 

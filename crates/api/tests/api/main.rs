@@ -18,10 +18,12 @@ fn command_wire_format_is_kind_and_payload() {
     let command = Command {
         id,
         body: CommandBody::DeleteWindow { id },
+        base_version: Some(7),
     };
     let json = serde_json::to_value(&command).unwrap();
     assert_eq!(json["kind"], "delete_window");
     assert_eq!(json["payload"]["id"], id.to_string());
+    assert_eq!(json["base_version"], 7);
     let back: Command = serde_json::from_value(json).unwrap();
     assert_eq!(back, command);
 }

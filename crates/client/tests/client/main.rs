@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod printing;
+mod sync;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -45,6 +48,11 @@ fn launcher(dir: PathBuf) -> (StandaloneLauncher, Arc<OnceCell<RunningServer>>) 
     (launcher, cell)
 }
 
+/// A desktop over `dir` whose sync observer ignores events.
+async fn open(dir: PathBuf, launcher: StandaloneLauncher) -> Desktop {
+    Desktop::new(dir, launcher, Arc::new(|_| {})).await.unwrap()
+}
+
 fn standalone_key(dir: &Path) -> String {
     format!("session:standalone:{}", dir.display())
 }
@@ -80,7 +88,7 @@ fn sensitive_values_never_print() {
 async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
     let dir = tempfile::tempdir().unwrap();
     let (launch, server) = launcher(dir.path().join("central"));
-    let desktop = Desktop::new(dir.path().to_path_buf(), launch.clone()).unwrap();
+    let desktop = open(dir.path().to_path_buf(), launch.clone()).await;
     assert_eq!(desktop.settings().await.mode, ServerMode::Standalone);
 
     let status = desktop.connection_status().await;
@@ -103,16 +111,13 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
         service_ids: vec![config.services[0].id],
     };
     let outcome = desktop
-        .send_command(Command {
-            id: Uuid::new_v4(),
-            body: CommandBody::SaveWindow(window),
-        })
+        .send_command(Command::new(CommandBody::SaveWindow(window)))
         .await
         .unwrap();
     assert_eq!(outcome.status, CommandStatus::Applied);
 
     // A restarted desktop finds its session in the keychain.
-    let restarted = Desktop::new(dir.path().to_path_buf(), launch.clone()).unwrap();
+    let restarted = open(dir.path().to_path_buf(), launch.clone()).await;
     assert_eq!(restarted.current_account().await.unwrap(), Some(account));
     assert!(
         restarted
@@ -146,7 +151,7 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
 async fn refusals_arrive_with_code_and_message() {
     let dir = tempfile::tempdir().unwrap();
     let (launch, _server) = launcher(dir.path().join("central"));
-    let desktop = Desktop::new(dir.path().to_path_buf(), launch).unwrap();
+    let desktop = open(dir.path().to_path_buf(), launch).await;
 
     let error = desktop.login("clerk", "wrong").await.unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidCredentials);
@@ -165,10 +170,7 @@ async fn refusals_arrive_with_code_and_message() {
         service_ids: vec![],
     };
     let error = desktop
-        .send_command(Command {
-            id: Uuid::new_v4(),
-            body: CommandBody::SaveWindow(window),
-        })
+        .send_command(Command::new(CommandBody::SaveWindow(window)))
         .await
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::Forbidden);
@@ -185,7 +187,7 @@ async fn a_forged_token_in_the_keychain_is_forgotten() {
         Lang::ZhCn,
     )
     .unwrap();
-    let desktop = Desktop::new(dir.path().to_path_buf(), launch).unwrap();
+    let desktop = open(dir.path().to_path_buf(), launch).await;
     assert_eq!(desktop.current_account().await.unwrap(), None);
     assert_eq!(
         secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(),
@@ -197,7 +199,7 @@ async fn a_forged_token_in_the_keychain_is_forgotten() {
 async fn an_unreachable_server_is_reported_as_offline() {
     let dir = tempfile::tempdir().unwrap();
     let (launch, _server) = launcher(dir.path().join("central"));
-    let desktop = Desktop::new(dir.path().to_path_buf(), launch).unwrap();
+    let desktop = open(dir.path().to_path_buf(), launch).await;
     // A port that was free a moment ago: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -211,11 +213,11 @@ async fn an_unreachable_server_is_reported_as_offline() {
     };
     let saved = desktop.save_settings(settings).await.unwrap();
     assert_eq!(saved.server_url, Some(format!("http://127.0.0.1:{port}")));
-    let reread = Desktop::new(
+    let reread = open(
         dir.path().to_path_buf(),
         launcher(dir.path().join("unused")).0,
     )
-    .unwrap();
+    .await;
     assert_eq!(reread.settings().await, saved);
 
     let error = desktop.login("admin", DEMO_PASSWORD).await.unwrap_err();
@@ -234,7 +236,7 @@ async fn an_unreachable_server_is_reported_as_offline() {
 async fn switching_server_signs_out_of_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let (launch, _server) = launcher(dir.path().join("central"));
-    let desktop = Desktop::new(dir.path().to_path_buf(), launch).unwrap();
+    let desktop = open(dir.path().to_path_buf(), launch).await;
     desktop.login("admin", DEMO_PASSWORD).await.unwrap();
     assert!(
         secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn)

@@ -7,6 +7,7 @@ mod sqlite;
 use async_trait::async_trait;
 use onetrip_api::command::{Command, CommandOutcome};
 use onetrip_api::config::ConfigSnapshot;
+use onetrip_api::sync::SyncPage;
 use onetrip_domain::auth::{LoginAttempts, Role};
 use uuid::Uuid;
 
@@ -105,4 +106,20 @@ pub trait Storage: Send + Sync + 'static {
 
     /// The newest audit entries first.
     async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;
+
+    /// Up to `limit` changes after `since`, in order, that a reader of `site` may see (`None`:
+    /// every site).
+    async fn changes_since(
+        &self,
+        since: i64,
+        limit: i64,
+        site: Option<Uuid>,
+    ) -> StorageResult<SyncPage>;
+
+    /// The newest change's seq, 0 when there is none.
+    async fn head(&self) -> StorageResult<i64>;
+
+    /// Receives the seq of every change committed from now on, by this process or (PostgreSQL)
+    /// any other server process on the same database.
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64>;
 }

@@ -2,7 +2,9 @@
 //! the queries are written once here and instantiated per backend; what differs (how a write
 //! transaction begins and how writers are serialised) is passed in.
 
-/// Implements [`super::Storage`] for `$storage`, a struct with a `pool: sqlx::Pool<$db>` field.
+/// Implements [`super::Storage`] for `$storage`, a struct with a `pool: sqlx::Pool<$db>` field,
+/// an `events: broadcast::Sender<i64>` field, and the inherent methods
+/// `notify_in_transaction` (inside the command's transaction) and `after_commit`.
 ///
 /// - `$begin`: the statement that opens a write transaction.
 /// - `$serialize`: run first in every command transaction so that commands checking the
@@ -130,6 +132,55 @@ macro_rules! sql_storage {
                 .collect::<StorageResult<Vec<_>>>()?;
 
                 Ok(ConfigSnapshot { sites, services, matters, windows })
+            }
+
+            pub async fn head(conn: &mut Conn) -> StorageResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM changes").fetch_one(&mut *conn).await?)
+            }
+
+            /// The record's version: the seq of its latest change, 0 when it never changed.
+            pub async fn version(
+                conn: &mut Conn,
+                entity: onetrip_api::sync::EntityKind,
+                id: Uuid,
+            ) -> StorageResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE entity = $1 AND entity_id = $2",
+                )
+                .bind(entity.as_str())
+                .bind(id.to_string())
+                .fetch_one(&mut *conn)
+                .await?)
+            }
+
+            pub async fn record_change(
+                conn: &mut Conn,
+                change: &crate::commands::ChangeRecord,
+                command_id: &str,
+                now_ms: i64,
+            ) -> StorageResult<i64> {
+                let data = change
+                    .data
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO changes (entity, entity_id, op, data, site_id, command_id, at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                )
+                .bind(change.entity.as_str())
+                .bind(change.id.to_string())
+                .bind(match change.op {
+                    onetrip_api::sync::ChangeOp::Upsert => "upsert",
+                    onetrip_api::sync::ChangeOp::Delete => "delete",
+                })
+                .bind(data)
+                .bind(change.site_id.map(|id| id.to_string()))
+                .bind(command_id)
+                .bind(now_ms)
+                .fetch_one(&mut *conn)
+                .await?)
             }
 
             pub async fn write(conn: &mut Conn, write: &Write) -> StorageResult<()> {
@@ -361,18 +412,28 @@ macro_rules! sql_storage {
                     return Ok(outcome);
                 }
                 let current = queries::snapshot(&mut tx).await?;
-                let planned = crate::commands::plan(actor, &command.body, &current);
-                let (status, error) = match &planned {
-                    Ok(write) => {
-                        queries::write(&mut tx, write).await?;
-                        (CommandStatus::Applied, None)
+                let (entity, entity_id) = command.body.target();
+                let version = queries::version(&mut tx, entity, entity_id).await?;
+                let mut committed_seq = None;
+                let (status, error) = match command.base_version {
+                    Some(base) if base != version => {
+                        (CommandStatus::Conflict, Some(crate::commands::conflict(actor)))
                     }
-                    Err(error) => (CommandStatus::Rejected, Some(error.clone())),
+                    _ => match crate::commands::plan(actor, &command.body, &current) {
+                        Ok(write) => {
+                            queries::write(&mut tx, &write).await?;
+                            let change = write
+                                .change(&current)
+                                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+                            let seq = queries::record_change(&mut tx, &change, &id, now_ms).await?;
+                            self.notify_in_transaction(&mut tx, seq).await?;
+                            committed_seq = Some(seq);
+                            (CommandStatus::Applied, None)
+                        }
+                        Err(error) => (CommandStatus::Rejected, Some(error)),
+                    },
                 };
-                let status_text = match status {
-                    CommandStatus::Applied => "applied",
-                    CommandStatus::Rejected => "rejected",
-                };
+                let status_text = status.as_str();
                 let error_json = error
                     .as_ref()
                     .map(serde_json::to_string)
@@ -405,6 +466,9 @@ macro_rules! sql_storage {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
+                if let Some(seq) = committed_seq {
+                    self.after_commit(seq);
+                }
                 Ok(CommandOutcome { command_id: command.id, status, error })
             }
 
@@ -433,6 +497,64 @@ macro_rules! sql_storage {
                     })
                     .collect()
             }
+
+            async fn changes_since(
+                &self,
+                since: i64,
+                limit: i64,
+                site: Option<uuid::Uuid>,
+            ) -> crate::storage::StorageResult<onetrip_api::sync::SyncPage> {
+                let mut conn = self.pool.acquire().await?;
+                // The head first: rows up to it are all visible already (writers commit in seq order).
+                let head = queries::head(&mut conn).await?;
+                let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>)>(
+                    "SELECT seq, entity, entity_id, op, data FROM changes
+                     WHERE seq > $1 AND seq <= $2
+                       AND (CAST($3 AS TEXT) IS NULL OR site_id IS NULL OR site_id = $3)
+                     ORDER BY seq LIMIT $4",
+                )
+                .bind(since)
+                .bind(head)
+                .bind(site.map(|id| id.to_string()))
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?;
+                let has_more = rows.len() as i64 == limit;
+                let changes = rows
+                    .into_iter()
+                    .map(|(seq, entity, entity_id, op, data)| {
+                        Ok(onetrip_api::sync::Change {
+                            seq,
+                            entity: onetrip_api::sync::EntityKind::parse(&entity)
+                                .ok_or_else(|| crate::storage::StorageError::Corrupt(format!("entity {entity:?}")))?,
+                            id: queries::uuid(&entity_id)?,
+                            op: if op == "delete" {
+                                onetrip_api::sync::ChangeOp::Delete
+                            } else {
+                                onetrip_api::sync::ChangeOp::Upsert
+                            },
+                            data: data
+                                .map(|text| serde_json::from_str(&text))
+                                .transpose()
+                                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?,
+                        })
+                    })
+                    .collect::<crate::storage::StorageResult<Vec<_>>>()?;
+                let next = match changes.last() {
+                    Some(last) if has_more => last.seq,
+                    _ => head.max(since),
+                };
+                Ok(onetrip_api::sync::SyncPage { changes, next, has_more })
+            }
+
+            async fn head(&self) -> crate::storage::StorageResult<i64> {
+                let mut conn = self.pool.acquire().await?;
+                queries::head(&mut conn).await
+            }
+
+            fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64> {
+                self.events.subscribe()
+            }
         }
 
         async fn stored_outcome(
@@ -452,7 +574,11 @@ macro_rules! sql_storage {
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
                 .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-            let status = if status == "applied" { CommandStatus::Applied } else { CommandStatus::Rejected };
+            let status = match status.as_str() {
+                "applied" => CommandStatus::Applied,
+                "conflict" => CommandStatus::Conflict,
+                _ => CommandStatus::Rejected,
+            };
             Ok(Some(CommandOutcome { command_id, status, error }))
         }
     };

@@ -1,48 +1,61 @@
 //! SQLite storage: one file in the data folder, WAL mode, writers serialised by `BEGIN IMMEDIATE`.
+//! One process owns the file, so change events are published in-process after each commit.
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::broadcast;
 
 use super::StorageResult;
 use super::sql::sql_storage;
 
 pub struct SqliteStorage {
     pool: sqlx::SqlitePool,
+    events: broadcast::Sender<i64>,
 }
 
 impl SqliteStorage {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub async fn open(path: &Path) -> StorageResult<SqliteStorage> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
+        Self::connect(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    /// Opens a `sqlite://` URL.
+    pub async fn open_url(url: &str) -> StorageResult<SqliteStorage> {
+        Self::connect(SqliteConnectOptions::from_str(url)?).await
+    }
+
+    async fn connect(options: SqliteConnectOptions) -> StorageResult<SqliteStorage> {
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        Self::connect(options).await
-    }
-
-    /// Opens a `sqlite://` URL.
-    pub async fn open_url(url: &str) -> StorageResult<SqliteStorage> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        Self::connect(options).await
-    }
-
-    async fn connect(options: SqliteConnectOptions) -> StorageResult<SqliteStorage> {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStorage { pool })
+        Ok(SqliteStorage {
+            pool,
+            events: broadcast::channel(1024).0,
+        })
+    }
+
+    async fn notify_in_transaction(
+        &self,
+        _: &mut sqlx::SqliteConnection,
+        _: i64,
+    ) -> StorageResult<()> {
+        Ok(())
+    }
+
+    fn after_commit(&self, seq: i64) {
+        // No receiver is fine: nobody is listening.
+        let _ = self.events.send(seq);
     }
 }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::ErrorCode;
+use onetrip_api::sync::{Change, ChangeOp, EntityKind};
 use onetrip_domain::auth::{LoginAttempts, Role};
 use onetrip_domain::config::Window;
 use onetrip_server::actor::Actor;
@@ -43,15 +44,17 @@ conformance!(
     concurrent_windows_never_share_a_number,
     sessions_and_login_attempts_round_trip,
     audit_log_is_append_only,
+    every_applied_command_is_in_the_change_log_in_order,
+    readers_see_only_their_scope,
+    a_stale_base_version_is_a_conflict,
+    concurrent_writers_never_let_a_reader_skip_a_change,
+    subscribers_hear_every_commit,
 );
 
 const NOW: i64 = 1_790_000_000_000;
 
 fn save_window(window: &Window) -> Command {
-    Command {
-        id: Uuid::new_v4(),
-        body: CommandBody::SaveWindow(window.clone()),
-    }
+    Command::new(CommandBody::SaveWindow(window.clone()))
 }
 
 async fn seeded(db: &TestDb) -> (Arc<dyn Storage>, onetrip_api::config::ConfigSnapshot) {
@@ -201,6 +204,7 @@ async fn concurrent_windows_never_share_a_number(db: TestDb) {
                     Some("duplicate_window_number")
                 )
             }
+            CommandStatus::Conflict => panic!("no command here carries a base version"),
         }
     }
     assert_eq!(applied, 11);
@@ -296,4 +300,270 @@ async fn audit_log_is_append_only(db: TestDb) {
 async fn the_suite_names_each_backend() {
     assert_eq!(sqlite().await.storage.backend(), "sqlite");
     assert_eq!(postgres().await.storage.backend(), "postgres");
+}
+
+async fn pull_all(
+    storage: &dyn Storage,
+    since: i64,
+    limit: i64,
+    site: Option<Uuid>,
+) -> (Vec<Change>, i64) {
+    let mut cursor = since;
+    let mut all = Vec::new();
+    loop {
+        let page = storage.changes_since(cursor, limit, site).await.unwrap();
+        assert!(page.next >= cursor);
+        cursor = page.next;
+        all.extend(page.changes);
+        if !page.has_more {
+            return (all, cursor);
+        }
+    }
+}
+
+async fn every_applied_command_is_in_the_change_log_in_order(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let (changes, head) = pull_all(storage.as_ref(), 0, 1000, None).await;
+    let expected = snapshot.sites.len()
+        + snapshot.services.len()
+        + snapshot.matters.len()
+        + snapshot.windows.len();
+    assert_eq!(changes.len(), expected);
+    assert_eq!(head, storage.head().await.unwrap());
+    assert!(changes.windows(2).all(|pair| pair[0].seq < pair[1].seq));
+    // Paging in small steps gives exactly the same changes.
+    let (paged, paged_head) = pull_all(storage.as_ref(), 0, 7, None).await;
+    assert_eq!(paged, changes);
+    assert_eq!(paged_head, head);
+    // The data of the last window change is the window as stored.
+    let last_window = changes
+        .iter()
+        .rev()
+        .find(|c| c.entity == EntityKind::Window)
+        .unwrap();
+    let window: Window = serde_json::from_value(last_window.data.clone().unwrap()).unwrap();
+    assert!(snapshot.windows.contains(&window));
+
+    // A delete is logged too, and a pull from the head returns just that.
+    let delete = Command::new(CommandBody::DeleteWindow { id: window.id });
+    assert_eq!(
+        storage
+            .apply_command(&Actor::system(), &delete, NOW)
+            .await
+            .unwrap()
+            .status,
+        CommandStatus::Applied
+    );
+    let page = storage.changes_since(head, 100, None).await.unwrap();
+    assert_eq!(page.changes.len(), 1);
+    assert_eq!(page.changes[0].op, ChangeOp::Delete);
+    assert_eq!(page.changes[0].id, window.id);
+    assert_eq!(page.changes[0].data, None);
+    assert!(!page.has_more);
+    // A refused command logs nothing.
+    let refused = save_window(&new_window(&snapshot, 1));
+    assert_eq!(
+        storage
+            .apply_command(&Actor::system(), &refused, NOW)
+            .await
+            .unwrap()
+            .status,
+        CommandStatus::Rejected
+    );
+    assert_eq!(
+        storage
+            .changes_since(page.next, 100, None)
+            .await
+            .unwrap()
+            .changes,
+        vec![]
+    );
+}
+
+async fn readers_see_only_their_scope(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let branch = snapshot.sites[3].id;
+    let (changes, _) = pull_all(storage.as_ref(), 0, 10, Some(branch)).await;
+    for change in &changes {
+        match change.entity {
+            EntityKind::Service | EntityKind::Matter => {}
+            EntityKind::Site => assert_eq!(change.id, branch),
+            EntityKind::Window => {
+                let window: Window = serde_json::from_value(change.data.clone().unwrap()).unwrap();
+                assert_eq!(window.site_id, branch);
+            }
+        }
+    }
+    assert_eq!(
+        changes
+            .iter()
+            .filter(|c| c.entity == EntityKind::Window)
+            .count(),
+        2
+    );
+    assert_eq!(
+        changes
+            .iter()
+            .filter(|c| c.entity == EntityKind::Site)
+            .count(),
+        1
+    );
+    // A window deleted at the center is not seen at the branch either.
+    let center_window = snapshot
+        .windows
+        .iter()
+        .find(|w| w.site_id == snapshot.sites[0].id)
+        .unwrap();
+    let head = storage.head().await.unwrap();
+    let delete = Command::new(CommandBody::DeleteWindow {
+        id: center_window.id,
+    });
+    storage
+        .apply_command(&Actor::system(), &delete, NOW)
+        .await
+        .unwrap();
+    let page = storage
+        .changes_since(head, 100, Some(branch))
+        .await
+        .unwrap();
+    assert!(page.changes.is_empty());
+    assert_eq!(
+        page.next,
+        head + 1,
+        "the cursor moves past what the reader may not see"
+    );
+}
+
+async fn a_stale_base_version_is_a_conflict(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let window = snapshot.windows[3].clone();
+    let (changes, _) = pull_all(storage.as_ref(), 0, 1000, None).await;
+    let version = changes
+        .iter()
+        .filter(|c| c.id == window.id)
+        .map(|c| c.seq)
+        .max()
+        .unwrap();
+
+    let edit = |number: u16, base: i64| Command {
+        base_version: Some(base),
+        ..save_window(&Window {
+            number,
+            ..window.clone()
+        })
+    };
+    let first = edit(40, version);
+    assert_eq!(
+        storage
+            .apply_command(&Actor::system(), &first, NOW)
+            .await
+            .unwrap()
+            .status,
+        CommandStatus::Applied
+    );
+    // Someone who still holds the old version is told so, and nothing changes.
+    let stale = edit(41, version);
+    let outcome = storage
+        .apply_command(&Actor::system(), &stale, NOW)
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, CommandStatus::Conflict);
+    assert_eq!(outcome.error.as_ref().unwrap().code, ErrorCode::Conflict);
+    assert_eq!(
+        storage
+            .apply_command(&Actor::system(), &stale, NOW)
+            .await
+            .unwrap(),
+        outcome
+    );
+    let now = storage.config_snapshot().await.unwrap();
+    assert_eq!(
+        now.windows
+            .iter()
+            .find(|w| w.id == window.id)
+            .unwrap()
+            .number,
+        40
+    );
+    // 0 means "a new record": refused for a record that exists.
+    let as_new = edit(42, 0);
+    assert_eq!(
+        storage
+            .apply_command(&Actor::system(), &as_new, NOW)
+            .await
+            .unwrap()
+            .status,
+        CommandStatus::Conflict
+    );
+}
+
+async fn concurrent_writers_never_let_a_reader_skip_a_change(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let start = storage.head().await.unwrap();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..8u16)
+        .map(|writer| {
+            let storage = storage.clone();
+            let snapshot = snapshot.clone();
+            tokio::spawn(async move {
+                for i in 0..15u16 {
+                    let command = save_window(&new_window(&snapshot, 100 + writer * 20 + i));
+                    let outcome = storage
+                        .apply_command(&Actor::system(), &command, NOW)
+                        .await
+                        .unwrap();
+                    assert_eq!(outcome.status, CommandStatus::Applied);
+                }
+            })
+        })
+        .collect();
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let storage = storage.clone();
+            let done = done.clone();
+            tokio::spawn(async move {
+                let mut cursor = start;
+                let mut seen = Vec::new();
+                loop {
+                    let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                    let page = storage.changes_since(cursor, 5, None).await.unwrap();
+                    cursor = page.next;
+                    seen.extend(page.changes.into_iter().map(|c| c.seq));
+                    if finished && !page.has_more {
+                        return seen;
+                    }
+                    tokio::task::yield_now().await;
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (all, _) = pull_all(storage.as_ref(), start, 10_000, None).await;
+    let all: Vec<i64> = all.into_iter().map(|c| c.seq).collect();
+    assert_eq!(all.len(), 8 * 15);
+    for reader in readers {
+        assert_eq!(
+            reader.await.unwrap(),
+            all,
+            "a reader skipped or repeated a change"
+        );
+    }
+}
+
+async fn subscribers_hear_every_commit(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let mut events = storage.subscribe();
+    let command = save_window(&new_window(&snapshot, 55));
+    storage
+        .apply_command(&Actor::system(), &command, NOW)
+        .await
+        .unwrap();
+    let seq = tokio::time::timeout(std::time::Duration::from_secs(5), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seq, storage.head().await.unwrap());
 }

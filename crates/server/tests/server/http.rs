@@ -107,15 +107,12 @@ impl Harness {
 }
 
 fn add_window(config: &ConfigSnapshot, number: u16) -> Command {
-    Command {
+    Command::new(CommandBody::SaveWindow(Window {
         id: Uuid::new_v4(),
-        body: CommandBody::SaveWindow(Window {
-            id: Uuid::new_v4(),
-            site_id: config.sites[0].id,
-            number,
-            service_ids: vec![config.services[0].id],
-        }),
-    }
+        site_id: config.sites[0].id,
+        number,
+        service_ids: vec![config.services[0].id],
+    }))
 }
 
 #[tokio::test]

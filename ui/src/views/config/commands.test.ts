@@ -15,6 +15,7 @@ import {
   saveMatterCommand,
   saveServiceCommand,
   saveSiteCommand,
+  savedNotice,
   saveWindowCommand,
   selectAllServices,
   servesAll,
@@ -169,5 +170,16 @@ describe('site, service and matter commands', () => {
     expect(checkMatter({ ...ok, service_id: '' })).toEqual({ key: 'serviceRequired' })
     expect(checkMatter({ ...ok, name: '' })).toEqual({ key: 'nameRequired' })
     expect(checkMatter({ ...ok, promised_days: -1 })).toEqual({ key: 'promisedDays' })
+  })
+})
+
+describe('savedNotice', () => {
+  it('keeps the success message for an applied change', () => {
+    expect(savedNotice('applied', 'common.saved')).toEqual({ type: 'success', key: 'common.saved' })
+    expect(savedNotice('applied', 'config.windows.deleted')).toEqual({ type: 'success', key: 'config.windows.deleted' })
+  })
+
+  it('says a queued change was kept on this computer', () => {
+    expect(savedNotice('queued', 'common.saved')).toEqual({ type: 'info', key: 'sync.queued' })
   })
 })

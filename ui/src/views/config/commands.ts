@@ -5,6 +5,7 @@ import type { Service } from '../../bindings/Service'
 import type { Site } from '../../bindings/Site'
 import type { SiteKind } from '../../bindings/SiteKind'
 import type { Window } from '../../bindings/Window'
+import type { CommandStatus } from '../../backend/types'
 
 /** A fresh UUID v4; falls back to getRandomValues where randomUUID is missing (plain http). */
 export function newId(): string {
@@ -189,4 +190,18 @@ export function deleteWindowCommand(windowId: string): Command {
 export function defaultSiteId(accountSiteId: string | null, sites: readonly Site[]): string {
   if (accountSiteId && sites.some((s) => s.id === accountSiteId)) return accountSiteId
   return (sites.find((s) => s.kind === 'center') ?? sites[0])?.id ?? ''
+}
+
+/** The message after a change was sent: an i18n key and how to show it. */
+export interface SavedNotice {
+  type: 'success' | 'info'
+  key: string
+}
+
+/**
+ * `applied` shows the usual success message (`appliedKey`); `queued` says the change was kept on
+ * this computer and goes out when the connection returns.
+ */
+export function savedNotice(status: CommandStatus, appliedKey: string): SavedNotice {
+  return status === 'queued' ? { type: 'info', key: 'sync.queued' } : { type: 'success', key: appliedKey }
 }

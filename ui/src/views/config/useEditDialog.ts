@@ -6,12 +6,14 @@ import type { Command } from '../../bindings/Command'
 import { isSessionLost, toApiError } from '../../backend/errors'
 import { useConfigStore } from '../../stores/config'
 import { useSessionStore } from '../../stores/session'
-import type { Problem } from './commands'
+import { useSyncStore } from '../../stores/sync'
+import { savedNotice, type Problem } from './commands'
 
 export function useEditDialog<F>(blank: () => F) {
   const { t } = useI18n()
   const config = useConfigStore()
   const session = useSessionStore()
+  const sync = useSyncStore()
 
   const visible = ref(false)
   const saving = ref(false)
@@ -34,9 +36,11 @@ export function useEditDialog<F>(blank: () => F) {
     error.value = null
     saving.value = true
     try {
-      await config.send(build())
+      const outcome = await config.send(build())
       visible.value = false
-      ElMessage.success(t('common.saved'))
+      const notice = savedNotice(outcome.status, 'common.saved')
+      ElMessage({ type: notice.type, message: t(notice.key) })
+      if (outcome.status === 'queued') sync.changed()
     } catch (failure) {
       const apiError = toApiError(failure)
       error.value = apiError.message

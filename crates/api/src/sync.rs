@@ -1,0 +1,76 @@
+//! The sync protocol: the change log a client pulls, and the live events that tell it when.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// What kind of record a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Site,
+    Service,
+    Matter,
+    Window,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::Site,
+        EntityKind::Service,
+        EntityKind::Matter,
+        EntityKind::Window,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Site => "site",
+            EntityKind::Service => "service",
+            EntityKind::Matter => "matter",
+            EntityKind::Window => "window",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EntityKind> {
+        EntityKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    Upsert,
+    Delete,
+}
+
+/// One row change, in commit order. `seq` is also the record's version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Change {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub entity: EntityKind,
+    pub id: Uuid,
+    pub op: ChangeOp,
+    /// The whole record after an upsert; absent for a delete.
+    #[ts(type = "unknown")]
+    #[schema(value_type = Object)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// `GET /api/sync?since=<cursor>&limit=N`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SyncPage {
+    /// The changes after the cursor that the reader may see, in order.
+    pub changes: Vec<Change>,
+    /// The cursor to pass next time.
+    #[ts(type = "number")]
+    pub next: i64,
+    /// More changes wait after `next`.
+    pub has_more: bool,
+}
+
+/// Most changes one page carries.
+pub const MAX_PAGE: i64 = 5_000;

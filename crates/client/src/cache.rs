@@ -1,0 +1,424 @@
+//! The local cache: a SQLite replica of what the signed-in user may see, the sync cursor, and
+//! the outbox of commands not yet acknowledged. Screens read from here, so they are instant and
+//! keep working without a network.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use onetrip_api::command::{Command, CommandBody, CommandStatus};
+use onetrip_api::config::ConfigSnapshot;
+use onetrip_api::desktop::FailedCommand;
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::sync::{ChangeOp, EntityKind, SyncPage};
+use onetrip_domain::config::{Matter, Service, Site, SiteKind, Window};
+use serde::de::DeserializeOwned;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use uuid::Uuid;
+
+pub struct Cache {
+    pool: sqlx::SqlitePool,
+}
+
+fn cache_error(error: impl std::fmt::Display) -> ApiError {
+    tracing::error!(%error, "local cache failure");
+    ApiError::new(
+        ErrorCode::Internal,
+        format!("本地缓存出错 / Local cache error: {error}"),
+    )
+}
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// What a command does to the cache while it waits to be acknowledged.
+fn local_effect(body: &CommandBody) -> (EntityKind, Uuid, Option<serde_json::Value>) {
+    let (kind, id) = body.target();
+    let data = match body {
+        CommandBody::SaveSite(site) => serde_json::to_value(site).ok(),
+        CommandBody::SaveService(service) => serde_json::to_value(service).ok(),
+        CommandBody::SaveMatter(matter) => serde_json::to_value(matter).ok(),
+        CommandBody::SaveWindow(window) => serde_json::to_value(window).ok(),
+        CommandBody::DeleteWindow { .. } => None,
+    };
+    (kind, id, data)
+}
+
+impl Cache {
+    /// Opens (creating if needed) the cache file.
+    pub async fn open(path: &Path) -> Result<Cache> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(cache_error)?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(cache_error)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(cache_error)?;
+        Ok(Cache { pool })
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(cache_error)
+    }
+
+    /// Makes the replica belong to `owner` (a server and an account). Another owner's replica
+    /// is cleared; their outbox stays, filed under them. Returns whether it cleared anything.
+    pub async fn claim(&self, owner: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(cache_error)?;
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'owner'")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(cache_error)?;
+        if current.as_deref() == Some(owner) {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM entities")
+            .execute(&mut *tx)
+            .await
+            .map_err(cache_error)?;
+        sqlx::query("DELETE FROM meta")
+            .execute(&mut *tx)
+            .await
+            .map_err(cache_error)?;
+        sqlx::query("INSERT INTO meta (key, value) VALUES ('owner', $1)")
+            .bind(owner)
+            .execute(&mut *tx)
+            .await
+            .map_err(cache_error)?;
+        tx.commit().await.map_err(cache_error)?;
+        Ok(current.is_some())
+    }
+
+    pub async fn cursor(&self) -> Result<i64> {
+        Ok(self
+            .meta("cursor")
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    pub async fn last_sync_at(&self) -> Result<Option<i64>> {
+        Ok(self
+            .meta("last_sync_at_ms")
+            .await?
+            .and_then(|v| v.parse().ok()))
+    }
+
+    /// Applies one pulled page and moves the cursor, in one transaction: after a crash the
+    /// cache holds either the whole page or none of it.
+    pub async fn apply_page(&self, page: &SyncPage, now_ms: i64) -> Result<()> {
+        // Within a page only the last change of each record counts.
+        let mut last: HashMap<(EntityKind, Uuid), usize> =
+            HashMap::with_capacity(page.changes.len());
+        for (index, change) in page.changes.iter().enumerate() {
+            last.insert((change.entity, change.id), index);
+        }
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for (index, change) in page.changes.iter().enumerate() {
+            if last.get(&(change.entity, change.id)) != Some(&index) {
+                continue;
+            }
+            match (&change.op, &change.data) {
+                (ChangeOp::Upsert, Some(data)) => upserts.push(serde_json::json!([
+                    change.entity.as_str(),
+                    change.id.to_string(),
+                    change.seq,
+                    data.to_string()
+                ])),
+                _ => deletes.push(serde_json::json!([
+                    change.entity.as_str(),
+                    change.id.to_string()
+                ])),
+            }
+        }
+        let mut tx = self.pool.begin().await.map_err(cache_error)?;
+        if !upserts.is_empty() {
+            // One statement for the whole page: SQLite reads the rows from a JSON array.
+            sqlx::query(
+                "INSERT INTO entities (kind, id, version, position, data)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 2, value ->> 3
+                 FROM json_each($1) WHERE true
+                 ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data",
+            )
+            .bind(serde_json::Value::Array(upserts).to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(cache_error)?;
+        }
+        if !deletes.is_empty() {
+            sqlx::query(
+                "DELETE FROM entities WHERE (kind, id) IN (SELECT value ->> 0, value ->> 1 FROM json_each($1))",
+            )
+            .bind(serde_json::Value::Array(deletes).to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(cache_error)?;
+        }
+        for (key, value) in [
+            ("cursor", page.next.to_string()),
+            ("last_sync_at_ms", now_ms.to_string()),
+        ] {
+            sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await
+                .map_err(cache_error)?;
+        }
+        tx.commit().await.map_err(cache_error)
+    }
+
+    /// How many records of each kind the replica holds (for tests and diagnostics).
+    pub async fn count(&self, kind: EntityKind) -> Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM entities WHERE kind = $1")
+            .bind(kind.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(cache_error)
+    }
+
+    /// The configuration as the server last sent it, with the owner's waiting commands applied
+    /// on top. A command the server refuses leaves the outbox, and with it its effect.
+    pub async fn config_snapshot(&self, owner: &str) -> Result<ConfigSnapshot> {
+        let rows: Vec<(String, String, i64, String)> =
+            sqlx::query_as("SELECT kind, id, position, data FROM entities ORDER BY position")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(cache_error)?;
+        let mut records: Vec<((EntityKind, Uuid), (i64, serde_json::Value))> =
+            Vec::with_capacity(rows.len());
+        let mut index: HashMap<(EntityKind, Uuid), usize> = HashMap::with_capacity(rows.len());
+        for (kind, id, position, data) in rows {
+            let key = (
+                EntityKind::parse(&kind)
+                    .ok_or_else(|| cache_error(format!("unknown kind {kind}")))?,
+                Uuid::parse_str(&id).map_err(cache_error)?,
+            );
+            index.insert(key, records.len());
+            records.push((
+                key,
+                (position, serde_json::from_str(&data).map_err(cache_error)?),
+            ));
+        }
+        let mut removed = std::collections::HashSet::new();
+        for command in self.pending(owner).await? {
+            let (kind, id, data) = local_effect(&command.body);
+            match data {
+                Some(data) => {
+                    removed.remove(&(kind, id));
+                    match index.get(&(kind, id)) {
+                        Some(&at) => records[at].1.1 = data,
+                        None => {
+                            index.insert((kind, id), records.len());
+                            records.push(((kind, id), (i64::MAX, data)));
+                        }
+                    }
+                }
+                None => {
+                    removed.insert((kind, id));
+                }
+            }
+        }
+        fn typed<T: DeserializeOwned>(
+            records: &[((EntityKind, Uuid), (i64, serde_json::Value))],
+            removed: &std::collections::HashSet<(EntityKind, Uuid)>,
+            kind: EntityKind,
+        ) -> Result<Vec<T>> {
+            records
+                .iter()
+                .filter(|(key, _)| key.0 == kind && !removed.contains(key))
+                .map(|(_, (_, data))| serde_json::from_value(data.clone()).map_err(cache_error))
+                .collect()
+        }
+        let mut sites: Vec<Site> = typed(&records, &removed, EntityKind::Site)?;
+        let mut services: Vec<Service> = typed(&records, &removed, EntityKind::Service)?;
+        let mut matters: Vec<Matter> = typed(&records, &removed, EntityKind::Matter)?;
+        let mut windows: Vec<Window> = typed(&records, &removed, EntityKind::Window)?;
+        // The server's orders: sites as created (centers first), services by prefix, matters
+        // by service and name, windows by site and number.
+        sites.sort_by_key(|site| site.kind != SiteKind::Center);
+        services.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+        let prefix_of = |service: Uuid| {
+            services
+                .iter()
+                .find(|s| s.id == service)
+                .map(|s| s.prefix.clone())
+        };
+        matters.sort_by(|a, b| {
+            (prefix_of(a.service_id), &a.name).cmp(&(prefix_of(b.service_id), &b.name))
+        });
+        let site_rank = |site: Uuid| {
+            sites
+                .iter()
+                .position(|s| s.id == site)
+                .unwrap_or(usize::MAX)
+        };
+        windows.sort_by_key(|w| (site_rank(w.site_id), w.number));
+        Ok(ConfigSnapshot {
+            sites,
+            services,
+            matters,
+            windows,
+        })
+    }
+
+    /// Stores a command before it is sent.
+    pub async fn enqueue(&self, owner: &str, command: &Command, now_ms: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO outbox (id, owner, command, state, created_at_ms) VALUES ($1, $2, $3, 'pending', $4)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(command.id.to_string())
+        .bind(owner)
+        .bind(serde_json::to_string(command).map_err(cache_error)?)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        Ok(())
+    }
+
+    /// The owner's commands waiting to be sent, oldest first.
+    pub async fn pending(&self, owner: &str) -> Result<Vec<Command>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT command FROM outbox WHERE owner = $1 AND state = 'pending' ORDER BY seq",
+        )
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        rows.iter()
+            .map(|text| serde_json::from_str(text).map_err(cache_error))
+            .collect()
+    }
+
+    pub async fn record_attempt(&self, id: Uuid, now_ms: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_attempt_ms = $1 WHERE id = $2",
+        )
+        .bind(now_ms)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        Ok(())
+    }
+
+    /// Forgets a command: acknowledged by the server, or discarded by the user.
+    pub async fn remove(&self, id: Uuid) -> Result<()> {
+        sqlx::query("DELETE FROM outbox WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(cache_error)?;
+        Ok(())
+    }
+
+    /// Keeps a refused command, with the reason, for the user to retry or discard.
+    pub async fn fail(&self, id: Uuid, status: CommandStatus, error: &ApiError) -> Result<()> {
+        sqlx::query("UPDATE outbox SET state = 'failed', status = $1, error = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(serde_json::to_string(error).map_err(cache_error)?)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(cache_error)?;
+        Ok(())
+    }
+
+    pub async fn failed(&self, owner: &str) -> Result<Vec<FailedCommand>> {
+        let rows: Vec<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT command, status, error, created_at_ms FROM outbox WHERE owner = $1 AND state = 'failed' ORDER BY seq",
+        )
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        rows.into_iter()
+            .map(|(command, status, error, created_at_ms)| {
+                Ok(FailedCommand {
+                    command: serde_json::from_str(&command).map_err(cache_error)?,
+                    status: if status.as_deref() == Some("conflict") {
+                        CommandStatus::Conflict
+                    } else {
+                        CommandStatus::Rejected
+                    },
+                    error: error
+                        .map(|e| serde_json::from_str(&e))
+                        .transpose()
+                        .map_err(cache_error)?
+                        .unwrap_or_else(|| ApiError::new(ErrorCode::Internal, "")),
+                    created_at_ms,
+                })
+            })
+            .collect()
+    }
+
+    /// Pending and failed counts of the owner's outbox.
+    pub async fn outbox_counts(&self, owner: &str) -> Result<(u32, u32)> {
+        let (pending, failed): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'failed'), 0) FROM outbox WHERE owner = $1",
+        )
+        .bind(owner)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        Ok((
+            u32::try_from(pending).unwrap_or(u32::MAX),
+            u32::try_from(failed).unwrap_or(u32::MAX),
+        ))
+    }
+
+    /// Queues a refused command again under a fresh id (the old id keeps its refusal on the
+    /// server). Returns the new id.
+    pub async fn retry(&self, id: Uuid, now_ms: i64) -> Result<Uuid> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT owner, command FROM outbox WHERE id = $1 AND state = 'failed'")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(cache_error)?;
+        let Some((owner, command)) = row else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                "该命令不在失败列表中 / The command is not in the failed list",
+            ));
+        };
+        let mut command: Command = serde_json::from_str(&command).map_err(cache_error)?;
+        command.id = Uuid::new_v4();
+        // A conflict is retried against whatever the record is now.
+        command.base_version = None;
+        let mut tx = self.pool.begin().await.map_err(cache_error)?;
+        sqlx::query("DELETE FROM outbox WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(cache_error)?;
+        sqlx::query("INSERT INTO outbox (id, owner, command, state, created_at_ms) VALUES ($1, $2, $3, 'pending', $4)")
+            .bind(command.id.to_string())
+            .bind(owner)
+            .bind(serde_json::to_string(&command).map_err(cache_error)?)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(cache_error)?;
+        tx.commit().await.map_err(cache_error)?;
+        Ok(command.id)
+    }
+}

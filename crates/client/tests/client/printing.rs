@@ -1,0 +1,280 @@
+//! Printing through a real CUPS scheduler: a private `cupsd` on 127.0.0.1 with the cups-pdf
+//! virtual printer, run in its own mount namespace with a private copy of the configuration
+//! over `/etc/cups`, so the host's configuration is never touched. Needs root (for
+//! `unshare -m`) and Debian `cups` + `printer-driver-cups-pdf`, which scripts/setup.sh installs.
+
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use onetrip_client::printing::{JobState, PrintOptions, PrintSystem, PrinterState};
+use onetrip_print::builtin::{sample_issuer_key, sample_permit};
+use onetrip_print::signing::Verdict;
+use onetrip_print::{FontSet, RenderOptions, find_template, render};
+
+struct PrivateCups {
+    child: Child,
+    dir: tempfile::TempDir,
+    address: String,
+}
+
+impl Drop for PrivateCups {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn open_dir(path: &Path) {
+    std::fs::create_dir_all(path).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o777)).unwrap();
+}
+
+impl PrivateCups {
+    fn start() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("onetrip-cups")
+            .tempdir()
+            .unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let root = dir.path();
+        let etc = root.join("etc");
+        std::fs::create_dir_all(etc.join("ppd")).unwrap();
+        for entry in std::fs::read_dir("/etc/cups").unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), etc.join(entry.file_name())).unwrap();
+            }
+        }
+        std::fs::set_permissions(&etc, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for sub in ["spool", "spool/tmp", "cache", "state", "log"] {
+            open_dir(&root.join(sub));
+        }
+        let out = root.join("out");
+        open_dir(&out);
+
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        std::fs::write(
+            etc.join("cupsd.conf"),
+            format!(
+                "LogLevel warn\nListen {address}\nWebInterface No\nBrowsing No\nDefaultAuthType None\n\
+                 <Location />\n  Order allow,deny\n  Allow all\n</Location>\n\
+                 <Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
+            ),
+        )
+        .unwrap();
+        let r = root.display();
+        std::fs::write(
+            etc.join("cups-files.conf"),
+            format!(
+                "ServerRoot /etc/cups\nRequestRoot {r}/spool\nTempDir {r}/spool/tmp\nCacheDir {r}/cache\n\
+                 StateDir {r}/state\nPidFile {r}/state/cupsd.pid\nAccessLog {r}/log/access_log\n\
+                 ErrorLog {r}/log/error_log\nPageLog {r}/log/page_log\nLogFilePerm 0644\n\
+                 SystemGroup root\nFileDevice No\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            etc.join("cups-pdf.conf"),
+            format!(
+                "Out {}\nAnonDirName {}\nLabel 0\nUserUMask 0000\nGrp root\n",
+                out.display(),
+                out.display()
+            ),
+        )
+        .unwrap();
+        std::fs::copy(
+            "/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd",
+            etc.join("ppd/cups-pdf.ppd"),
+        )
+        .expect("cups-pdf PPD (Debian printer-driver-cups-pdf)");
+        std::fs::write(
+            etc.join("printers.conf"),
+            "<DefaultPrinter cups-pdf>\nInfo OneTrip test PDF printer\nDeviceURI cups-pdf:/\n\
+             State Idle\nAccepting Yes\nShared No\n</DefaultPrinter>\n",
+        )
+        .unwrap();
+
+        let script = format!(
+            "mount --bind {} /etc/cups && exec /usr/sbin/cupsd -f -c /etc/cups/cupsd.conf -s /etc/cups/cups-files.conf",
+            etc.display()
+        );
+        let child = Command::new("unshare")
+            .args(["-m", "--propagation", "private", "sh", "-c", &script])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("unshare (util-linux)");
+        let mut cups = Self {
+            child,
+            dir,
+            address,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = cups.child.try_wait().unwrap() {
+                let mut stderr = String::new();
+                if let Some(mut pipe) = cups.child.stderr.take() {
+                    use std::io::Read;
+                    let _ = pipe.read_to_string(&mut stderr);
+                }
+                panic!(
+                    "private cupsd exited ({status}); it needs root for unshare -m: {stderr}\n{}",
+                    cups.log()
+                );
+            }
+            if PrintSystem::at(&cups.address)
+                .printers()
+                .is_ok_and(|p| !p.is_empty())
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "cupsd did not start:\n{}",
+                cups.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        cups
+    }
+
+    fn out_dir(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log/error_log")).unwrap_or_default()
+    }
+}
+
+fn pdf_pages(path: &Path) -> usize {
+    let output = Command::new("pdfinfo").arg(path).output().expect("pdfinfo");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_pdf_goes_through_cups_to_the_virtual_printer_with_its_pages_and_qr_code() {
+    let cups = PrivateCups::start();
+    let system = PrintSystem::at(&cups.address);
+
+    let printers = system.printers().unwrap();
+    assert_eq!(printers.len(), 1, "{printers:?}");
+    assert_eq!(printers[0].name, "cups-pdf");
+    assert!(printers[0].is_default && printers[0].accepting);
+    assert_eq!(printers[0].state, PrinterState::Idle);
+
+    let key = sample_issuer_key();
+    let records: Vec<_> = (0..2).map(|n| sample_permit(n, &key)).collect();
+    let fonts = FontSet::bundled().unwrap();
+    let template = find_template("drainage-permit").unwrap();
+    let pdf = render(
+        &fonts,
+        &template,
+        &records,
+        &RenderOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let input = cups.dir.path().join("permits.pdf");
+    std::fs::write(&input, pdf).unwrap();
+
+    let job = system
+        .submit(
+            "cups-pdf",
+            &input,
+            &PrintOptions {
+                title: "permits".into(),
+                ..PrintOptions::default()
+            },
+        )
+        .unwrap();
+    assert!(job.id.starts_with("cups-pdf-"), "{job:?}");
+
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let output = loop {
+        let state = system.job_state(&job).unwrap();
+        let written: Vec<PathBuf> = std::fs::read_dir(cups.out_dir())
+            .unwrap()
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "pdf"))
+            .collect();
+        if state == JobState::Finished && !written.is_empty() {
+            break written[0].clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "job {job:?} is {state:?}, output {written:?}\n{}",
+            cups.log()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(pdf_pages(&output), 2, "{}", output.display());
+
+    // The printed file has no extractable text (Ghostscript re-encodes fonts): check the QR.
+    let image = cups.dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args([
+            "-r",
+            "200",
+            "-gray",
+            "-png",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+        ])
+        .arg(&output)
+        .arg(&image)
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    let decoded = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(image.with_extension("png"))
+        .output()
+        .expect("zbarimg");
+    let payload = String::from_utf8_lossy(&decoded.stdout)
+        .trim_end()
+        .to_owned();
+    assert_eq!(payload, records[0]["qr"].as_str().unwrap());
+    assert!(matches!(
+        key.public_key().verify(&payload, "2027-01-01"),
+        Verdict::Valid { .. }
+    ));
+}
+
+#[test]
+fn a_printer_that_does_not_exist_is_a_clear_error() {
+    let cups = PrivateCups::start();
+    let system = PrintSystem::at(&cups.address);
+    let input = cups.dir.path().join("empty.pdf");
+    std::fs::write(&input, b"%PDF-1.7\n").unwrap();
+    let err = system
+        .submit("no-such-printer", &input, &PrintOptions::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("refused"), "{err}");
+    let err = system
+        .submit(
+            "cups-pdf",
+            &input,
+            &PrintOptions {
+                copies: 0,
+                ..PrintOptions::default()
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("copies"), "{err}");
+}

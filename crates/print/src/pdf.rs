@@ -1,0 +1,410 @@
+//! A PDF document under construction: pages, a reusable static layer (form XObject), and
+//! fonts that are subset to the glyphs actually used when the document is finished.
+//!
+//! Glyph ids are remapped while pages are drawn (the subset keeps the glyphs in order of first
+//! use), so every page can be written as soon as it is drawn and the fonts last.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use sha2::{Digest, Sha256};
+use subsetter::GlyphRemapper;
+
+use crate::PrintError;
+use crate::fonts::{FontFace, FontSet, Glyph, GlyphCache, Outlines};
+
+/// Points per millimetre.
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Converts millimetres to points.
+pub fn mm(value: f32) -> f32 {
+    value * PT_PER_MM
+}
+
+/// Deflate level for content streams: fast, and nearly as small as the best level for the
+/// short streams of a form.
+const DEFLATE_LEVEL: u8 = 3;
+
+pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(data, DEFLATE_LEVEL)
+}
+
+struct UsedFont {
+    face: Arc<FontFace>,
+    remapper: GlyphRemapper,
+    /// New glyph id → (text it stands for, advance in thousandths of an em).
+    glyphs: BTreeMap<u16, (char, f32)>,
+    font_ref: Ref,
+}
+
+/// The name a font has in the shared resources.
+pub fn font_resource_name(font: usize) -> String {
+    format!("F{font}")
+}
+
+/// The name of the static layer in the shared resources.
+pub const STATIC_LAYER: &[u8] = b"Static";
+
+/// The name of the QR module font in the shared resources: a Type 3 font whose 256 glyphs
+/// are the patterns of eight modules in a row, drawn as vector rectangles. A row of a QR code
+/// is then a short string, which keeps each code to a few hundred bytes.
+pub const QR_FONT: &[u8] = b"QR";
+
+/// A PDF being built.
+pub struct DocumentBuilder<'f> {
+    fonts: &'f FontSet,
+    cache: GlyphCache,
+    pdf: Pdf,
+    next_id: i32,
+    catalog: Ref,
+    page_tree: Ref,
+    resources: Ref,
+    pages: Vec<Ref>,
+    used: Vec<Option<UsedFont>>,
+    static_layer: Option<Ref>,
+    qr_font: Option<Ref>,
+    qr_codes: [bool; 256],
+    title: String,
+}
+
+impl<'f> DocumentBuilder<'f> {
+    pub fn new(fonts: &'f FontSet, title: &str) -> Self {
+        let mut pdf = Pdf::new();
+        pdf.set_version(1, 7);
+        let mut used = Vec::new();
+        used.resize_with(fonts.len(), || None);
+        Self {
+            fonts,
+            cache: GlyphCache::default(),
+            pdf,
+            next_id: 4,
+            catalog: Ref::new(1),
+            page_tree: Ref::new(2),
+            resources: Ref::new(3),
+            pages: Vec::new(),
+            used,
+            static_layer: None,
+            qr_font: None,
+            qr_codes: [false; 256],
+            title: title.to_owned(),
+        }
+    }
+
+    fn alloc(&mut self) -> Ref {
+        let id = Ref::new(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    /// Number of pages written so far.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Looks a character up in the font set. `Ok(None)`: no bundled font has it.
+    pub fn glyph(&mut self, ch: char) -> Result<Option<Glyph>, PrintError> {
+        self.cache.get(self.fonts, ch)
+    }
+
+    /// The code to write in a content stream for a glyph (its id in the subset font), and
+    /// marks it used.
+    pub fn encode(&mut self, ch: char, glyph: Glyph) -> Result<u16, PrintError> {
+        if self.used[glyph.font].is_none() {
+            let face = self.fonts.face(glyph.font)?;
+            let font_ref = self.alloc();
+            self.used[glyph.font] = Some(UsedFont {
+                face,
+                remapper: GlyphRemapper::new(),
+                glyphs: BTreeMap::new(),
+                font_ref,
+            });
+        }
+        let Some(used) = self.used[glyph.font].as_mut() else {
+            return Err(PrintError::Font {
+                font: format!("#{}", glyph.font),
+                message: "font state lost".into(),
+            });
+        };
+        let new = used.remapper.remap(glyph.gid);
+        used.glyphs.entry(new).or_insert((ch, glyph.advance));
+        Ok(new)
+    }
+
+    /// Marks glyphs of the QR module font used (see [`QR_FONT`]).
+    pub fn use_qr_codes(&mut self, codes: &[u8]) {
+        if self.qr_font.is_none() {
+            self.qr_font = Some(self.alloc());
+        }
+        for &code in codes {
+            self.qr_codes[usize::from(code)] = true;
+        }
+    }
+
+    fn write_qr_font(&mut self, font: Ref) {
+        let used: Vec<u8> = (0..=255u8)
+            .filter(|code| self.qr_codes[usize::from(*code)])
+            .collect();
+        let mut procs = Vec::with_capacity(used.len());
+        for &code in &used {
+            // Glyph space is one module per unit; the bits run left to right from the high bit.
+            let mut glyph = Content::new();
+            glyph.start_shape_glyph(8.0, 0.0, 0.0, 8.0, 1.0);
+            let mut col = 0;
+            while col < 8 {
+                if code & (0x80 >> col) != 0 {
+                    let start = col;
+                    while col < 8 && code & (0x80 >> col) != 0 {
+                        col += 1;
+                    }
+                    glyph.rect(start as f32, 0.0, (col - start) as f32, 1.0);
+                } else {
+                    col += 1;
+                }
+            }
+            glyph.fill_nonzero();
+            let id = self.alloc();
+            self.pdf.stream(id, &glyph.finish());
+            procs.push((code, id));
+        }
+        let cmap_ref = self.alloc();
+        let names: Vec<String> = used.iter().map(|code| format!("m{code:02x}")).collect();
+        let mut type3 = self.pdf.type3_font(font);
+        type3.bbox(Rect::new(0.0, 0.0, 8.0, 1.0));
+        type3.matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+        {
+            let mut char_procs = type3.char_procs();
+            for ((_, id), name) in procs.iter().zip(&names) {
+                char_procs.pair(Name(name.as_bytes()), *id);
+            }
+        }
+        {
+            let mut encoding = type3.encoding_custom();
+            let mut differences = encoding.differences();
+            for (code, name) in used.iter().zip(&names) {
+                differences.consecutive(*code, [Name(name.as_bytes())]);
+            }
+        }
+        let first = used.first().copied().unwrap_or(0);
+        let last = used.last().copied().unwrap_or(0);
+        type3.first_char(first);
+        type3.last_char(last);
+        type3.widths((first..=last).map(|_| 8.0));
+        type3.to_unicode(cmap_ref);
+        type3.finish();
+        // The modules stand for no text: every glyph extracts as a space.
+        let mut cmap = pdf_writer::types::UnicodeCmap::<u8>::new(
+            Name(b"OneTrip-QR"),
+            SystemInfo {
+                registry: Str(b"Adobe"),
+                ordering: Str(b"Identity"),
+                supplement: 0,
+            },
+        );
+        for &code in &used {
+            cmap.pair(code, ' ');
+        }
+        let cmap = cmap.finish();
+        self.pdf.stream(cmap_ref, &cmap);
+    }
+
+    /// Sets the static layer drawn under every page that asks for it: built once, stored once.
+    pub fn set_static_layer(&mut self, content: Vec<u8>, width_pt: f32, height_pt: f32) {
+        let id = self.alloc();
+        let compressed = deflate(&content);
+        let mut form = self.pdf.form_xobject(id, &compressed);
+        form.filter(Filter::FlateDecode);
+        form.bbox(Rect::new(0.0, 0.0, width_pt, height_pt));
+        form.pair(Name(b"Resources"), self.resources);
+        form.finish();
+        self.static_layer = Some(id);
+    }
+
+    /// Adds a page of the given size with its content.
+    pub fn add_page(&mut self, content: &[u8], width_pt: f32, height_pt: f32) {
+        let page_id = self.alloc();
+        let content_id = self.alloc();
+        let compressed = deflate(content);
+        self.pdf
+            .stream(content_id, &compressed)
+            .filter(Filter::FlateDecode);
+        let mut page = self.pdf.page(page_id);
+        page.media_box(Rect::new(0.0, 0.0, width_pt, height_pt));
+        page.parent(self.page_tree);
+        page.contents(content_id);
+        page.finish();
+        self.pages.push(page_id);
+    }
+
+    /// Writes fonts, resources, the page tree and the trailer; returns the file's bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>, PrintError> {
+        let mut font_names = Vec::new();
+        let used = std::mem::take(&mut self.used);
+        for (index, used) in used.into_iter().enumerate() {
+            if let Some(used) = used {
+                self.write_font(&used)?;
+                font_names.push((font_resource_name(index), used.font_ref));
+            }
+        }
+
+        if let Some(qr_font) = self.qr_font {
+            self.write_qr_font(qr_font);
+            font_names.push((String::from_utf8_lossy(QR_FONT).into_owned(), qr_font));
+        }
+
+        let mut resources = self.pdf.indirect(self.resources).dict();
+        {
+            let mut fonts = resources.insert(Name(b"Font")).dict();
+            for (name, id) in &font_names {
+                fonts.pair(Name(name.as_bytes()), *id);
+            }
+        }
+        if let Some(layer) = self.static_layer {
+            resources
+                .insert(Name(b"XObject"))
+                .dict()
+                .pair(Name(STATIC_LAYER), layer);
+        }
+        resources.finish();
+
+        let count = i32::try_from(self.pages.len()).unwrap_or(i32::MAX);
+        let mut tree = self.pdf.pages(self.page_tree);
+        tree.kids(self.pages.iter().copied()).count(count);
+        tree.pair(Name(b"Resources"), self.resources);
+        tree.finish();
+        self.pdf.catalog(self.catalog).pages(self.page_tree);
+        let info = self.alloc();
+        self.pdf
+            .document_info(info)
+            .title(TextStr(&self.title))
+            .producer(TextStr("OneTrip onetrip-print"));
+        Ok(self.pdf.finish())
+    }
+
+    fn write_font(&mut self, used: &UsedFont) -> Result<(), PrintError> {
+        let face = &used.face;
+        let font_error = |message: String| PrintError::Font {
+            font: face.pdf_name.clone(),
+            message,
+        };
+        let subset = subsetter::subset(&face.data, face.index, &used.remapper)
+            .map_err(|err| font_error(format!("cannot subset: {err}")))?;
+
+        // The subset tag (six capitals) tells readers and `pdffonts` the font is a subset.
+        let mut hasher = Sha256::new();
+        for gid in used.remapper.remapped_gids() {
+            hasher.update(gid.to_be_bytes());
+        }
+        let digest = hasher.finalize();
+        let tag: String = digest
+            .iter()
+            .take(6)
+            .map(|byte| char::from(b'A' + byte % 26))
+            .collect();
+        let base_name = format!("{tag}+{}", face.pdf_name);
+
+        let cid_ref = self.alloc();
+        let descriptor_ref = self.alloc();
+        let file_ref = self.alloc();
+        let cmap_ref = self.alloc();
+        let system_info = SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        };
+
+        self.pdf
+            .type0_font(used.font_ref)
+            .base_font(Name(base_name.as_bytes()))
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid_ref)
+            .to_unicode(cmap_ref);
+
+        let mut cid = self.pdf.cid_font(cid_ref);
+        cid.subtype(match face.outlines {
+            Outlines::Cff => CidFontType::Type0,
+            Outlines::TrueType => CidFontType::Type2,
+        });
+        cid.base_font(Name(base_name.as_bytes()));
+        cid.system_info(system_info);
+        cid.font_descriptor(descriptor_ref);
+        cid.default_width(1000.0);
+        if face.outlines == Outlines::TrueType {
+            cid.cid_to_gid_map_predefined(Name(b"Identity"));
+        }
+        {
+            let mut widths = cid.widths();
+            for (gid, (_, advance)) in &used.glyphs {
+                widths.consecutive(*gid, [*advance]);
+            }
+        }
+        cid.finish();
+
+        let [x0, y0, x1, y1] = face.bbox;
+        let mut descriptor = self.pdf.font_descriptor(descriptor_ref);
+        descriptor
+            .name(Name(base_name.as_bytes()))
+            .flags(FontFlags::SYMBOLIC | FontFlags::SERIF)
+            .bbox(Rect::new(x0, y0, x1, y1))
+            .italic_angle(0.0)
+            .ascent(face.ascender)
+            .descent(face.descender)
+            .cap_height(face.cap_height)
+            .stem_v(80.0);
+        match face.outlines {
+            Outlines::Cff => descriptor.font_file3(file_ref),
+            Outlines::TrueType => descriptor.font_file2(file_ref),
+        };
+        descriptor.finish();
+
+        match face.outlines {
+            Outlines::Cff => {
+                let raw = ttf_parser::RawFace::parse(&subset, 0)
+                    .map_err(|err| font_error(format!("subset unreadable: {err}")))?;
+                let cff = raw
+                    .table(ttf_parser::Tag::from_bytes(b"CFF "))
+                    .ok_or_else(|| font_error("subset has no CFF table".into()))?;
+                let compressed = deflate(cff);
+                self.pdf
+                    .stream(file_ref, &compressed)
+                    .filter(Filter::FlateDecode)
+                    .pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+            }
+            Outlines::TrueType => {
+                let compressed = deflate(&subset);
+                let mut stream = self.pdf.stream(file_ref, &compressed);
+                stream.filter(Filter::FlateDecode);
+                stream.pair(
+                    Name(b"Length1"),
+                    i32::try_from(subset.len()).unwrap_or(i32::MAX),
+                );
+            }
+        }
+
+        let mut cmap = pdf_writer::types::UnicodeCmap::new(Name(b"OneTrip-UCS"), system_info);
+        for (gid, (ch, _)) in &used.glyphs {
+            cmap.pair(*gid, *ch);
+        }
+        let cmap = cmap.finish();
+        let compressed = deflate(&cmap);
+        self.pdf
+            .stream(cmap_ref, &compressed)
+            .filter(Filter::FlateDecode);
+        Ok(())
+    }
+}
+
+/// Helper for writing text content: glyph codes as big-endian 16-bit values (Identity-H).
+#[derive(Default)]
+pub struct GlyphRun {
+    pub font: usize,
+    pub codes: Vec<u8>,
+}
+
+/// Draws the static layer on a page.
+pub fn draw_static_layer(content: &mut Content) {
+    content.save_state();
+    content.x_object(Name(STATIC_LAYER));
+    content.restore_state();
+}

@@ -1,0 +1,723 @@
+//! onetrip-print against the real tools people and printers use on its output: poppler
+//! (pdftotext, pdffonts, pdfinfo, pdftoppm), qpdf, zbarimg and ImageMagick.
+//! Reference images: `ONETRIP_UPDATE_REFERENCE=1 cargo test -p onetrip-print` rewrites them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use onetrip_print::builtin::{sample_issuer_key, sample_permit};
+use onetrip_print::signing::{Claim, IssuerKey, Verdict};
+use onetrip_print::{
+    Calibration, FontSet, PrintError, Progress, RenderOptions, builtin_templates, calibration_grid,
+    find_template, render, render_to_files, sample_records,
+};
+use serde_json::{Value, json};
+
+fn fonts() -> &'static FontSet {
+    static FONTS: OnceLock<FontSet> = OnceLock::new();
+    FONTS.get_or_init(|| FontSet::bundled().expect("bundled fonts"))
+}
+
+fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {program} (scripts/setup.sh installs it): {err}"));
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn write_pdf(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn text_of(pdf: &Path) -> String {
+    let (ok, text, err) = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
+    assert!(ok, "pdftotext failed: {err}");
+    text
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|ch| !ch.is_whitespace()).collect()
+}
+
+/// `2026-11-27` → `2026年11月27日`, written independently of the engine.
+fn as_chinese_date(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let year: u32 = value[..4].parse().ok()?;
+    let month: u32 = value[5..7].parse().ok()?;
+    let day: u32 = value[8..10].parse().ok()?;
+    Some(format!("{year}年{month}月{day}日"))
+}
+
+/// Every text a record carries, as it should appear on paper.
+fn expected_texts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) => out.push(as_chinese_date(text).unwrap_or_else(|| text.clone())),
+        Value::Number(number) => out.push(number.to_string()),
+        Value::Array(items) => items.iter().for_each(|item| expected_texts(item, out)),
+        Value::Object(map) => map.values().for_each(|item| expected_texts(item, out)),
+        _ => {}
+    }
+}
+
+fn render_one(template: &str, record: &Value) -> Result<Vec<u8>, PrintError> {
+    let template = find_template(template).unwrap();
+    render(
+        fonts(),
+        &template,
+        std::slice::from_ref(record),
+        &RenderOptions::default(),
+        &mut |_| {},
+    )
+}
+
+fn page_size_pts(pdf: &Path) -> (f32, f32) {
+    let (ok, info, err) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(ok, "pdfinfo failed: {err}");
+    let line = info
+        .lines()
+        .find(|line| line.starts_with("Page size:"))
+        .expect("page size line");
+    let numbers: Vec<f32> = line
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+fn page_count(pdf: &Path) -> usize {
+    let (ok, info, err) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(ok, "pdfinfo failed: {err}");
+    info.lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|count| count.trim().parse().ok())
+        .expect("page count")
+}
+
+fn reference_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference")
+}
+
+#[test]
+fn every_template_renders_extractable_embedded_exact_and_like_its_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = builtin_templates();
+    assert_eq!(templates.len(), 6);
+    for template in templates {
+        let records = sample_records(&template.name).unwrap();
+        let bytes = render(
+            fonts(),
+            &template,
+            &records,
+            &RenderOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_or_else(|err| panic!("{}: {err}", template.name));
+        let pdf = write_pdf(dir.path(), &template.name, &bytes);
+
+        // Every value of the record is in the extracted text (the QR payload is checked by
+        // decoding the image instead).
+        let text = squeeze(&text_of(&pdf));
+        let mut expected = Vec::new();
+        for (key, value) in records[0].as_object().unwrap() {
+            if key != "qr" && key != "progress_url" {
+                expected_texts(value, &mut expected);
+            }
+        }
+        for value in expected {
+            assert!(
+                text.contains(&squeeze(&value)),
+                "{}: '{value}' not in the extracted text:\n{text}",
+                template.name
+            );
+        }
+        assert!(text.contains(&squeeze(&template.title)) || template.name == "ticket-slip");
+
+        let (ok, out, err) = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+        assert!(ok, "{}: qpdf --check failed:\n{out}\n{err}", template.name);
+
+        let (ok, fonts_out, err) = tool("pdffonts", &[pdf.to_str().unwrap()]);
+        assert!(ok, "pdffonts failed: {err}");
+        let rows: Vec<&str> = fonts_out.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{}: no fonts", template.name);
+        let mut text_fonts = 0;
+        for row in rows {
+            let columns: Vec<&str> = row.split_whitespace().collect();
+            // name type... encoding emb sub uni object ID
+            let n = columns.len();
+            assert_eq!(
+                columns[n - 5],
+                "yes",
+                "{}: not embedded: {row}",
+                template.name
+            );
+            assert_eq!(
+                columns[n - 3],
+                "yes",
+                "{}: no ToUnicode: {row}",
+                template.name
+            );
+            if row.contains("Type 3") {
+                // The QR module font: vector glyph procedures, nothing to subset.
+                continue;
+            }
+            text_fonts += 1;
+            assert!(
+                row.contains("CID Type 0C") || row.contains("CID TrueType"),
+                "{row}"
+            );
+            assert_eq!(
+                columns[n - 4],
+                "yes",
+                "{}: not a subset: {row}",
+                template.name
+            );
+            assert!(
+                columns[0].len() > 7 && columns[0].as_bytes()[6] == b'+',
+                "{row}"
+            );
+        }
+        assert!(
+            text_fonts >= 1,
+            "{}: no text font:\n{fonts_out}",
+            template.name
+        );
+
+        let (w, h) = page_size_pts(&pdf);
+        let expected_w = template.page.width * 72.0 / 25.4;
+        let expected_h = template.page.height * 72.0 / 25.4;
+        assert!(
+            (w - expected_w).abs() < 0.01 && (h - expected_h).abs() < 0.01,
+            "{}: page {w}×{h} pt, expected {expected_w}×{expected_h}",
+            template.name
+        );
+
+        compare_with_reference(&pdf, &template.name, dir.path());
+    }
+}
+
+fn compare_with_reference(pdf: &Path, name: &str, dir: &Path) {
+    let stem = dir.join(name);
+    let (ok, _, err) = tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "60",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            stem.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "pdftoppm failed: {err}");
+    let rendered = stem.with_extension("png");
+    let reference = reference_dir().join(format!("{name}.png"));
+    if std::env::var_os("ONETRIP_UPDATE_REFERENCE").is_some() || !reference.exists() {
+        assert!(
+            std::env::var_os("ONETRIP_UPDATE_REFERENCE").is_some(),
+            "{name}: no reference image at {} (run with ONETRIP_UPDATE_REFERENCE=1)",
+            reference.display()
+        );
+        std::fs::create_dir_all(reference_dir()).unwrap();
+        std::fs::copy(&rendered, &reference).unwrap();
+        return;
+    }
+    // ImageMagick prints "absolute (normalised)" RMSE on stderr; exit 1 only means "differs".
+    let output = Command::new("compare")
+        .args(["-metric", "RMSE"])
+        .arg(&rendered)
+        .arg(&reference)
+        .arg("null:")
+        .output()
+        .expect("ImageMagick compare");
+    let report = String::from_utf8_lossy(&output.stderr);
+    let normalised: f64 = report
+        .split(['(', ')'])
+        .nth(1)
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name}: compare said: {report}"));
+    assert!(
+        normalised < 0.03,
+        "{name}: rendered page differs from {} (normalised RMSE {normalised})",
+        reference.display()
+    );
+}
+
+#[test]
+fn rare_name_characters_print_and_extract_from_the_fallback_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut permit = sample_permit(0, &sample_issuer_key());
+    // 𠮷 䶮 堃 喆 are in Noto Serif CJK; 𤭢 (U+24B62) only in the Extension B fallback.
+    permit["holder"] = json!("玉环市𠮷祥䶮记面馆");
+    permit["legal_rep"] = json!("王堃喆𤭢");
+    let bytes = render_one("drainage-permit", &permit).unwrap();
+    let pdf = write_pdf(dir.path(), "rare", &bytes);
+    let text = squeeze(&text_of(&pdf));
+    assert!(text.contains("玉环市𠮷祥䶮记面馆"), "{text}");
+    assert!(text.contains("王堃喆𤭢"), "{text}");
+    let (_, fonts_out, _) = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    for name in ["NotoSerifCJKsc-Regular", "HanaMinB-ExtB"] {
+        assert!(
+            fonts_out.contains(name),
+            "{name} not embedded:\n{fonts_out}"
+        );
+    }
+    let (ok, out, err) = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_naming_it_the_record_and_the_field() {
+    let mut good = sample_permit(0, &sample_issuer_key());
+    let mut bad = good.clone();
+    // U+2A700 (CJK Extension C) is in none of the bundled fonts.
+    bad["legal_rep"] = json!("张\u{2A700}");
+    good["holder"] = json!("玉环市楚门镇老街面馆");
+    let template = find_template("drainage-permit").unwrap();
+    let err = render(
+        fonts(),
+        &template,
+        &[good, bad],
+        &RenderOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, PrintError::Field { record: 2, .. }),
+        "{message}"
+    );
+    assert!(message.contains("U+2A700"), "{message}");
+    assert!(message.contains('\u{2A700}'), "{message}");
+    assert!(message.contains("legal_rep"), "{message}");
+    assert!(message.contains("record 2"), "{message}");
+}
+
+#[test]
+fn missing_and_overlong_values_are_errors_naming_record_and_field() {
+    let mut permit = sample_permit(0, &sample_issuer_key());
+    permit.as_object_mut().unwrap().remove("holder");
+    let err = render_one("drainage-permit", &permit)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("record 1") && err.contains("holder"), "{err}");
+
+    let mut permit = sample_permit(0, &sample_issuer_key());
+    permit["volume"] = json!("很长".repeat(80));
+    let err = render_one("drainage-permit", &permit)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("volume") && err.contains("too long"), "{err}");
+
+    let mut notice = sample_records("one-time-notice").unwrap().remove(0);
+    notice["missing"] = json!(
+        (0..11)
+            .map(|n| json!({"name": format!("材料{n}")}))
+            .collect::<Vec<_>>()
+    );
+    let err = render_one("one-time-notice", &notice)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing") && err.contains("11"), "{err}");
+}
+
+fn decode_qr(pdf: &Path, dir: &Path) -> String {
+    let stem = dir.join("qr");
+    let (ok, _, err) = tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "200",
+            "-gray",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            stem.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = tool(
+        "zbarimg",
+        &["-q", "--raw", stem.with_extension("png").to_str().unwrap()],
+    );
+    assert!(ok, "zbarimg found no QR code: {err}");
+    out.trim_end_matches('\n').to_owned()
+}
+
+#[test]
+fn the_qr_code_decodes_to_a_payload_that_verifies_and_one_changed_byte_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = sample_issuer_key();
+    let permit = sample_permit(0, &key);
+    let pdf = write_pdf(
+        dir.path(),
+        "permit",
+        &render_one("drainage-permit", &permit).unwrap(),
+    );
+    let payload = decode_qr(&pdf, dir.path());
+    assert_eq!(payload, permit["qr"].as_str().unwrap());
+
+    let public = key.public_key();
+    match public.verify(&payload, "2027-01-01") {
+        Verdict::Valid { claim } => {
+            assert_eq!(claim.number, "玉排许字〔2026〕第0001号");
+            assert_eq!(claim.holder, "玉环市楚门镇老街面馆");
+        }
+        other => panic!("expected valid, got {other:?}"),
+    }
+    assert!(matches!(
+        public.verify(&payload, "2032-01-01"),
+        Verdict::Expired { .. }
+    ));
+    assert!(matches!(
+        public.verify(&payload, "2026-01-01"),
+        Verdict::NotYetValid { .. }
+    ));
+
+    // Every single changed byte fails: in the claim or in the signature.
+    let bytes = payload.as_bytes();
+    for index in [4, 20, bytes.len() / 2, bytes.len() - 3] {
+        let mut changed = bytes.to_vec();
+        changed[index] = if changed[index] == b'A' { b'B' } else { b'A' };
+        let changed = String::from_utf8_lossy(&changed).into_owned();
+        let verdict = public.verify(&changed, "2027-01-01");
+        assert!(
+            matches!(verdict, Verdict::Tampered | Verdict::Invalid { .. }),
+            "byte {index} changed, still {verdict:?}"
+        );
+    }
+    // Another authority's key does not vouch for it.
+    let other = IssuerKey::from_secret([9; 32]).public_key();
+    assert_eq!(other.verify(&payload, "2027-01-01"), Verdict::Tampered);
+    // Round trip of the key's text form.
+    let parsed = onetrip_print::signing::PublicKey::parse(&public.to_text()).unwrap();
+    assert_eq!(parsed, public);
+}
+
+#[test]
+fn claims_with_separators_or_bad_dates_are_refused() {
+    let key = IssuerKey::generate().unwrap();
+    let claim = Claim {
+        kind: "drainage-permit".into(),
+        number: "玉排许字〔2026〕第0002号".into(),
+        holder: "某|店".into(),
+        valid_from: "2026-11-27".into(),
+        valid_until: "2031-11-26".into(),
+        issuer: "玉环市住房和城乡建设局".into(),
+    };
+    assert!(key.sign(&claim).is_err());
+    let claim = Claim {
+        holder: "某店".into(),
+        valid_until: "2031-13-01".into(),
+        ..claim
+    };
+    assert!(key.sign(&claim).is_err());
+}
+
+/// Word boxes from `pdftotext -bbox`: (text, xMin, yMin) in points from the top-left.
+fn word_boxes(pdf: &Path) -> Vec<(String, f32, f32)> {
+    let (ok, html, err) = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    assert!(ok, "{err}");
+    html.lines()
+        .filter(|line| line.contains("<word "))
+        .map(|line| {
+            let attr = |name: &str| -> f32 {
+                let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                let end = start + line[start..].find('"').unwrap();
+                line[start..end].parse().unwrap()
+            };
+            let text_start = line.find('>').unwrap() + 1;
+            let text_end = line.rfind("</word>").unwrap();
+            (
+                line[text_start..text_end].to_owned(),
+                attr("xMin"),
+                attr("yMin"),
+            )
+        })
+        .collect()
+}
+
+fn find_word<'a>(words: &'a [(String, f32, f32)], needle: &str) -> &'a (String, f32, f32) {
+    words
+        .iter()
+        .find(|(text, _, _)| text.contains(needle))
+        .unwrap_or_else(|| panic!("'{needle}' not found in {words:?}"))
+}
+
+#[test]
+fn overlay_output_has_only_fields_and_a_calibration_profile_moves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = find_template("drainage-permit").unwrap();
+    let permit = sample_permit(0, &sample_issuer_key());
+    let render_with = |options: RenderOptions, name: &str| {
+        let bytes = render(
+            fonts(),
+            &template,
+            std::slice::from_ref(&permit),
+            &options,
+            &mut |_| {},
+        )
+        .unwrap();
+        write_pdf(dir.path(), name, &bytes)
+    };
+    let plain = render_with(
+        RenderOptions {
+            overlay: true,
+            calibration: None,
+        },
+        "overlay",
+    );
+    let text = squeeze(&text_of(&plain));
+    assert!(text.contains("玉环市楚门镇老街面馆"));
+    assert!(
+        !text.contains("城镇污水排入排水管网许可证"),
+        "static title printed in overlay mode"
+    );
+    assert!(!text.contains("发证机关（盖章）"));
+
+    let calibration = Calibration {
+        offset_x: 5.0,
+        offset_y: -3.0,
+        ..Calibration::identity("cups-pdf")
+    };
+    let moved = render_with(
+        RenderOptions {
+            overlay: true,
+            calibration: Some(calibration.clone()),
+        },
+        "moved",
+    );
+    let before = word_boxes(&plain);
+    let after = word_boxes(&moved);
+    let mm = 72.0 / 25.4;
+    for needle in ["玉环市楚门镇老街面馆", "92331083MA2K3L4X1P", "陈建国"] {
+        let (_, x0, y0) = find_word(&before, needle);
+        let (_, x1, y1) = find_word(&after, needle);
+        assert!(
+            (x1 - x0 - 5.0 * mm).abs() < 0.05,
+            "{needle}: x moved {}",
+            x1 - x0
+        );
+        assert!(
+            (y1 - y0 + 3.0 * mm).abs() < 0.05,
+            "{needle}: y moved {}",
+            y1 - y0
+        );
+    }
+
+    // Scale: a point lands where the profile says it does.
+    let scaled = Calibration {
+        scale_x: 1.02,
+        scale_y: 0.98,
+        offset_x: 1.5,
+        ..Calibration::identity("cups-pdf")
+    };
+    let moved = render_with(
+        RenderOptions {
+            overlay: true,
+            calibration: Some(scaled.clone()),
+        },
+        "scaled",
+    );
+    let after = word_boxes(&moved);
+    for needle in ["玉环市楚门镇老街面馆", "陈建国"] {
+        let (_, x0, y0) = find_word(&before, needle);
+        let (_, x1, y1) = find_word(&after, needle);
+        let (ex, ey) = scaled.apply(x0 / mm, y0 / mm);
+        // The word box's top follows the glyph's size, which scales too: compare the left edge
+        // exactly and the top within a fraction of a millimetre.
+        assert!(
+            (x1 / mm - ex).abs() < 0.05,
+            "{needle}: x {} vs {ex}",
+            x1 / mm
+        );
+        assert!(
+            (y1 / mm - ey).abs() < 0.3,
+            "{needle}: y {} vs {ey}",
+            y1 / mm
+        );
+    }
+}
+
+#[test]
+fn the_calibration_grid_shows_the_profile_and_moves_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = Calibration::identity("cups-pdf");
+    let grid = calibration_grid(fonts(), onetrip_print::template::PageSize::A4, &identity).unwrap();
+    let plain = write_pdf(dir.path(), "grid", &grid);
+    let text = squeeze(&text_of(&plain));
+    assert!(text.contains("打印机校准测试页"), "{text}");
+    assert!(text.contains("A(20,20)"), "{text}");
+    let shifted = Calibration {
+        offset_x: -2.0,
+        offset_y: 4.0,
+        ..identity
+    };
+    let moved = write_pdf(
+        dir.path(),
+        "grid-moved",
+        &calibration_grid(fonts(), onetrip_print::template::PageSize::A4, &shifted).unwrap(),
+    );
+    let (_, x0, y0) = find_word(&word_boxes(&plain), "A").clone();
+    let (_, x1, y1) = find_word(&word_boxes(&moved), "A").clone();
+    let mm = 72.0 / 25.4;
+    assert!((x1 - x0 + 2.0 * mm).abs() < 0.05 && (y1 - y0 - 4.0 * mm).abs() < 0.05);
+    assert!(squeeze(&text_of(&moved)).contains("X-2.0mm,Y+4.0mm"));
+    let (ok, out, err) = tool("qpdf", &["--check", moved.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+}
+
+#[test]
+fn a_batch_reuses_one_static_layer_reports_progress_and_splits_into_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = sample_issuer_key();
+    let records: Vec<Value> = (0..30).map(|n| sample_permit(n, &key)).collect();
+    let template = find_template("drainage-permit").unwrap();
+    let mut seen: Vec<Progress> = Vec::new();
+    let bytes = render(
+        fonts(),
+        &template,
+        &records,
+        &RenderOptions::default(),
+        &mut |p| seen.push(p),
+    )
+    .unwrap();
+    assert_eq!(seen.len(), 30);
+    assert_eq!(
+        seen.last(),
+        Some(&Progress {
+            done: 30,
+            total: 30
+        })
+    );
+    let pdf = write_pdf(dir.path(), "batch", &bytes);
+    assert_eq!(page_count(&pdf), 30);
+    // The static layer is stored once, not once per page.
+    let forms = bytes
+        .windows(14)
+        .filter(|window| window == b"/Subtype /Form")
+        .count();
+    assert_eq!(forms, 1);
+    let text = text_of(&pdf);
+    assert!(text.contains("第0030号"));
+
+    let out = dir.path().join("parts.pdf");
+    let paths = render_to_files(
+        fonts(),
+        &template,
+        &records,
+        &RenderOptions::default(),
+        &out,
+        12,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(paths.len(), 3);
+    let counts: Vec<usize> = paths.iter().map(|path| page_count(path)).collect();
+    assert_eq!(counts, [12, 12, 6]);
+    assert!(paths[2].ends_with("parts-part003.pdf"));
+
+    // A bad record late in the batch leaves no part behind.
+    let mut bad = records.clone();
+    bad[25]["holder"] = Value::Null;
+    let out = dir.path().join("bad.pdf");
+    let err = render_to_files(
+        fonts(),
+        &template,
+        &bad,
+        &RenderOptions::default(),
+        &out,
+        12,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("record 26"), "{err}");
+    assert!(!dir.path().join("bad-part001.pdf").exists());
+}
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_onetrip-print"))
+}
+
+#[test]
+fn the_command_line_lists_renders_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let listed = cli().arg("templates").output().unwrap();
+    assert!(listed.status.success());
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    for template in builtin_templates() {
+        assert!(listed.contains(&template.name), "{listed}");
+    }
+
+    let key = sample_issuer_key();
+    let records: Vec<Value> = (0..3).map(|n| sample_permit(n, &key)).collect();
+    let data = dir.path().join("permits.json");
+    std::fs::write(&data, serde_json::to_string(&records).unwrap()).unwrap();
+    let out = dir.path().join("permits.pdf");
+    let rendered = cli()
+        .args(["render", "--template", "drainage-permit", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    assert_eq!(page_count(&out), 3);
+
+    // A bad record: the error names the record and the field.
+    let mut bad = records.clone();
+    bad[1]["credit_code"] = Value::Null;
+    std::fs::write(&data, serde_json::to_string(&bad).unwrap()).unwrap();
+    let failed = cli()
+        .args(["render", "--template", "drainage-permit", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.path().join("bad.pdf"))
+        .output()
+        .unwrap();
+    assert!(!failed.status.success());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("record 2") && stderr.contains("credit_code"),
+        "{stderr}"
+    );
+
+    let payload = records[0]["qr"].as_str().unwrap();
+    let public = key.public_key().to_text();
+    let verified = cli()
+        .args(["verify", payload, "--key", &public, "--today", "2027-06-01"])
+        .output()
+        .unwrap();
+    assert!(verified.status.success());
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("valid"));
+    let tampered = payload.replace("老街", "新街");
+    let refused = cli()
+        .args([
+            "verify",
+            &tampered,
+            "--key",
+            &public,
+            "--today",
+            "2027-06-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("tampered"));
+}

@@ -1,0 +1,61 @@
+// Words for the sync panel: what a queued command was, and when something happened.
+import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
+import type { Command } from '../bindings/Command'
+
+type Translate = (key: string, params?: Record<string, string | number>) => string
+
+/** "3号窗口（玉环市行政服务中心）", or just "3号窗口" when the site is not known here. */
+function windowLabel(number: number, siteId: string, snapshot: ConfigSnapshot, t: Translate): string {
+  const window = t('config.windows.numberLabel', { n: number })
+  const site = snapshot.sites.find((s) => s.id === siteId)
+  return site ? t('sync.describe.windowAt', { window, site: site.name }) : window
+}
+
+/** A command in words, naming the records it touches from the current configuration. */
+export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: Translate): string {
+  switch (command.kind) {
+    case 'save_site':
+      return t('sync.describe.save_site', { name: command.payload.name })
+    case 'save_service':
+      return t('sync.describe.save_service', { prefix: command.payload.prefix, name: command.payload.name })
+    case 'save_matter': {
+      const service = snapshot.services.find((s) => s.id === command.payload.service_id)
+      const name = service
+        ? t('sync.describe.matterIn', { name: command.payload.name, service: `${service.prefix} ${service.name}` })
+        : command.payload.name
+      return t('sync.describe.save_matter', { name })
+    }
+    case 'save_window': {
+      const { number, site_id } = command.payload
+      return t('sync.describe.save_window', { window: windowLabel(number, site_id, snapshot, t) })
+    }
+    case 'delete_window': {
+      const known = snapshot.windows.find((w) => w.id === command.payload.id)
+      return known
+        ? t('sync.describe.delete_window_known', { window: windowLabel(known.number, known.site_id, snapshot, t) })
+        : t('sync.describe.delete_window')
+    }
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+function sameDay(a: Date, b: Date): boolean {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate()
+}
+
+/** HH:mm:ss today, "昨天 HH:mm:ss" yesterday, else YYYY-MM-DD HH:mm:ss (local time). */
+export function formatMoment(ms: number, now: number, t: Translate): string {
+  const at = new Date(ms)
+  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`
+  const today = new Date(now)
+  if (sameDay(at, today)) return time
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1)
+  if (sameDay(at, yesterday)) return t('sync.yesterday', { time })
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`
+}
+
+/** The last sync time for the indicator, or "尚未同步". */
+export function formatLastSync(ms: number | null, now: number, t: Translate): string {
+  return ms === null ? t('header.neverSynced') : formatMoment(ms, now, t)
+}
