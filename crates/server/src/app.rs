@@ -57,20 +57,21 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The signed-in actor; requests without a valid session stop here with 401.
+/// The signed-in actor; requests without a valid session stop here with 401. The token comes
+/// from the `Authorization: Bearer` header, or for event streams (which browsers open without
+/// headers) from the `access_token` query parameter.
 pub struct Authed(pub Actor);
 
 impl FromRequestParts<AppState> for Authed {
     type Rejection = HttpError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = lang_of(&parts.headers);
-        Ok(Authed(
-            auth::authenticate(state, bearer(&parts.headers), lang).await?,
-        ))
+        let from_query = parts.uri.query().and_then(|query| {
+            query.split('&').find_map(|pair| pair.strip_prefix("access_token=")).map(str::to_owned)
+        });
+        let token = bearer(&parts.headers).map(str::to_owned).or(from_query);
+        Ok(Authed(auth::authenticate(state, token.as_deref(), lang).await?))
     }
 }
 
@@ -90,6 +91,31 @@ where
         match Json::<T>::from_request(Request::from_parts(parts, body), state).await {
             Ok(Json(value)) => Ok(Body(value)),
             Err(rejection) => Err(HttpError(body_error(lang, &rejection))),
+        }
+    }
+}
+
+/// Query parameters whose rejections are `{code, message}`.
+pub struct Params<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Params<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Params(value)),
+            Err(rejection) => {
+                let detail = rejection.body_text();
+                Err(HttpError(ApiError::new(
+                    ErrorCode::BadRequest,
+                    lang.pick(format!("请求参数不正确：{detail}"), format!("The request parameters are wrong: {detail}")),
+                )))
+            }
         }
     }
 }
@@ -177,7 +203,7 @@ async fn command(
         .await
         .map_err(|e| internal(actor.lang, e))?;
     match (outcome.status, outcome.error) {
-        (CommandStatus::Rejected, Some(error)) => Err(HttpError(error)),
+        (CommandStatus::Rejected | CommandStatus::Conflict, Some(error)) => Err(HttpError(error)),
         (status, error) => Ok(Json(CommandOutcome {
             command_id: outcome.command_id,
             status,
@@ -200,7 +226,7 @@ struct SyncQuery {
 async fn sync(
     State(state): State<AppState>,
     Authed(actor): Authed,
-    Query(query): Query<SyncQuery>,
+    Params(query): Params<SyncQuery>,
 ) -> Result<Json<SyncPage>, HttpError> {
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let page = state

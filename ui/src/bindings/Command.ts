@@ -7,4 +7,9 @@ import type { Window } from "./Window";
 /**
  * A write, identified by a UUID the client made; the server applies an id at most once.
  */
-export type Command = { id: string, } & ({ "kind": "save_site", "payload": Site } | { "kind": "save_service", "payload": Service } | { "kind": "save_matter", "payload": Matter } | { "kind": "save_window", "payload": Window } | { "kind": "delete_window", "payload": { id: string, } });
+export type Command = { id: string, 
+/**
+ * The version (change seq) of the record the command was made against; when given and the
+ * record has changed since, the command is refused as a conflict. 0 means "new record".
+ */
+base_version?: number, } & ({ "kind": "save_site", "payload": Site } | { "kind": "save_service", "payload": Service } | { "kind": "save_matter", "payload": Matter } | { "kind": "save_window", "payload": Window } | { "kind": "delete_window", "payload": { id: string, } });

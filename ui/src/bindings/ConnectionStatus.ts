@@ -12,4 +12,16 @@ server_url: string,
 /**
  * `sqlite` or `postgres` when online.
  */
-database: string | null, };
+database: string | null, 
+/**
+ * Commands waiting in the outbox to be sent.
+ */
+pending: number, 
+/**
+ * Commands the server refused, waiting for the user to retry or discard them.
+ */
+failed: number, 
+/**
+ * When the local cache last caught up with the server.
+ */
+last_sync_at_ms: number | null, };

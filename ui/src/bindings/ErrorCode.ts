@@ -3,4 +3,4 @@
 /**
  * Stable error codes. The UI branches on these, never on message text.
  */
-export type ErrorCode = "unauthorized" | "session_expired" | "invalid_credentials" | "account_locked" | "forbidden" | "not_found" | "bad_request" | "payload_too_large" | "invalid" | "offline" | "keychain" | "internal";
+export type ErrorCode = "unauthorized" | "session_expired" | "invalid_credentials" | "account_locked" | "forbidden" | "not_found" | "bad_request" | "payload_too_large" | "invalid" | "conflict" | "offline" | "keychain" | "internal";

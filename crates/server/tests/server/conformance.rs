@@ -204,7 +204,7 @@ async fn concurrent_windows_never_share_a_number(db: TestDb) {
                     Some("duplicate_window_number")
                 )
             }
-            CommandStatus::Conflict => panic!("no command here carries a base version"),
+            other => panic!("unexpected {other:?}: no command here carries a base version"),
         }
     }
     assert_eq!(applied, 11);

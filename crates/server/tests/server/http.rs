@@ -344,3 +344,85 @@ async fn unknown_api_paths_answer_with_the_error_shape() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "not_found");
 }
+
+#[tokio::test]
+async fn sync_pages_are_scoped_and_need_a_session() {
+    let h = Harness::new().await;
+    assert_eq!(h.get("/api/sync?since=0", None).await.0, StatusCode::UNAUTHORIZED);
+    let clerk = h.token("clerk").await;
+    let (status, page) = h.get("/api/sync?since=0&limit=5000", Some(&clerk)).await;
+    assert_eq!(status, StatusCode::OK);
+    let changes = page["changes"].as_array().unwrap();
+    // 1 site, 5 services, 9 matters and the center's 8 windows.
+    assert_eq!(changes.len(), 1 + 5 + 9 + 8);
+    assert_eq!(page["has_more"], false);
+    let (_, small) = h.get("/api/sync?since=0&limit=2", Some(&clerk)).await;
+    assert_eq!(small["changes"].as_array().unwrap().len(), 2);
+    assert_eq!(small["has_more"], true);
+    assert_eq!(small["next"], small["changes"][1]["seq"]);
+    let (status, body) = h.get("/api/sync?since=abc", Some(&clerk)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
+
+async fn next_event(body: &mut axum::body::Body) -> String {
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .expect("an event within 5 s")
+            .expect("the stream is open")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            let text = String::from_utf8(data.to_vec()).unwrap();
+            if text.contains("id:") {
+                return text;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_event_stream_carries_change_positions_and_resumes() {
+    let h = Harness::new().await;
+    let token = h.token("admin").await;
+    let head = h.state.storage.head().await.unwrap();
+    let request = Request::get(format!("/api/events?access_token={token}")).body(Body::empty()).unwrap();
+    let response = onetrip_server::app::router(h.state.clone(), None).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = response.into_body();
+    // A new listener learns the head at once.
+    let first = next_event(&mut body).await;
+    assert!(first.contains("event: change"), "{first}");
+    assert!(first.contains(&format!("id: {head}")), "{first}");
+
+    let command = add_window(&h.config(&token).await, 70);
+    assert_eq!(h.command(&token, &command).await.0, StatusCode::OK);
+    let second = next_event(&mut body).await;
+    assert!(second.contains(&format!("id: {}", head + 1)), "{second}");
+
+    // Resuming from the head: nothing to catch up on, so the first event is the next change.
+    let request = Request::get("/api/events")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header("Last-Event-ID", (head + 1).to_string())
+        .body(Body::empty())
+        .unwrap();
+    let mut resumed = onetrip_server::app::router(h.state.clone(), None).oneshot(request).await.unwrap().into_body();
+    let command = add_window(&h.config(&token).await, 71);
+    h.command(&token, &command).await;
+    let event = next_event(&mut resumed).await;
+    assert!(event.contains(&format!("id: {}", head + 2)), "{event}");
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_a_409_conflict() {
+    let h = Harness::new().await;
+    let token = h.token("admin").await;
+    let config = h.config(&token).await;
+    let window = config.windows[2].clone();
+    let mut command = Command::new(CommandBody::SaveWindow(Window { number: 50, ..window }));
+    command.base_version = Some(1);
+    let (status, body) = h.command(&token, &command).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "conflict");
+    assert_eq!(h.config(&token).await, config);
+}
