@@ -20,6 +20,14 @@ pub struct Cache {
     pool: sqlx::SqlitePool,
 }
 
+/// Where a command stands in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboxEntry {
+    Pending,
+    /// Refused by the server, with the reason.
+    Failed(ApiError),
+}
+
 fn cache_error(error: impl std::fmt::Display) -> ApiError {
     tracing::error!(%error, "local cache failure");
     ApiError::new(
@@ -368,6 +376,27 @@ impl Cache {
                 })
             })
             .collect()
+    }
+
+    /// The command's place in the outbox; `None` once acknowledged (or discarded).
+    pub async fn outbox_entry(&self, id: Uuid) -> Result<Option<OutboxEntry>> {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT state, error FROM outbox WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(cache_error)?;
+        Ok(match row {
+            None => None,
+            Some((state, _)) if state == "pending" => Some(OutboxEntry::Pending),
+            Some((_, error)) => Some(OutboxEntry::Failed(
+                error
+                    .map(|e| serde_json::from_str(&e))
+                    .transpose()
+                    .map_err(cache_error)?
+                    .unwrap_or_else(|| ApiError::new(ErrorCode::Internal, "")),
+            )),
+        })
     }
 
     /// Pending and failed counts of the owner's outbox.

@@ -13,7 +13,7 @@ use tokio::sync::{Mutex, Notify, watch};
 use uuid::Uuid;
 
 use crate::api_client::ApiClient;
-use crate::cache::Cache;
+use crate::cache::{Cache, OutboxEntry};
 use crate::secrets::Sensitive;
 
 /// How often the cache pulls even when no live event arrived.
@@ -234,14 +234,28 @@ impl SyncEngine {
             Err(error) if error.code == ErrorCode::Offline || !is_final(&error) => Vec::new(),
             Err(error) => return Err(error),
         };
-        match answers.into_iter().find(|(id, _)| *id == command.id) {
-            Some((_, Ok(outcome))) => {
+        let answer = match answers.into_iter().find(|(id, _)| *id == command.id) {
+            Some((_, answer)) => Some(answer),
+            // The background loop may have sent it first: the outbox tells what became of it.
+            None => match self.cache.outbox_entry(command.id).await? {
+                None => Ok(CommandOutcome {
+                    command_id: command.id,
+                    status: CommandStatus::Applied,
+                    error: None,
+                })
+                .into(),
+                Some(OutboxEntry::Failed(error)) => Some(Err(error)),
+                Some(OutboxEntry::Pending) => None,
+            },
+        };
+        match answer {
+            Some(Ok(outcome)) => {
                 self.wake();
                 Ok(outcome)
             }
-            Some((id, Err(error))) => {
+            Some(Err(error)) => {
                 // The user sees this refusal right away, so it need not wait in the failed list.
-                self.cache.remove(id).await?;
+                self.cache.remove(command.id).await?;
                 (self.observer)(SyncEvent::Data);
                 Err(error)
             }

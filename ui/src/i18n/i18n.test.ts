@@ -30,7 +30,8 @@ describe('messages', () => {
   })
 
   it('uses the same placeholders in both languages', () => {
-    const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort()
+    // Each plural form of a message ('a | b') must use the same placeholders as the other language.
+    const placeholders = (s: string) => [...new Set(s.match(/\{\w+\}/g) ?? [])].sort()
     const zhLeaves = new Map(zhKeys.map((k, i) => [k, leafValues(zhCN)[i]]))
     const enLeaves = new Map(enKeys.map((k, i) => [k, leafValues(en)[i]]))
     for (const key of zhKeys) {
@@ -41,9 +42,19 @@ describe('messages', () => {
   it('has no empty message and nothing vue-i18n would misread', () => {
     for (const value of [...leafValues(zhCN), ...leafValues(en)]) {
       expect(value.trim()).not.toBe('')
-      // '@' starts a linked message and '|' separates plural forms in vue-i18n.
-      expect(value).not.toMatch(/[@|]/)
+      // '@' starts a linked message in vue-i18n; '|' separates plural forms, which are only
+      // meant for English counts and must not leave an empty form.
+      expect(value).not.toMatch(/@/)
+      for (const form of value.split('|')) expect(form.trim()).not.toBe('')
     }
+  })
+
+  it('counts working days in English', () => {
+    i18n.global.locale.value = 'en'
+    expect(i18n.global.t('config.matters.days', { n: 1 }, 1)).toBe('1 working day')
+    expect(i18n.global.t('config.matters.days', { n: 3 }, 3)).toBe('3 working days')
+    i18n.global.locale.value = 'zh-CN'
+    expect(i18n.global.t('config.matters.days', { n: 1 }, 1)).toBe('1 个工作日')
   })
 
   it('defaults to Simplified Chinese and formats parameters', () => {

@@ -6,6 +6,7 @@ import ElementPlus from 'element-plus'
 import type { Account } from '../bindings/Account'
 import { setBackend, type Backend } from '../backend'
 import { i18n } from '../i18n'
+import { useSessionStore } from '../stores/session'
 import LoginView from './LoginView.vue'
 
 const clerk: Account = {
@@ -109,6 +110,15 @@ describe('LoginView', () => {
     await flushPromises()
     expect(login).toHaveBeenCalledTimes(1)
     expect(router.currentRoute.value.path).toBe('/queue')
+  })
+
+  it('says why the user was signed out until the next sign-in', async () => {
+    const { wrapper } = await mountLogin(fakeBackend(vi.fn().mockResolvedValue(clerk)))
+    useSessionStore().notice = '登录已失效，请重新登录'
+    await flushPromises()
+    expect(wrapper.get('[data-testid="login-notice"]').text()).toContain('登录已失效，请重新登录')
+    await signIn(wrapper, 'right')
+    expect(wrapper.find('[data-testid="login-notice"]').exists()).toBe(false)
   })
 
   it('offers server settings on the desktop', async () => {

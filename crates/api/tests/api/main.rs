@@ -31,7 +31,12 @@ fn command_wire_format_is_kind_and_payload() {
 #[test]
 fn base_version_survives_the_wire() {
     let id = Uuid::new_v4();
-    let text = serde_json::to_string(&Command { id, body: CommandBody::DeleteWindow { id }, base_version: Some(3) }).unwrap();
+    let text = serde_json::to_string(&Command {
+        id,
+        body: CommandBody::DeleteWindow { id },
+        base_version: Some(3),
+    })
+    .unwrap();
     let back: Command = serde_json::from_str(&text).unwrap();
     assert_eq!(back.base_version, Some(3), "{text}");
 }
