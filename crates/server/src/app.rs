@@ -65,13 +65,21 @@ pub struct Authed(pub Actor);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let lang = lang_of(&parts.headers);
         let from_query = parts.uri.query().and_then(|query| {
-            query.split('&').find_map(|pair| pair.strip_prefix("access_token=")).map(str::to_owned)
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("access_token="))
+                .map(str::to_owned)
         });
         let token = bearer(&parts.headers).map(str::to_owned).or(from_query);
-        Ok(Authed(auth::authenticate(state, token.as_deref(), lang).await?))
+        Ok(Authed(
+            auth::authenticate(state, token.as_deref(), lang).await?,
+        ))
     }
 }
 
@@ -113,7 +121,10 @@ where
                 let detail = rejection.body_text();
                 Err(HttpError(ApiError::new(
                     ErrorCode::BadRequest,
-                    lang.pick(format!("请求参数不正确：{detail}"), format!("The request parameters are wrong: {detail}")),
+                    lang.pick(
+                        format!("请求参数不正确：{detail}"),
+                        format!("The request parameters are wrong: {detail}"),
+                    ),
                 )))
             }
         }

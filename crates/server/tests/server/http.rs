@@ -348,7 +348,10 @@ async fn unknown_api_paths_answer_with_the_error_shape() {
 #[tokio::test]
 async fn sync_pages_are_scoped_and_need_a_session() {
     let h = Harness::new().await;
-    assert_eq!(h.get("/api/sync?since=0", None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        h.get("/api/sync?since=0", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let clerk = h.token("clerk").await;
     let (status, page) = h.get("/api/sync?since=0&limit=5000", Some(&clerk)).await;
     assert_eq!(status, StatusCode::OK);
@@ -385,10 +388,18 @@ async fn the_event_stream_carries_change_positions_and_resumes() {
     let h = Harness::new().await;
     let token = h.token("admin").await;
     let head = h.state.storage.head().await.unwrap();
-    let request = Request::get(format!("/api/events?access_token={token}")).body(Body::empty()).unwrap();
-    let response = onetrip_server::app::router(h.state.clone(), None).oneshot(request).await.unwrap();
+    let request = Request::get(format!("/api/events?access_token={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = onetrip_server::app::router(h.state.clone(), None)
+        .oneshot(request)
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
     let mut body = response.into_body();
     // A new listener learns the head at once.
     let first = next_event(&mut body).await;
@@ -406,7 +417,11 @@ async fn the_event_stream_carries_change_positions_and_resumes() {
         .header("Last-Event-ID", (head + 1).to_string())
         .body(Body::empty())
         .unwrap();
-    let mut resumed = onetrip_server::app::router(h.state.clone(), None).oneshot(request).await.unwrap().into_body();
+    let mut resumed = onetrip_server::app::router(h.state.clone(), None)
+        .oneshot(request)
+        .await
+        .unwrap()
+        .into_body();
     let command = add_window(&h.config(&token).await, 71);
     h.command(&token, &command).await;
     let event = next_event(&mut resumed).await;
@@ -419,7 +434,10 @@ async fn a_stale_edit_is_a_409_conflict() {
     let token = h.token("admin").await;
     let config = h.config(&token).await;
     let window = config.windows[2].clone();
-    let mut command = Command::new(CommandBody::SaveWindow(Window { number: 50, ..window }));
+    let mut command = Command::new(CommandBody::SaveWindow(Window {
+        number: 50,
+        ..window
+    }));
     command.base_version = Some(1);
     let (status, body) = h.command(&token, &command).await;
     assert_eq!(status, StatusCode::CONFLICT);
