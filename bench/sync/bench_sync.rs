@@ -1,0 +1,188 @@
+//! Sync benchmarks, each beside its limit in the same run:
+//!
+//! 1. Initial pull of N rows (default 100,000) from a real `onetrip-server` over loopback into
+//!    an empty cache, against a raw SQLite bulk insert of the same rows in one transaction.
+//! 2. A command applied through client A becomes visible in client B's cache (B woken by the
+//!    live event stream): median and p99 over M rounds (default 200).
+//!
+//! Run: `bench/sync/run.sh` (release build). Prints one line per figure.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use onetrip_api::command::{Command, CommandBody, CommandStatus};
+use onetrip_api::sync::{EntityKind, MAX_PAGE};
+use onetrip_client::api_client::ApiClient;
+use onetrip_client::cache::Cache;
+use onetrip_client::secrets::Sensitive;
+use onetrip_client::sync::{SyncContext, SyncEngine, SyncEvent};
+use onetrip_domain::Lang;
+use onetrip_domain::config::Window;
+use onetrip_server::seed::DEMO_PASSWORD;
+use onetrip_server::serve::{self, Database, ServeOptions};
+use sqlx::Connection;
+use uuid::Uuid;
+
+fn arg(index: usize, default: usize) -> usize {
+    std::env::args().nth(index).and_then(|a| a.parse().ok()).unwrap_or(default)
+}
+
+/// A realistic matter record (≈300 bytes of JSON), the kind a county has thousands of.
+fn matter(i: usize, service: Uuid) -> serde_json::Value {
+    serde_json::json!({
+        "id": Uuid::new_v4(),
+        "service_id": service,
+        "name": format!("第{i}号事项：个体工商户设立登记"),
+        "materials": ["个体工商户登记（备案）申请书", "经营者身份证明", "经营场所使用证明"],
+        "promised_days": i % 15
+    })
+}
+
+async fn login(url: &str) -> (ApiClient, Sensitive<String>) {
+    let client = ApiClient::new(url, Lang::ZhCn).unwrap();
+    let response = client
+        .login(&onetrip_api::auth::LoginRequest { username: "admin".into(), password: DEMO_PASSWORD.into() })
+        .await
+        .unwrap();
+    (client, Sensitive(response.token))
+}
+
+#[tokio::main]
+async fn main() {
+    let rows = arg(1, 100_000);
+    let rounds = arg(2, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve::start(ServeOptions {
+        database: Database::SqliteDir(dir.path().join("central")),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        web_dir: None,
+        seed_demo: true,
+    })
+    .await
+    .unwrap();
+    let url = server.url();
+
+    // Fill the server's change log with `rows` matters (setup, not measured).
+    let service = server.state.storage.config_snapshot().await.unwrap().services[0].id;
+    let records: Vec<serde_json::Value> = (0..rows).map(|i| matter(i, service)).collect();
+    {
+        let db = dir.path().join("central").join(serve::SQLITE_FILE);
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        for record in &records {
+            sqlx::query(
+                "INSERT INTO changes (entity, entity_id, op, data, site_id, command_id, at_ms)
+                 VALUES ('matter', $1, 'upsert', $2, NULL, 'bench', 0)",
+            )
+            .bind(record["id"].as_str().unwrap())
+            .bind(record.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+
+    // 1a. The limit: the same rows inserted raw into an empty cache table, one transaction.
+    let limit_dir = tempfile::tempdir().unwrap();
+    let limit_cache = Cache::open(&limit_dir.path().join("cache.db")).await.unwrap();
+    drop(limit_cache);
+    let mut raw = sqlx::SqliteConnection::connect(&format!("sqlite://{}", limit_dir.path().join("cache.db").display()))
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut raw).await.unwrap();
+    sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut raw).await.unwrap();
+    let texts: Vec<(String, String)> =
+        records.iter().map(|r| (r["id"].as_str().unwrap().to_owned(), r.to_string())).collect();
+    let started = Instant::now();
+    let mut tx = raw.begin().await.unwrap();
+    for (seq, (id, data)) in texts.iter().enumerate() {
+        sqlx::query("INSERT INTO entities (kind, id, version, position, data) VALUES ('matter', $1, $2, $2, $3)")
+            .bind(id)
+            .bind(seq as i64)
+            .bind(data)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let limit = started.elapsed();
+
+    // 1b. The initial pull through the real protocol into an empty cache.
+    let (client, token) = login(&url).await;
+    let pull_dir = tempfile::tempdir().unwrap();
+    let cache = Cache::open(&pull_dir.path().join("cache.db")).await.unwrap();
+    let started = Instant::now();
+    let mut cursor = 0;
+    loop {
+        let page = client.sync_page(&token, cursor, MAX_PAGE).await.unwrap();
+        cache.apply_page(&page, 0).await.unwrap();
+        cursor = page.next;
+        if !page.has_more {
+            break;
+        }
+    }
+    let pull = started.elapsed();
+    let pulled = cache.count(EntityKind::Matter).await.unwrap();
+    assert!(pulled >= rows as i64, "pulled {pulled} of {rows}");
+    println!(
+        "initial pull of {rows} rows: {:.3} s; raw bulk insert of the same rows: {:.3} s; ratio {:.2}x",
+        pull.as_secs_f64(),
+        limit.as_secs_f64(),
+        pull.as_secs_f64() / limit.as_secs_f64()
+    );
+
+    // 2. A → B latency. B listens to live events; each round A applies a command and the
+    // clock stops when B's cache holds the change.
+    let (data_tx, mut data_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let b_dir = tempfile::tempdir().unwrap();
+    let b_cache = Arc::new(Cache::open(&b_dir.path().join("cache.db")).await.unwrap());
+    let b = SyncEngine::start(
+        b_cache.clone(),
+        Arc::new(move |event| {
+            if event == SyncEvent::Data {
+                let _ = data_tx.send(());
+            }
+        }),
+    );
+    let (b_client, b_token) = login(&url).await;
+    b.set_context(Some(SyncContext { client: b_client, token: b_token, owner: "b".into() })).await.unwrap();
+    b.pull().await.unwrap();
+    let a_dir = tempfile::tempdir().unwrap();
+    let a = SyncEngine::start(Arc::new(Cache::open(&a_dir.path().join("cache.db")).await.unwrap()), Arc::new(|_| {}));
+    let (a_client, a_token) = login(&url).await;
+    let config = a_client.config(&a_token).await.unwrap();
+    a.set_context(Some(SyncContext { client: a_client, token: a_token, owner: "a".into() })).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while data_rx.try_recv().is_ok() {}
+
+    let mut latencies = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let window = Window {
+            id: Uuid::new_v4(),
+            site_id: config.sites[1 + round % 11].id,
+            number: 100 + (round / 11) as u16,
+            service_ids: vec![config.services[0].id],
+        };
+        let started = Instant::now();
+        let outcome = a.submit(Command::new(CommandBody::SaveWindow(window.clone()))).await.unwrap();
+        assert_eq!(outcome.status, CommandStatus::Applied);
+        loop {
+            tokio::time::timeout(Duration::from_secs(5), data_rx.recv()).await.expect("B heard nothing").unwrap();
+            if b_cache.config_snapshot("b").await.unwrap().windows.iter().any(|w| w.id == window.id) {
+                break;
+            }
+        }
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    let percentile = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "A→B visibility over {rounds} rounds: median {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        percentile(0.5).as_secs_f64() * 1e3,
+        percentile(0.99).as_secs_f64() * 1e3,
+        latencies[latencies.len() - 1].as_secs_f64() * 1e3
+    );
+}
