@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "outbox_failed",
             "outbox_retry",
             "outbox_discard",
+            "verify_document",
         ]),
     ))
     .map_err(|e| e.to_string())?;

@@ -27,6 +27,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::sync::outbox_failed,
         commands::sync::outbox_retry,
         commands::sync::outbox_discard,
+        commands::printing::verify_document,
     ])
 }
 

@@ -8,6 +8,7 @@ pub mod desktop;
 pub mod error;
 pub mod health;
 pub mod sync;
+pub mod verify;
 
 pub use onetrip_domain as domain;
 
@@ -26,5 +27,8 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     sync::SyncPage::export_all_to(dir)?;
     desktop::ConnectionStatus::export_all_to(dir)?;
     desktop::FailedCommand::export_all_to(dir)?;
+    verify::VerifyKey::export_all_to(dir)?;
+    verify::VerifyRequest::export_all_to(dir)?;
+    verify::VerifyResponse::export_all_to(dir)?;
     Ok(())
 }

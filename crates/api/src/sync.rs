@@ -47,17 +47,37 @@ pub enum ChangeOp {
 }
 
 /// One row change, in commit order. `seq` is also the record's version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 pub struct Change {
     #[ts(type = "number")]
     pub seq: i64,
     pub entity: EntityKind,
     pub id: Uuid,
     pub op: ChangeOp,
-    /// The whole record after an upsert; absent for a delete.
+    /// The whole record after an upsert; absent for a delete. Kept as the JSON text it was
+    /// stored as, so that neither end parses what it only passes on.
     #[ts(type = "unknown")]
     #[schema(value_type = Object)]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl Change {
+    /// The record after an upsert, as its type.
+    pub fn record<T: serde::de::DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
+        self.data
+            .as_ref()
+            .map(|data| serde_json::from_str(data.get()))
+    }
+}
+
+impl PartialEq for Change {
+    fn eq(&self, other: &Change) -> bool {
+        self.seq == other.seq
+            && self.entity == other.entity
+            && self.id == other.id
+            && self.op == other.op
+            && self.data.as_ref().map(|d| d.get()) == other.data.as_ref().map(|d| d.get())
+    }
 }
 
 /// `GET /api/sync?since=<cursor>&limit=N`.

@@ -119,6 +119,12 @@ impl ApiClient {
             .ok_or_else(|| self.unexpected(StatusCode::NO_CONTENT, "empty body"))
     }
 
+    /// The issuing authority's public key for documents' QR codes.
+    pub async fn verify_key(&self) -> Result<onetrip_api::verify::VerifyKey, ApiError> {
+        self.expect(Method::GET, "/api/verify/key", None, None::<&()>)
+            .await
+    }
+
     pub async fn health(&self) -> Result<Health, ApiError> {
         self.expect(Method::GET, "/api/health", None, None::<&()>)
             .await

@@ -38,6 +38,9 @@ fn cache_error(error: impl std::fmt::Display) -> ApiError {
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+/// A record read from the replica: its key, and its position and data.
+type CachedRecord = ((EntityKind, Uuid), (i64, serde_json::Value));
+
 /// What a command does to the cache while it waits to be acknowledged.
 fn local_effect(body: &CommandBody) -> (EntityKind, Uuid, Option<serde_json::Value>) {
     let (kind, id) = body.target();
@@ -136,27 +139,39 @@ impl Cache {
         for (index, change) in page.changes.iter().enumerate() {
             last.insert((change.entity, change.id), index);
         }
-        let mut upserts = Vec::new();
-        let mut deletes = Vec::new();
+        // The rows go to SQLite as one JSON array per statement; each record's JSON is copied
+        // in as it arrived, never parsed here.
+        let mut upserts = String::from("[");
+        let mut deletes = String::from("[");
         for (index, change) in page.changes.iter().enumerate() {
             if last.get(&(change.entity, change.id)) != Some(&index) {
                 continue;
             }
-            match (&change.op, &change.data) {
-                (ChangeOp::Upsert, Some(data)) => upserts.push(serde_json::json!([
-                    change.entity.as_str(),
-                    change.id.to_string(),
-                    change.seq,
-                    data.to_string()
-                ])),
-                _ => deletes.push(serde_json::json!([
-                    change.entity.as_str(),
-                    change.id.to_string()
-                ])),
+            let (list, row) = match (&change.op, &change.data) {
+                (ChangeOp::Upsert, Some(data)) => (
+                    &mut upserts,
+                    format!(
+                        "[\"{}\",\"{}\",{},{}]",
+                        change.entity.as_str(),
+                        change.id,
+                        change.seq,
+                        data.get()
+                    ),
+                ),
+                _ => (
+                    &mut deletes,
+                    format!("[\"{}\",\"{}\"]", change.entity.as_str(), change.id),
+                ),
+            };
+            if list.len() > 1 {
+                list.push(',');
             }
+            list.push_str(&row);
         }
+        upserts.push(']');
+        deletes.push(']');
         let mut tx = self.pool.begin().await.map_err(cache_error)?;
-        if !upserts.is_empty() {
+        if upserts.len() > 2 {
             // One statement for the whole page: SQLite reads the rows from a JSON array.
             sqlx::query(
                 "INSERT INTO entities (kind, id, version, position, data)
@@ -164,16 +179,16 @@ impl Cache {
                  FROM json_each($1) WHERE true
                  ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data",
             )
-            .bind(serde_json::Value::Array(upserts).to_string())
+            .bind(upserts)
             .execute(&mut *tx)
             .await
             .map_err(cache_error)?;
         }
-        if !deletes.is_empty() {
+        if deletes.len() > 2 {
             sqlx::query(
                 "DELETE FROM entities WHERE (kind, id) IN (SELECT value ->> 0, value ->> 1 FROM json_each($1))",
             )
-            .bind(serde_json::Value::Array(deletes).to_string())
+            .bind(deletes)
             .execute(&mut *tx)
             .await
             .map_err(cache_error)?;
@@ -190,6 +205,18 @@ impl Cache {
                 .map_err(cache_error)?;
         }
         tx.commit().await.map_err(cache_error)
+    }
+
+    /// Whether the replica holds this record.
+    pub async fn contains(&self, kind: EntityKind, id: Uuid) -> Result<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM entities WHERE kind = $1 AND id = $2")
+                .bind(kind.as_str())
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(cache_error)?;
+        Ok(found.is_some())
     }
 
     /// How many records of each kind the replica holds (for tests and diagnostics).
@@ -209,8 +236,7 @@ impl Cache {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(cache_error)?;
-        let mut records: Vec<((EntityKind, Uuid), (i64, serde_json::Value))> =
-            Vec::with_capacity(rows.len());
+        let mut records: Vec<CachedRecord> = Vec::with_capacity(rows.len());
         let mut index: HashMap<(EntityKind, Uuid), usize> = HashMap::with_capacity(rows.len());
         for (kind, id, position, data) in rows {
             let key = (
@@ -244,7 +270,7 @@ impl Cache {
             }
         }
         fn typed<T: DeserializeOwned>(
-            records: &[((EntityKind, Uuid), (i64, serde_json::Value))],
+            records: &[CachedRecord],
             removed: &std::collections::HashSet<(EntityKind, Uuid)>,
             kind: EntityKind,
         ) -> Result<Vec<T>> {

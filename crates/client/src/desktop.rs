@@ -244,6 +244,26 @@ impl Desktop {
         }
     }
 
+    /// Checks a document's QR payload offline with the issuing authority's public key, fetched
+    /// from the central API when it can be reached and kept for when it cannot.
+    pub async fn verify_document(
+        &self,
+        payload: &str,
+    ) -> Result<onetrip_api::verify::VerifyResponse, ApiError> {
+        let settings = self.state.lock().await.settings.clone();
+        let fetched = match self.client(&settings).await {
+            Ok(client) => client.verify_key().await.ok().map(|key| key.key),
+            Err(_) => None,
+        };
+        crate::printing::verify_with_kept_key(
+            &self.data_dir,
+            fetched.as_deref(),
+            payload,
+            now_ms(),
+            settings.language,
+        )
+    }
+
     /// The configuration from the local cache, with commands still waiting applied on top.
     /// A cache that never synced pulls first.
     pub async fn load_config(&self) -> Result<ConfigSnapshot, ApiError> {

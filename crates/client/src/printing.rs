@@ -4,10 +4,17 @@
 //! Overlay printing (套打) depends on the printer not rescaling the page: jobs are sent with
 //! the real paper size and `print-scaling=none` unless the caller asks otherwise.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::verify::{DocumentClaim, Verdict, VerifyResponse};
+use onetrip_domain::Lang;
+use onetrip_print::signing::{Claim, PublicKey, Verdict as Checked, center_date};
+use onetrip_print::template::PageSize;
+use onetrip_print::{Calibration, FontSet, PrintError, RenderOptions, Template, render_to_files};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Why printing failed, in words fit for the person at the printer.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +32,10 @@ pub enum PrintingError {
     Copies,
     #[error("无法识别打印系统的回复 / unexpected reply from the print system: {0}")]
     Unexpected(String),
+    #[error(transparent)]
+    Document(#[from] PrintError),
+    #[error(transparent)]
+    Calibration(#[from] CalibrationError),
 }
 
 /// A printer the OS knows.
@@ -260,8 +271,216 @@ fn parse_printers(listing: &str, default: Option<&str>, accepting: &str) -> Vec<
         .collect()
 }
 
+/// The paper size CUPS should use for a page size: `A4`, `A5`, or a custom size in
+/// millimetres (a ticket roll). Landscape pages use the portrait name; CUPS turns them.
+pub fn media_for(page: PageSize) -> String {
+    let (short, long) = if page.width <= page.height {
+        (page.width, page.height)
+    } else {
+        (page.height, page.width)
+    };
+    let near = |a: f32, b: f32| (a - b).abs() < 0.5;
+    if near(short, 210.0) && near(long, 297.0) {
+        "A4".into()
+    } else if near(short, 148.0) && near(long, 210.0) {
+        "A5".into()
+    } else {
+        format!("Custom.{}x{}mm", page.width.round(), page.height.round())
+    }
+}
+
+/// Documents to print: a template, its records (one page each), and where.
+#[derive(Debug, Clone)]
+pub struct DocumentJob<'a> {
+    pub template: &'a Template,
+    pub records: &'a [Value],
+    /// Only the variable fields, onto pre-printed forms (套打).
+    pub overlay: bool,
+    pub printer: &'a str,
+    pub tray: Option<&'a str>,
+    pub copies: u32,
+    pub title: String,
+}
+
+/// Renders documents with the printer's calibration and sends them: one job per file (large
+/// batches are several files). The PDFs are written to `spool_dir` and kept, so a reprint
+/// sends the same bytes.
+pub fn print_documents(
+    system: &PrintSystem,
+    fonts: &FontSet,
+    calibrations: &CalibrationStore,
+    job: &DocumentJob<'_>,
+    spool_dir: &Path,
+) -> Result<Vec<PrintJob>, PrintingError> {
+    let calibration = calibrations.get(job.printer, job.tray)?;
+    let options = RenderOptions {
+        overlay: job.overlay,
+        calibration: Some(calibration),
+    };
+    std::fs::create_dir_all(spool_dir).map_err(PrintError::from)?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let out = spool_dir.join(format!("{}-{stamp}.pdf", job.template.name));
+    let files = render_to_files(
+        fonts,
+        job.template,
+        job.records,
+        &options,
+        &out,
+        onetrip_print::render::DEFAULT_PAGES_PER_PART,
+        &mut |_| {},
+    )?;
+    let print_options = PrintOptions {
+        title: job.title.clone(),
+        copies: job.copies,
+        media: Some(media_for(job.template.page)),
+        no_scaling: true,
+        tray: job.tray.map(str::to_owned),
+    };
+    files
+        .iter()
+        .map(|file| system.submit(job.printer, file, &print_options))
+        .collect()
+}
+
+/// File in the data folder keeping the issuing authority's public key for offline checks.
+pub const VERIFY_KEY_FILE: &str = "issuer-public-key.txt";
+
+/// Checks a QR payload with the authority's public key: `fetched` from the central API just
+/// now (then kept in the data folder), or the one kept from before when it cannot be reached.
+pub fn verify_with_kept_key(
+    data_dir: &Path,
+    fetched: Option<&str>,
+    payload: &str,
+    now_ms: i64,
+    lang: Lang,
+) -> Result<VerifyResponse, ApiError> {
+    let path = data_dir.join(VERIFY_KEY_FILE);
+    let key_text = match fetched {
+        Some(key) => {
+            // Keeping it is a convenience for later offline checks; this check needs no file.
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(key) {
+                let _ = std::fs::write(&path, key);
+            }
+            key.to_owned()
+        }
+        None => std::fs::read_to_string(&path).map_err(|_| {
+            ApiError::new(
+                ErrorCode::Offline,
+                lang.pick(
+                    "无法连接服务器，本机也还没有发证机关的公钥，暂时无法核验".into(),
+                    "The server cannot be reached and this computer has no copy of the authority's key yet".into(),
+                ),
+            )
+        })?,
+    };
+    let key = PublicKey::parse(&key_text).map_err(|err| {
+        ApiError::new(
+            ErrorCode::Internal,
+            lang.pick(
+                format!("发证机关公钥无效：{err}"),
+                format!("The authority's key is not valid: {err}"),
+            ),
+        )
+    })?;
+    let checked_on = center_date(now_ms);
+    let wire = |claim: Claim| DocumentClaim {
+        kind: claim.kind,
+        number: claim.number,
+        holder: claim.holder,
+        valid_from: claim.valid_from,
+        valid_until: claim.valid_until,
+        issuer: claim.issuer,
+    };
+    let (verdict, claim, reason) = match key.verify(payload, &checked_on) {
+        Checked::Valid { claim } => (Verdict::Valid, Some(wire(claim)), None),
+        Checked::Expired { claim } => (Verdict::Expired, Some(wire(claim)), None),
+        Checked::NotYetValid { claim } => (Verdict::NotYetValid, Some(wire(claim)), None),
+        Checked::Tampered => (Verdict::Tampered, None, None),
+        Checked::Invalid { reason } => (Verdict::Invalid, None, Some(reason)),
+    };
+    Ok(VerifyResponse {
+        verdict,
+        claim,
+        reason,
+        checked_on,
+    })
+}
+
+/// The calibration profiles of this desktop's printers and trays, kept in a JSON file in the
+/// data folder: calibration belongs to the machine a printer is attached to.
+#[derive(Debug, Clone)]
+pub struct CalibrationStore {
+    path: PathBuf,
+}
+
+/// File name of the profiles inside the data folder.
+pub const CALIBRATION_FILE: &str = "printer-calibration.json";
+
+/// Why profiles could not be read or kept.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrationError {
+    #[error("校准数据无法读写 / cannot read or write the calibration profiles: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("校准数据已损坏 / the calibration profiles are damaged: {0}")]
+    Damaged(#[from] serde_json::Error),
+    #[error("{0}")]
+    OutOfRange(String),
+}
+
+impl CalibrationStore {
+    /// The profiles in a data folder.
+    pub fn in_dir(data_dir: &Path) -> Self {
+        Self {
+            path: data_dir.join(CALIBRATION_FILE),
+        }
+    }
+
+    /// Every profile kept.
+    pub fn all(&self) -> Result<Vec<Calibration>, CalibrationError> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => Ok(serde_json::from_slice(&bytes)?),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// The profile of a printer and tray; no correction if it was never calibrated.
+    pub fn get(&self, printer: &str, tray: Option<&str>) -> Result<Calibration, CalibrationError> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .find(|profile| profile.printer == printer && profile.tray.as_deref() == tray)
+            .unwrap_or_else(|| Calibration {
+                tray: tray.map(str::to_owned),
+                ..Calibration::identity(printer)
+            }))
+    }
+
+    /// Keeps a profile, replacing the one of the same printer and tray. Written to a temporary
+    /// file first, so a crash never leaves a half-written file.
+    pub fn save(&self, profile: &Calibration) -> Result<(), CalibrationError> {
+        profile.validate().map_err(CalibrationError::OutOfRange)?;
+        let mut all = self.all()?;
+        all.retain(|kept| !(kept.printer == profile.printer && kept.tray == profile.tray));
+        all.push(profile.clone());
+        all.sort_by(|a, b| (&a.printer, &a.tray).cmp(&(&b.printer, &b.tray)));
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let temporary = self.path.with_extension("json.tmp");
+        std::fs::write(&temporary, serde_json::to_vec_pretty(&all)?)?;
+        std::fs::rename(&temporary, &self.path)?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
@@ -283,5 +502,59 @@ mod tests {
         assert!(printers[1].is_default && !printers[1].accepting);
         assert_eq!(printers[2].state, PrinterState::Disabled);
         assert!(!printers[2].accepting);
+    }
+
+    #[test]
+    fn page_sizes_become_cups_media_names() {
+        assert_eq!(media_for(PageSize::A4), "A4");
+        assert_eq!(media_for(PageSize::A4_LANDSCAPE), "A4");
+        assert_eq!(
+            media_for(PageSize {
+                width: 80.0,
+                height: 116.0
+            }),
+            "Custom.80x116mm"
+        );
+    }
+
+    #[test]
+    fn calibration_profiles_are_kept_per_printer_and_tray() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CalibrationStore::in_dir(dir.path());
+        assert!(store.get("hall", None).unwrap().is_identity());
+        let upper = Calibration {
+            tray: Some("Tray1".into()),
+            offset_x: 1.5,
+            offset_y: -0.8,
+            ..Calibration::identity("hall")
+        };
+        let lower = Calibration {
+            tray: Some("Tray2".into()),
+            scale_x: 1.01,
+            ..Calibration::identity("hall")
+        };
+        store.save(&upper).unwrap();
+        store.save(&lower).unwrap();
+        let moved = Calibration {
+            offset_x: 2.0,
+            ..upper.clone()
+        };
+        store.save(&moved).unwrap();
+        assert_eq!(store.get("hall", Some("Tray1")).unwrap(), moved);
+        assert_eq!(store.get("hall", Some("Tray2")).unwrap(), lower);
+        assert_eq!(store.all().unwrap().len(), 2);
+        // Reopened from the file.
+        let again = CalibrationStore::in_dir(dir.path());
+        assert_eq!(again.get("hall", Some("Tray1")).unwrap().offset_x, 2.0);
+        // A typo is refused and changes nothing.
+        let typo = Calibration {
+            offset_x: 150.0,
+            ..moved
+        };
+        assert!(matches!(
+            store.save(&typo),
+            Err(CalibrationError::OutOfRange(_))
+        ));
+        assert_eq!(again.get("hall", Some("Tray1")).unwrap().offset_x, 2.0);
     }
 }

@@ -164,30 +164,32 @@ impl SyncEngine {
         Ok(answers)
     }
 
-    /// Pulls every change after the cursor into the cache, page by page.
+    /// Pulls every change after the cursor into the cache, page by page. The next page is
+    /// fetched while the current one is written, so the network and the disk work together.
     pub async fn pull(&self) -> Result<(), ApiError> {
         let Some(context) = self.context() else {
             return Ok(());
         };
         let _busy = self.busy.lock().await;
+        let size = self.page_size.load(Ordering::SeqCst);
+        let fetch = |since: i64| {
+            let context = context.clone();
+            tokio::spawn(async move { context.client.sync_page(&context.token, since, size).await })
+        };
+        let mut next = fetch(self.cache.cursor().await?);
         loop {
-            let cursor = self.cache.cursor().await?;
-            let page = match context
-                .client
-                .sync_page(
-                    &context.token,
-                    cursor,
-                    self.page_size.load(Ordering::SeqCst),
-                )
-                .await
-            {
-                Ok(page) => page,
-                Err(error) => {
+            let page = match (&mut next).await {
+                Ok(Ok(page)) => page,
+                Ok(Err(error)) => {
                     self.note_failure(&error);
                     return Err(error);
                 }
+                Err(join) => return Err(ApiError::new(ErrorCode::Internal, join.to_string())),
             };
             self.set_online(true);
+            if page.has_more {
+                next = fetch(page.next);
+            }
             let changed = !page.changes.is_empty();
             self.cache.apply_page(&page, now_ms()).await?;
             if changed {

@@ -115,3 +115,70 @@ impl Calibration {
         [m[0][0], m[1][0], m[0][1], m[1][1], t[0], t[1]]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Applies a PDF matrix to a point given in millimetres from the top-left, returns the
+    /// result in the same terms.
+    fn through_matrix(m: [f32; 6], height_pt: f32, x: f32, y: f32) -> (f32, f32) {
+        let (qx, qy) = (mm(x), height_pt - mm(y));
+        let (px, py) = (m[0] * qx + m[2] * qy + m[4], m[1] * qx + m[3] * qy + m[5]);
+        (px / mm(1.0), (height_pt - py) / mm(1.0))
+    }
+
+    #[test]
+    fn the_pdf_matrix_moves_points_where_the_profile_says() {
+        let profile = Calibration {
+            offset_x: 2.5,
+            offset_y: -1.25,
+            scale_x: 1.02,
+            scale_y: 0.97,
+            rotation: 1.5,
+            ..Calibration::identity("hall")
+        };
+        let height = mm(297.0);
+        for (x, y) in [(0.0, 0.0), (20.0, 20.0), (190.0, 277.0), (105.0, 148.5)] {
+            let expected = profile.apply(x, y);
+            let got = through_matrix(profile.matrix(height), height, x, y);
+            assert!(
+                (expected.0 - got.0).abs() < 1e-3 && (expected.1 - got.1).abs() < 1e-3,
+                "({x}, {y}): profile {expected:?}, matrix {got:?}"
+            );
+        }
+        // Clockwise on paper: a point right of the origin moves down.
+        let turned = Calibration {
+            rotation: 90.0,
+            ..Calibration::identity("hall")
+        };
+        let (x, y) = turned.apply(10.0, 0.0);
+        assert!(x.abs() < 1e-4 && (y - 10.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn profiles_out_of_range_or_not_numbers_are_refused() {
+        let base = Calibration::identity("hall");
+        assert!(base.validate().is_ok());
+        for bad in [
+            Calibration {
+                offset_x: 31.0,
+                ..base.clone()
+            },
+            Calibration {
+                scale_y: 1.2,
+                ..base.clone()
+            },
+            Calibration {
+                rotation: -6.0,
+                ..base.clone()
+            },
+            Calibration {
+                offset_y: f32::NAN,
+                ..base.clone()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
+    }
+}

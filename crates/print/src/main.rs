@@ -214,7 +214,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 key
             };
             let key = PublicKey::parse(&key_text).map_err(|err| err.to_string())?;
-            let today = today.unwrap_or_else(today_utc);
+            let today = today.unwrap_or_else(center_today);
             let verdict = key.verify(&payload, &today);
             out(verdict.label())?;
             match &verdict {
@@ -243,21 +243,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Today's date in UTC as YYYY-MM-DD, from the system clock (civil-from-days).
-fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
+/// Today at the service center (China time) as YYYY-MM-DD, from the system clock.
+fn center_today() -> String {
+    let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    onetrip_print::signing::center_date(ms)
 }

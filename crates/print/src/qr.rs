@@ -8,14 +8,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use pdf_writer::{Content, Name, Str};
+use pdf_writer::Content;
 use qrcode::bits::Bits;
 use qrcode::canvas::{Canvas as QrCanvas, MaskPattern, Module};
 use qrcode::types::Color;
 use qrcode::{EcLevel, Version, ec};
 
 use crate::PrintError;
-use crate::pdf::{DocumentBuilder, QR_FONT, mm};
+use crate::pdf::mm;
 
 /// Quiet zone around the symbol, in modules (the standard asks for 4).
 const QUIET_ZONE: usize = 4;
@@ -303,10 +303,12 @@ fn line_penalty(line: &[bool]) -> u32 {
 }
 
 /// Draws `text` as a QR code in a square `size` millimetres wide (quiet zone included) whose
-/// top-left is at (`x`, `y`) millimetres on a page `page_height_pt` tall. Each row is a string
-/// of the document's QR module font (see [`crate::pdf::QR_FONT`]): eight modules per byte.
+/// top-left is at (`x`, `y`) millimetres on a page `page_height_pt` tall.
+///
+/// Plain filled rectangles, one per run of dark modules in a row. (A Type 3 font with one
+/// glyph per eight modules made pages 60 % smaller, but Ghostscript, which CUPS uses on the way
+/// to the printer, drew its rows with gaps and shifts that made the code unreadable.)
 pub fn draw(
-    doc: &mut DocumentBuilder<'_>,
     content: &mut Content,
     text: &str,
     x: f32,
@@ -316,32 +318,27 @@ pub fn draw(
 ) -> Result<(), PrintError> {
     let Symbol { width, dark } = encode(text)?;
     let module_pt = mm(size) / (width + 2 * QUIET_ZONE) as f32;
-    let left = mm(x) + module_pt * QUIET_ZONE as f32;
-    let top = page_height_pt - mm(y) - module_pt * QUIET_ZONE as f32;
-    let bytes_per_row = width.div_ceil(8);
-    let mut row_codes = vec![0u8; bytes_per_row];
+    let origin_x = mm(x) + module_pt * QUIET_ZONE as f32;
+    let origin_y = page_height_pt - mm(y) - module_pt * QUIET_ZONE as f32;
     content.save_state();
+    // One module is one unit, y grows downward: every rectangle is a few small integers.
+    content.transform([module_pt, 0.0, 0.0, -module_pt, origin_x, origin_y]);
     content.set_fill_rgb(0.0, 0.0, 0.0);
-    content.begin_text();
-    content.set_font(Name(QR_FONT), module_pt);
-    content.set_leading(module_pt);
-    // The first row's glyphs sit on a baseline one module below the top.
-    content.set_text_matrix([1.0, 0.0, 0.0, 1.0, left, top - module_pt]);
     for (row, cells) in dark.chunks_exact(width).enumerate() {
-        row_codes.iter_mut().for_each(|code| *code = 0);
-        for (col, &on) in cells.iter().enumerate() {
-            if on {
-                row_codes[col / 8] |= 0x80 >> (col % 8);
+        let mut col = 0;
+        while col < width {
+            if cells[col] {
+                let start = col;
+                while col < width && cells[col] {
+                    col += 1;
+                }
+                content.rect(start as f32, row as f32, (col - start) as f32, 1.0);
+            } else {
+                col += 1;
             }
         }
-        doc.use_qr_codes(&row_codes);
-        if row == 0 {
-            content.show(Str(&row_codes));
-        } else {
-            content.next_line_show(Str(&row_codes));
-        }
     }
-    content.end_text();
+    content.fill_nonzero();
     content.restore_state();
     Ok(())
 }

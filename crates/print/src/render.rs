@@ -196,7 +196,7 @@ pub fn render(
 /// Renders records into files of at most `pages_per_part` pages each, writing each file
 /// before drawing the next, so memory stays bounded however large the batch. One part is
 /// written to `out` itself; several to `out` with `-part001`, `-part002`… before the extension.
-/// Checks every record before writing anything, so a bad record never leaves half a batch.
+/// A bad record stops the batch and removes the parts already written: never half a batch.
 pub fn render_to_files(
     fonts: &FontSet,
     template: &Template,
@@ -405,7 +405,6 @@ fn draw_field(
     };
     match &field.kind {
         FieldKind::Qr { size } => qr::draw(
-            doc,
             &mut canvas.content,
             &text,
             field.x,

@@ -16,6 +16,26 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
+/// Documents carry dates of the service center's day: China Standard Time, UTC+8, no DST.
+const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+/// `YYYY-MM-DD` of the service center's day at `unix_ms` (milliseconds since 1970 UTC): the
+/// day validity is checked against.
+pub fn center_date(unix_ms: i64) -> String {
+    let days = (unix_ms + CHINA_OFFSET_MS).div_euclid(86_400_000);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// The first field of every payload: format and version.
 pub const PAYLOAD_PREFIX: &str = "OT1";
 

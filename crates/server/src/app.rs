@@ -18,6 +18,7 @@ use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
 use onetrip_api::sync::{MAX_PAGE, SyncPage};
+use onetrip_api::verify::{VerifyKey, VerifyRequest, VerifyResponse};
 use onetrip_domain::Lang;
 use tower_http::services::{ServeDir, ServeFile};
 use utoipa::OpenApi;
@@ -303,13 +304,44 @@ fn change_event(seq: i64) -> Result<Event, std::convert::Infallible> {
         .data(format!("{{\"seq\":{seq}}}")))
 }
 
+#[utoipa::path(get, path = "/api/verify/key", responses((status = 200, body = VerifyKey)))]
+async fn verify_key(State(state): State<AppState>) -> Json<VerifyKey> {
+    Json(VerifyKey {
+        key: state.issuer_key.public_key().to_text(),
+    })
+}
+
+#[utoipa::path(post, path = "/api/verify", request_body = VerifyRequest,
+    responses((status = 200, body = VerifyResponse), (status = 400, body = ApiError)))]
+async fn verify_payload(
+    State(state): State<AppState>,
+    Body(request): Body<VerifyRequest>,
+) -> Json<VerifyResponse> {
+    Json(crate::verify::verify(
+        &state.issuer_key,
+        &request.payload,
+        state.clock.now_ms(),
+    ))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "OneTrip central API",
         description = "Accounts, site configuration and commands of the service center"
     ),
-    paths(health, login, logout, me, config, command, sync, events)
+    paths(
+        health,
+        login,
+        logout,
+        me,
+        config,
+        command,
+        sync,
+        events,
+        verify_key,
+        verify_payload
+    )
 )]
 pub struct ApiDoc;
 
@@ -337,6 +369,8 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .route("/sync", get(sync))
         .route("/events", get(events))
         .route("/openapi.json", get(openapi))
+        .route("/verify/key", get(verify_key))
+        .route("/verify", post(verify_payload))
         .fallback(api_not_found);
     let router = Router::new().nest("/api", api);
     let router = match web_dir {

@@ -11,3 +11,4 @@ pub mod seed;
 pub mod serve;
 pub mod state;
 pub mod storage;
+pub mod verify;

@@ -97,7 +97,14 @@ pub async fn start(options: ServeOptions<'_>) -> anyhow::Result<RunningServer> {
     } else {
         false
     };
-    let state = AppState::new(storage, clock)?;
+    let mut state = AppState::new(storage, clock)?;
+    match crate::verify::key_path(&options.database) {
+        Some(path) => state.issuer_key = Arc::new(crate::verify::load_or_create_key(&path)?),
+        None => tracing::warn!(
+            "no {} set: documents are signed with a key that changes at every start",
+            crate::verify::KEY_ENV
+        ),
+    }
     start_with_state(state, options.listen, options.web_dir, seeded).await
 }
 

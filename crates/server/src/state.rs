@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use onetrip_print::signing::IssuerKey;
+
 use crate::clock::Clock;
 use crate::storage::Storage;
 
@@ -14,6 +16,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Set when the server is shutting down, so that open event streams end and let it stop.
     pub shutting_down: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Signs documents' QR codes. A fresh key unless `serve` loads the kept one.
+    pub issuer_key: Arc<IssuerKey>,
 }
 
 impl AppState {
@@ -23,6 +27,7 @@ impl AppState {
             clock,
             dummy_hash: crate::auth::hash_password("not a password")?,
             shutting_down: Arc::new(tokio::sync::watch::channel(false).0),
+            issuer_key: Arc::new(IssuerKey::generate()?),
         })
     }
 }

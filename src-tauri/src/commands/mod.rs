@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod config;
 pub mod connection;
+pub mod printing;
 pub mod settings;
 pub mod sync;

@@ -7,6 +7,7 @@ import type { EntityKind } from "./EntityKind";
  */
 export type Change = { seq: number, entity: EntityKind, id: string, op: ChangeOp, 
 /**
- * The whole record after an upsert; absent for a delete.
+ * The whole record after an upsert; absent for a delete. Kept as the JSON text it was
+ * stored as, so that neither end parses what it only passes on.
  */
 data: unknown, };

@@ -75,7 +75,7 @@ impl PrivateCups {
             etc.join("cups-files.conf"),
             format!(
                 "ServerRoot /etc/cups\nRequestRoot {r}/spool\nTempDir {r}/spool/tmp\nCacheDir {r}/cache\n\
-                 StateDir {r}/state\nPidFile {r}/state/cupsd.pid\nAccessLog {r}/log/access_log\n\
+                 StateDir {r}/state\nAccessLog {r}/log/access_log\n\
                  ErrorLog {r}/log/error_log\nPageLog {r}/log/page_log\nLogFilePerm 0644\n\
                  SystemGroup root\nFileDevice No\n"
             ),
@@ -226,6 +226,7 @@ fn a_pdf_goes_through_cups_to_the_virtual_printer_with_its_pages_and_qr_code() {
     let image = cups.dir.path().join("page");
     let status = Command::new("pdftoppm")
         .args([
+            "-q",
             "-r",
             "200",
             "-gray",
@@ -277,4 +278,124 @@ fn a_printer_that_does_not_exist_is_a_clear_error() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("copies"), "{err}");
+}
+
+#[test]
+fn overlay_documents_print_with_the_printer_calibration() {
+    use onetrip_client::printing::{CalibrationStore, DocumentJob, print_documents};
+    use onetrip_print::Calibration;
+
+    let cups = PrivateCups::start();
+    let system = PrintSystem::at(&cups.address);
+    let data = tempfile::tempdir().unwrap();
+    let calibrations = CalibrationStore::in_dir(data.path());
+    calibrations
+        .save(&Calibration {
+            offset_x: 4.0,
+            offset_y: 2.5,
+            ..Calibration::identity("cups-pdf")
+        })
+        .unwrap();
+
+    let key = sample_issuer_key();
+    let records = vec![sample_permit(6, &key)];
+    let fonts = FontSet::bundled().unwrap();
+    let template = find_template("drainage-permit").unwrap();
+    let jobs = print_documents(
+        &system,
+        &fonts,
+        &calibrations,
+        &DocumentJob {
+            template: &template,
+            records: &records,
+            overlay: true,
+            printer: "cups-pdf",
+            tray: None,
+            copies: 1,
+            title: "overlay".into(),
+        },
+        &data.path().join("spool"),
+    )
+    .unwrap();
+    assert_eq!(jobs.len(), 1);
+
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let output = loop {
+        let written: Vec<PathBuf> = std::fs::read_dir(cups.out_dir())
+            .unwrap()
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "pdf"))
+            .collect();
+        if system.job_state(&jobs[0]).unwrap() == JobState::Finished && !written.is_empty() {
+            break written[0].clone();
+        }
+        assert!(Instant::now() < deadline, "{}", cups.log());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(pdf_pages(&output), 1);
+    // The spooled PDF is kept for reprints, and it has the fields only, moved by the profile.
+    let spooled: Vec<PathBuf> = std::fs::read_dir(data.path().join("spool"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(spooled.len(), 1);
+    let text = Command::new("pdftotext")
+        .args(["-raw"])
+        .arg(&spooled[0])
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("第0007号") && !text.contains("注意事项"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desktop_verifies_documents_with_the_authoritys_key_kept_for_offline_use() {
+    use onetrip_api::error::ErrorCode;
+    use onetrip_api::verify::Verdict as WireVerdict;
+    use onetrip_client::printing::{VERIFY_KEY_FILE, verify_with_kept_key};
+    use onetrip_domain::Lang;
+    use onetrip_print::signing::Claim;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (launch, server) = crate::launcher(dir.path().join("central"));
+    let desktop = crate::open(dir.path().to_path_buf(), launch).await;
+
+    // Not a payload at all: the key is fetched anyway, and kept.
+    let first = desktop.verify_document("hello").await.unwrap();
+    assert_eq!(first.verdict, WireVerdict::Invalid);
+    assert!(dir.path().join(VERIFY_KEY_FILE).is_file());
+
+    let claim = Claim {
+        kind: "drainage-permit".into(),
+        number: "玉排许字〔2026〕第0099号".into(),
+        holder: "玉环市坎门街道丝域美发店".into(),
+        valid_from: "2026-01-01".into(),
+        valid_until: "2099-12-31".into(),
+        issuer: "玉环市住房和城乡建设局".into(),
+    };
+    let payload = server.get().unwrap().state.issuer_key.sign(&claim).unwrap();
+    let checked = desktop.verify_document(&payload).await.unwrap();
+    assert_eq!(checked.verdict, WireVerdict::Valid);
+    assert_eq!(checked.claim.unwrap().holder, "玉环市坎门街道丝域美发店");
+    let forged = payload.replace("丝域", "丝语");
+    assert_eq!(
+        desktop.verify_document(&forged).await.unwrap().verdict,
+        WireVerdict::Tampered
+    );
+
+    // Without the server: the kept key still decides.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let offline = verify_with_kept_key(dir.path(), None, &payload, now, Lang::ZhCn).unwrap();
+    assert_eq!(offline.verdict, WireVerdict::Valid);
+    // A computer that never fetched the key says so.
+    let fresh = tempfile::tempdir().unwrap();
+    let err = verify_with_kept_key(fresh.path(), None, &payload, now, Lang::En).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Offline);
 }

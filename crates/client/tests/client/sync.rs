@@ -560,3 +560,24 @@ proptest! {
         runtime.block_on(interleave(steps));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn switching_user_clears_the_previous_users_cache() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data_arg = data.path().display().to_string();
+    let server = ServerProcess::start(free_addr(), &["--data-dir", &data_arg]).await;
+    let desktop = desktop_at(dir.path(), &server.url(), "admin").await;
+    desktop.load_config().await.unwrap();
+    let engine = desktop.sync_engine().clone();
+    assert_eq!(engine.cache.count(EntityKind::Site).await.unwrap(), 12);
+    desktop.logout().await.unwrap();
+
+    desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
+    // Nothing of the administrator's wider view is left (the clerk's own pull may already
+    // have brought the clerk's one site).
+    assert!(engine.cache.count(EntityKind::Site).await.unwrap() <= 1);
+    let config = desktop.load_config().await.unwrap();
+    assert_eq!(config.sites.len(), 1);
+    assert_eq!(engine.cache.count(EntityKind::Site).await.unwrap(), 1);
+}

@@ -534,7 +534,7 @@ macro_rules! sql_storage {
                                 onetrip_api::sync::ChangeOp::Upsert
                             },
                             data: data
-                                .map(|text| serde_json::from_str(&text))
+                                .map(serde_json::value::RawValue::from_string)
                                 .transpose()
                                 .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?,
                         })

@@ -341,7 +341,7 @@ async fn every_applied_command_is_in_the_change_log_in_order(db: TestDb) {
         .rev()
         .find(|c| c.entity == EntityKind::Window)
         .unwrap();
-    let window: Window = serde_json::from_value(last_window.data.clone().unwrap()).unwrap();
+    let window: Window = last_window.record().unwrap().unwrap();
     assert!(snapshot.windows.contains(&window));
 
     // A delete is logged too, and a pull from the head returns just that.
@@ -358,7 +358,7 @@ async fn every_applied_command_is_in_the_change_log_in_order(db: TestDb) {
     assert_eq!(page.changes.len(), 1);
     assert_eq!(page.changes[0].op, ChangeOp::Delete);
     assert_eq!(page.changes[0].id, window.id);
-    assert_eq!(page.changes[0].data, None);
+    assert!(page.changes[0].data.is_none());
     assert!(!page.has_more);
     // A refused command logs nothing.
     let refused = save_window(&new_window(&snapshot, 1));
@@ -389,7 +389,7 @@ async fn readers_see_only_their_scope(db: TestDb) {
             EntityKind::Service | EntityKind::Matter => {}
             EntityKind::Site => assert_eq!(change.id, branch),
             EntityKind::Window => {
-                let window: Window = serde_json::from_value(change.data.clone().unwrap()).unwrap();
+                let window: Window = change.record().unwrap().unwrap();
                 assert_eq!(window.site_id, branch);
             }
         }

@@ -1,0 +1,57 @@
+//! `GET /api/verify/key` and `POST /api/verify`: checking a document's signed QR code.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+/// The issuing authority's public key, for checking QR codes offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct VerifyKey {
+    /// `ed25519:` followed by the 32-byte key in base64url.
+    pub key: String,
+}
+
+/// A payload read from a document's QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct VerifyRequest {
+    pub payload: String,
+}
+
+/// What a QR code says about its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Signed by the authority and valid today.
+    Valid,
+    /// Signed by the authority, validity over.
+    Expired,
+    /// Signed by the authority, not valid yet.
+    NotYetValid,
+    /// Shaped like a payload but the signature does not match: altered or forged.
+    Tampered,
+    /// Not a OneTrip payload.
+    Invalid,
+}
+
+/// The document a valid, expired or not-yet-valid code stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct DocumentClaim {
+    pub kind: String,
+    pub number: String,
+    pub holder: String,
+    /// `YYYY-MM-DD`.
+    pub valid_from: String,
+    pub valid_until: String,
+    pub issuer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct VerifyResponse {
+    pub verdict: Verdict,
+    /// Present unless the verdict is `tampered` or `invalid`.
+    pub claim: Option<DocumentClaim>,
+    /// Why a payload is `invalid`.
+    pub reason: Option<String>,
+    /// The day the validity was checked against, `YYYY-MM-DD`.
+    pub checked_on: String,
+}

@@ -1,0 +1,102 @@
+//! The issuing authority's signing key, and checking documents' QR codes.
+//!
+//! The key is a file (like a TLS key): in the data folder for the embedded SQLite database,
+//! or at `$ONETRIP_SIGNING_KEY`, which every instance sharing a PostgreSQL database must point
+//! at the same secret. It is created at first start and never leaves the server; desktops and
+//! the `/verify` page get the public key only.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use onetrip_api::verify::{DocumentClaim, Verdict, VerifyResponse};
+use onetrip_print::signing::{Claim, IssuerKey, Verdict as Checked};
+
+use crate::serve::Database;
+
+/// File name of the key inside the data folder.
+pub const KEY_FILE: &str = "issuer-ed25519.key";
+
+/// Environment variable naming the key file (required to keep one key across restarts when
+/// the database is a URL).
+pub const KEY_ENV: &str = "ONETRIP_SIGNING_KEY";
+
+/// Where the key of a server using `database` is kept; `None` when nowhere is configured.
+pub fn key_path(database: &Database) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(KEY_ENV) {
+        return Some(PathBuf::from(path));
+    }
+    match database {
+        Database::SqliteDir(dir) => Some(dir.join(KEY_FILE)),
+        Database::Url(_) => None,
+    }
+}
+
+/// Reads the key kept at `path`, or creates one there, readable by its owner only.
+pub fn load_or_create_key(path: &Path) -> anyhow::Result<IssuerKey> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let secret = hex::decode(text.trim())
+                .map_err(|e| anyhow::anyhow!("signing key {} is damaged: {e}", path.display()))?;
+            IssuerKey::from_secret_bytes(&secret)
+                .map_err(|e| anyhow::anyhow!("signing key {} is damaged: {e}", path.display()))
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let key = IssuerKey::generate()?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut file = options.open(path).map_err(|e| {
+                anyhow::anyhow!("cannot create signing key {}: {e}", path.display())
+            })?;
+            file.write_all(hex::encode(key.secret_bytes()).as_bytes())?;
+            file.sync_all()?;
+            tracing::info!("created the document signing key {}", path.display());
+            Ok(key)
+        }
+        Err(err) => Err(anyhow::anyhow!(
+            "cannot read signing key {}: {err}",
+            path.display()
+        )),
+    }
+}
+
+/// `YYYY-MM-DD` of the service center's day at `now_ms`.
+pub fn center_date(now_ms: i64) -> String {
+    onetrip_print::signing::center_date(now_ms)
+}
+
+fn wire(claim: Claim) -> DocumentClaim {
+    DocumentClaim {
+        kind: claim.kind,
+        number: claim.number,
+        holder: claim.holder,
+        valid_from: claim.valid_from,
+        valid_until: claim.valid_until,
+        issuer: claim.issuer,
+    }
+}
+
+/// Checks a payload read from a QR code against the server's key, on the center's day.
+pub fn verify(key: &IssuerKey, payload: &str, now_ms: i64) -> VerifyResponse {
+    let checked_on = center_date(now_ms);
+    let (verdict, claim, reason) = match key.public_key().verify(payload, &checked_on) {
+        Checked::Valid { claim } => (Verdict::Valid, Some(wire(claim)), None),
+        Checked::Expired { claim } => (Verdict::Expired, Some(wire(claim)), None),
+        Checked::NotYetValid { claim } => (Verdict::NotYetValid, Some(wire(claim)), None),
+        Checked::Tampered => (Verdict::Tampered, None, None),
+        Checked::Invalid { reason } => (Verdict::Invalid, None, Some(reason)),
+    };
+    VerifyResponse {
+        verdict,
+        claim,
+        reason,
+        checked_on,
+    }
+}
