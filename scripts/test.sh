@@ -86,7 +86,7 @@ npx vitest run
 start_postgres
 
 say "Rust tests (SQLite and PostgreSQL; kernel keyring session)"
-keyctl session - cargo test --workspace
+keyctl session - cargo test --workspace --no-fail-fast
 
 say "Generated TypeScript bindings are current"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

@@ -205,22 +205,34 @@ async fn a_server_killed_mid_pull_and_mid_push_loses_nothing_and_applies_nothing
     let data_arg = data.path().display().to_string();
     let mut server = ServerProcess::start(free_addr(), &["--data-dir", &data_arg]).await;
     let url = server.url();
-    let desktop = desktop_at(dir.path(), &url, "admin").await;
+    // Mid-pull: pages of one change from the very first pull, and the kill lands as soon as
+    // part of the log has arrived.
+    let desktop = super::open(dir.path().to_path_buf(), no_standalone()).await;
     let engine = desktop.sync_engine().clone();
-
-    // Mid-pull: small pages, and the kill lands once part of the log has arrived.
-    engine.set_page_size(3);
-    engine.wake();
-    eventually("part of the log has arrived", || async {
-        engine.cache.cursor().await.unwrap() > 0
-    })
-    .await;
+    engine.set_page_size(1);
+    let settings = Settings {
+        mode: ServerMode::Remote,
+        server_url: Some(url.clone()),
+        language: Lang::ZhCn,
+    };
+    desktop.save_settings(settings).await.unwrap();
+    desktop.login("admin", DEMO_PASSWORD).await.unwrap();
+    let head = server_changes(&url).await.last().unwrap().seq;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while engine.cache.cursor().await.unwrap() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "nothing arrived");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     server.kill();
     let partial = engine.cache.cursor().await.unwrap();
+    assert!(
+        partial < head,
+        "the pull finished before the kill ({partial} of {head})"
+    );
     server.restart().await;
     engine.set_page_size(5000);
     converged(&desktop, &url, "admin").await;
-    assert!(engine.cache.cursor().await.unwrap() > partial);
+    assert!(engine.cache.cursor().await.unwrap() >= head);
 
     // Mid-push: forty commands, and the kill lands while they are going out.
     let config = desktop.load_config().await.unwrap();
@@ -241,15 +253,15 @@ async fn a_server_killed_mid_pull_and_mid_push_loses_nothing_and_applies_nothing
         })
     };
     sender.await.unwrap();
-    eventually("some commands went out", || async {
-        desktop.connection_status().await.pending < 40
-    })
-    .await;
+    let owner = engine.context().unwrap().owner;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while engine.cache.outbox_counts(&owner).await.unwrap().0 == 40 {
+        assert!(tokio::time::Instant::now() < deadline, "nothing went out");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     server.kill();
-    assert!(
-        desktop.connection_status().await.pending > 0,
-        "the kill came too late to test anything"
-    );
+    let left = engine.cache.outbox_counts(&owner).await.unwrap().0;
+    assert!(left > 0, "the kill came too late to test anything");
     server.restart().await;
     converged(&desktop, &url, "admin").await;
 
