@@ -176,7 +176,7 @@ impl Cache {
             sqlx::query(
                 "INSERT INTO entities (kind, id, version, position, data)
                  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 2, value ->> 3
-                 FROM json_each($1) WHERE true
+                 FROM jsonb_each($1) WHERE true
                  ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data",
             )
             .bind(upserts)
