@@ -213,7 +213,10 @@ async fn main() {
     let started = Instant::now();
     let mut cursor = 0;
     loop {
-        let page = client.sync_page(&token, cursor, onetrip_api::sync::MAX_PAGE).await.unwrap();
+        let page = client
+            .sync_page(&token, cursor, onetrip_api::sync::MAX_PAGE)
+            .await
+            .unwrap();
         cursor = page.next;
         if !page.has_more {
             break;
@@ -247,5 +250,8 @@ async fn main() {
         limit.as_secs_f64(),
         pull.as_secs_f64() / limit.as_secs_f64()
     );
-    println!("  of which fetching and decoding the pages alone: {:.3} s", fetch_only.as_secs_f64());
+    println!(
+        "  of which fetching and decoding the pages alone: {:.3} s",
+        fetch_only.as_secs_f64()
+    );
 }
