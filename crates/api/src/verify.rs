@@ -55,3 +55,41 @@ pub struct VerifyResponse {
     /// The day the validity was checked against, `YYYY-MM-DD`.
     pub checked_on: String,
 }
+
+impl From<onetrip_print::signing::Claim> for DocumentClaim {
+    fn from(claim: onetrip_print::signing::Claim) -> DocumentClaim {
+        DocumentClaim {
+            kind: claim.kind,
+            number: claim.number,
+            holder: claim.holder,
+            valid_from: claim.valid_from,
+            valid_until: claim.valid_until,
+            issuer: claim.issuer,
+        }
+    }
+}
+
+impl VerifyResponse {
+    /// The answer for a payload checked with `key` on `checked_on` (`YYYY-MM-DD`): the one
+    /// mapping from the signing module's verdict to the wire, for the server and the desktop.
+    pub fn check(
+        key: &onetrip_print::signing::PublicKey,
+        payload: &str,
+        checked_on: String,
+    ) -> VerifyResponse {
+        use onetrip_print::signing::Verdict as Checked;
+        let (verdict, claim, reason) = match key.verify(payload, &checked_on) {
+            Checked::Valid { claim } => (Verdict::Valid, Some(claim.into()), None),
+            Checked::Expired { claim } => (Verdict::Expired, Some(claim.into()), None),
+            Checked::NotYetValid { claim } => (Verdict::NotYetValid, Some(claim.into()), None),
+            Checked::Tampered => (Verdict::Tampered, None, None),
+            Checked::Invalid { reason } => (Verdict::Invalid, None, Some(reason)),
+        };
+        VerifyResponse {
+            verdict,
+            claim,
+            reason,
+            checked_on,
+        }
+    }
+}

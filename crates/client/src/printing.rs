@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use onetrip_api::error::{ApiError, ErrorCode};
-use onetrip_api::verify::{DocumentClaim, Verdict, VerifyResponse};
+use onetrip_api::verify::VerifyResponse;
 use onetrip_domain::Lang;
-use onetrip_print::signing::{Claim, PublicKey, Verdict as Checked, center_date};
+use onetrip_print::signing::{PublicKey, center_date};
 use onetrip_print::template::PageSize;
 use onetrip_print::{Calibration, FontSet, PrintError, RenderOptions, Template, render_to_files};
 use serde::{Deserialize, Serialize};
@@ -385,28 +385,7 @@ pub fn verify_with_kept_key(
             ),
         )
     })?;
-    let checked_on = center_date(now_ms);
-    let wire = |claim: Claim| DocumentClaim {
-        kind: claim.kind,
-        number: claim.number,
-        holder: claim.holder,
-        valid_from: claim.valid_from,
-        valid_until: claim.valid_until,
-        issuer: claim.issuer,
-    };
-    let (verdict, claim, reason) = match key.verify(payload, &checked_on) {
-        Checked::Valid { claim } => (Verdict::Valid, Some(wire(claim)), None),
-        Checked::Expired { claim } => (Verdict::Expired, Some(wire(claim)), None),
-        Checked::NotYetValid { claim } => (Verdict::NotYetValid, Some(wire(claim)), None),
-        Checked::Tampered => (Verdict::Tampered, None, None),
-        Checked::Invalid { reason } => (Verdict::Invalid, None, Some(reason)),
-    };
-    Ok(VerifyResponse {
-        verdict,
-        claim,
-        reason,
-        checked_on,
-    })
+    Ok(VerifyResponse::check(&key, payload, center_date(now_ms)))
 }
 
 /// The calibration profiles of this desktop's printers and trays, kept in a JSON file in the

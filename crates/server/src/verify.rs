@@ -8,8 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use onetrip_api::verify::{DocumentClaim, Verdict, VerifyResponse};
-use onetrip_print::signing::{Claim, IssuerKey, Verdict as Checked};
+use onetrip_api::verify::VerifyResponse;
+use onetrip_print::signing::IssuerKey;
 
 use crate::serve::Database;
 
@@ -72,31 +72,7 @@ pub fn center_date(now_ms: i64) -> String {
     onetrip_print::signing::center_date(now_ms)
 }
 
-fn wire(claim: Claim) -> DocumentClaim {
-    DocumentClaim {
-        kind: claim.kind,
-        number: claim.number,
-        holder: claim.holder,
-        valid_from: claim.valid_from,
-        valid_until: claim.valid_until,
-        issuer: claim.issuer,
-    }
-}
-
 /// Checks a payload read from a QR code against the server's key, on the center's day.
 pub fn verify(key: &IssuerKey, payload: &str, now_ms: i64) -> VerifyResponse {
-    let checked_on = center_date(now_ms);
-    let (verdict, claim, reason) = match key.public_key().verify(payload, &checked_on) {
-        Checked::Valid { claim } => (Verdict::Valid, Some(wire(claim)), None),
-        Checked::Expired { claim } => (Verdict::Expired, Some(wire(claim)), None),
-        Checked::NotYetValid { claim } => (Verdict::NotYetValid, Some(wire(claim)), None),
-        Checked::Tampered => (Verdict::Tampered, None, None),
-        Checked::Invalid { reason } => (Verdict::Invalid, None, Some(reason)),
-    };
-    VerifyResponse {
-        verdict,
-        claim,
-        reason,
-        checked_on,
-    }
+    VerifyResponse::check(&key.public_key(), payload, center_date(now_ms))
 }
