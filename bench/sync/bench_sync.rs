@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::sync::EntityKind;
 use onetrip_client::api_client::ApiClient;
-use onetrip_client::cache::Cache;
+use onetrip_client::cache::{self, Cache};
 use onetrip_client::secrets::Sensitive;
 use onetrip_client::sync::{SyncContext, SyncEngine, SyncEvent};
 use onetrip_domain::Lang;
@@ -192,6 +192,11 @@ async fn main() {
         let mut raw = rusqlite::Connection::open(&limit_path).unwrap();
         raw.pragma_update(None, "journal_mode", "WAL").unwrap();
         raw.pragma_update(None, "synchronous", "NORMAL").unwrap();
+        // The same page cache and checkpoint interval as the desktop's cache connections.
+        raw.pragma_update(None, "cache_size", cache::CACHE_SIZE)
+            .unwrap();
+        raw.pragma_update(None, "wal_autocheckpoint", cache::WAL_AUTOCHECKPOINT)
+            .unwrap();
         let tx = raw.transaction().unwrap();
         {
             let mut insert = tx
@@ -243,7 +248,7 @@ async fn main() {
             .await
             .unwrap();
         let started = Instant::now();
-        for page in &pages {
+        for page in pages {
             apply_cache.apply_page(page, 0).await.unwrap();
         }
         println!(

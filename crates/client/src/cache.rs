@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
@@ -18,6 +19,10 @@ use uuid::Uuid;
 
 pub struct Cache {
     pool: sqlx::SqlitePool,
+    /// The connection that writes pulled pages: synchronous, with prepared statements kept
+    /// between pages, run on the blocking pool. A page is thousands of single-row upserts,
+    /// and going through the async pool would cost a round trip to its worker thread each.
+    writer: Arc<Mutex<rusqlite::Connection>>,
 }
 
 /// Where a command stands in the outbox.
@@ -37,6 +42,13 @@ fn cache_error(error: impl std::fmt::Display) -> ApiError {
 }
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// 32 MiB of page cache per connection (negative means KiB): a large pull's pages stay in
+/// memory until commit instead of spilling to the log mid-transaction.
+pub const CACHE_SIZE: &str = "-32768";
+/// Checkpoint the log into the file every 32 MiB instead of every 4 MiB: a pull commits page
+/// after page, and each early checkpoint rewrote the same pages again.
+pub const WAL_AUTOCHECKPOINT: &str = "8192";
 
 /// A record read from the replica: its key, and its position and data.
 type CachedRecord = ((EntityKind, Uuid), (i64, serde_json::Value));
@@ -65,7 +77,9 @@ impl Cache {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", CACHE_SIZE)
+            .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -75,7 +89,23 @@ impl Cache {
             .run(&pool)
             .await
             .map_err(cache_error)?;
-        Ok(Cache { pool })
+        let writer = rusqlite::Connection::open(path).map_err(cache_error)?;
+        writer
+            .busy_timeout(Duration::from_secs(10))
+            .map_err(cache_error)?;
+        for (pragma, value) in [
+            ("synchronous", "NORMAL"),
+            ("cache_size", CACHE_SIZE),
+            ("wal_autocheckpoint", WAL_AUTOCHECKPOINT),
+        ] {
+            writer
+                .pragma_update(None, pragma, value)
+                .map_err(cache_error)?;
+        }
+        Ok(Cache {
+            pool,
+            writer: Arc::new(Mutex::new(writer)),
+        })
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -132,79 +162,14 @@ impl Cache {
 
     /// Applies one pulled page and moves the cursor, in one transaction: after a crash the
     /// cache holds either the whole page or none of it.
-    pub async fn apply_page(&self, page: &SyncPage, now_ms: i64) -> Result<()> {
-        // Within a page only the last change of each record counts.
-        let mut last: HashMap<(EntityKind, Uuid), usize> =
-            HashMap::with_capacity(page.changes.len());
-        for (index, change) in page.changes.iter().enumerate() {
-            last.insert((change.entity, change.id), index);
-        }
-        // The rows go to SQLite as one JSON array per statement; each record's JSON is copied
-        // in as it arrived, never parsed here.
-        let mut upserts = String::from("[");
-        let mut deletes = String::from("[");
-        for (index, change) in page.changes.iter().enumerate() {
-            if last.get(&(change.entity, change.id)) != Some(&index) {
-                continue;
-            }
-            let (list, row) = match (&change.op, &change.data) {
-                (ChangeOp::Upsert, Some(data)) => (
-                    &mut upserts,
-                    format!(
-                        "[\"{}\",\"{}\",{},{}]",
-                        change.entity.as_str(),
-                        change.id,
-                        change.seq,
-                        data.get()
-                    ),
-                ),
-                _ => (
-                    &mut deletes,
-                    format!("[\"{}\",\"{}\"]", change.entity.as_str(), change.id),
-                ),
-            };
-            if list.len() > 1 {
-                list.push(',');
-            }
-            list.push_str(&row);
-        }
-        upserts.push(']');
-        deletes.push(']');
-        let mut tx = self.pool.begin().await.map_err(cache_error)?;
-        if upserts.len() > 2 {
-            // One statement for the whole page: SQLite reads the rows from a JSON array.
-            sqlx::query(
-                "INSERT INTO entities (kind, id, version, position, data)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 2, value ->> 3
-                 FROM jsonb_each($1) WHERE true
-                 ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data",
-            )
-            .bind(upserts)
-            .execute(&mut *tx)
-            .await
-            .map_err(cache_error)?;
-        }
-        if deletes.len() > 2 {
-            sqlx::query(
-                "DELETE FROM entities WHERE (kind, id) IN (SELECT value ->> 0, value ->> 1 FROM json_each($1))",
-            )
-            .bind(deletes)
-            .execute(&mut *tx)
-            .await
-            .map_err(cache_error)?;
-        }
-        for (key, value) in [
-            ("cursor", page.next.to_string()),
-            ("last_sync_at_ms", now_ms.to_string()),
-        ] {
-            sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .bind(key)
-                .bind(value)
-                .execute(&mut *tx)
-                .await
-                .map_err(cache_error)?;
-        }
-        tx.commit().await.map_err(cache_error)
+    pub async fn apply_page(&self, page: SyncPage, now_ms: i64) -> Result<()> {
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = writer.lock().map_err(cache_error)?;
+            write_page(&mut conn, &page, now_ms).map_err(cache_error)
+        })
+        .await
+        .map_err(cache_error)?
     }
 
     /// Whether the replica holds this record.
@@ -476,4 +441,49 @@ impl Cache {
         tx.commit().await.map_err(cache_error)?;
         Ok(command.id)
     }
+}
+
+/// Writes one page and its cursor in one transaction.
+fn write_page(
+    conn: &mut rusqlite::Connection,
+    page: &SyncPage,
+    now_ms: i64,
+) -> rusqlite::Result<()> {
+    // Within a page only the last change of each record counts.
+    let mut last: HashMap<(EntityKind, Uuid), usize> = HashMap::with_capacity(page.changes.len());
+    for (index, change) in page.changes.iter().enumerate() {
+        last.insert((change.entity, change.id), index);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    {
+        // A record keeps the position at which it first arrived; its JSON is stored as it came.
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO entities (position, kind, id, version, data) VALUES (?1, ?2, ?3, ?1, ?4)
+             ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data",
+        )?;
+        let mut delete = tx.prepare_cached("DELETE FROM entities WHERE kind = ?1 AND id = ?2")?;
+        let mut id = Uuid::encode_buffer();
+        for (index, change) in page.changes.iter().enumerate() {
+            if last.get(&(change.entity, change.id)) != Some(&index) {
+                continue;
+            }
+            let kind = change.entity.as_str();
+            let id: &str = change.id.hyphenated().encode_lower(&mut id);
+            match (&change.op, &change.data) {
+                (ChangeOp::Upsert, Some(data)) => {
+                    upsert.execute(rusqlite::params![change.seq, kind, id, data.get()])?;
+                }
+                _ => {
+                    delete.execute(rusqlite::params![kind, id])?;
+                }
+            }
+        }
+        let mut meta = tx.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?;
+        meta.execute(rusqlite::params!["cursor", page.next.to_string()])?;
+        meta.execute(rusqlite::params!["last_sync_at_ms", now_ms.to_string()])?;
+    }
+    tx.commit()
 }

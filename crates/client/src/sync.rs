@@ -190,12 +190,12 @@ impl SyncEngine {
             if page.has_more {
                 next = fetch(page.next);
             }
-            let changed = !page.changes.is_empty();
-            self.cache.apply_page(&page, now_ms()).await?;
+            let (changed, more) = (!page.changes.is_empty(), page.has_more);
+            self.cache.apply_page(page, now_ms()).await?;
             if changed {
                 (self.observer)(SyncEvent::Data);
             }
-            if !page.has_more {
+            if !more {
                 (self.observer)(SyncEvent::Status);
                 return Ok(());
             }

@@ -6,7 +6,7 @@ use std::path::Path;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -239,14 +239,14 @@ async fn sync(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Params(query): Params<SyncQuery>,
-) -> Result<Json<SyncPage>, HttpError> {
+) -> Result<impl IntoResponse, HttpError> {
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let page = state
         .storage
-        .changes_since(query.since.max(0), limit, actor.scope().site)
+        .sync_page_json(query.since.max(0), limit, actor.scope().site)
         .await
         .map_err(|e| internal(actor.lang, e))?;
-    Ok(Json(page))
+    Ok(([(header::CONTENT_TYPE, "application/json")], page))
 }
 
 /// How often an idle event stream sends a keep-alive comment.

@@ -108,13 +108,25 @@ pub trait Storage: Send + Sync + 'static {
     async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;
 
     /// Up to `limit` changes after `since`, in order, that a reader of `site` may see (`None`:
-    /// every site).
+    /// every site), as the JSON text of a [`SyncPage`]: the database writes each change's JSON
+    /// itself, so a large pull never builds a row object per change on the server.
+    async fn sync_page_json(
+        &self,
+        since: i64,
+        limit: i64,
+        site: Option<Uuid>,
+    ) -> StorageResult<String>;
+
+    /// [`Storage::sync_page_json`], read back as a [`SyncPage`].
     async fn changes_since(
         &self,
         since: i64,
         limit: i64,
         site: Option<Uuid>,
-    ) -> StorageResult<SyncPage>;
+    ) -> StorageResult<SyncPage> {
+        let json = self.sync_page_json(since, limit, site).await?;
+        serde_json::from_str(&json).map_err(|e| StorageError::Corrupt(e.to_string()))
+    }
 
     /// The newest change's seq, 0 when there is none.
     async fn head(&self) -> StorageResult<i64>;

@@ -498,53 +498,38 @@ macro_rules! sql_storage {
                     .collect()
             }
 
-            async fn changes_since(
+            async fn sync_page_json(
                 &self,
                 since: i64,
                 limit: i64,
                 site: Option<uuid::Uuid>,
-            ) -> crate::storage::StorageResult<onetrip_api::sync::SyncPage> {
+            ) -> crate::storage::StorageResult<String> {
                 let mut conn = self.pool.acquire().await?;
                 // The head first: rows up to it are all visible already (writers commit in seq order).
                 let head = queries::head(&mut conn).await?;
-                let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>)>(
-                    "SELECT seq, entity, entity_id, op, data FROM changes
-                     WHERE seq > $1 AND seq <= $2
-                       AND (CAST($3 AS TEXT) IS NULL OR site_id IS NULL OR site_id = $3)
-                     ORDER BY seq LIMIT $4",
+                // Each change is written as the JSON of `onetrip_api::sync::Change`. Only
+                // server-written values go in unescaped: kind and op names, UUIDs, and `data`,
+                // which holds the JSON the server serialised when it applied the command.
+                let (changes, count, last): (String, i64, i64) = sqlx::query_as(
+                    r#"SELECT COALESCE(string_agg(
+                              '{"seq":' || seq || ',"entity":"' || entity || '","id":"' || entity_id
+                              || '","op":"' || op || '","data":' || COALESCE(data, 'null') || '}',
+                              ',' ORDER BY seq), ''),
+                            COUNT(*), COALESCE(MAX(seq), 0)
+                       FROM (SELECT seq, entity, entity_id, op, data FROM changes
+                             WHERE seq > $1 AND seq <= $2
+                               AND (CAST($3 AS TEXT) IS NULL OR site_id IS NULL OR site_id = $3)
+                             ORDER BY seq LIMIT $4) AS page"#,
                 )
                 .bind(since)
                 .bind(head)
                 .bind(site.map(|id| id.to_string()))
                 .bind(limit)
-                .fetch_all(&mut *conn)
+                .fetch_one(&mut *conn)
                 .await?;
-                let has_more = rows.len() as i64 == limit;
-                let changes = rows
-                    .into_iter()
-                    .map(|(seq, entity, entity_id, op, data)| {
-                        Ok(onetrip_api::sync::Change {
-                            seq,
-                            entity: onetrip_api::sync::EntityKind::parse(&entity)
-                                .ok_or_else(|| crate::storage::StorageError::Corrupt(format!("entity {entity:?}")))?,
-                            id: queries::uuid(&entity_id)?,
-                            op: if op == "delete" {
-                                onetrip_api::sync::ChangeOp::Delete
-                            } else {
-                                onetrip_api::sync::ChangeOp::Upsert
-                            },
-                            data: data
-                                .map(serde_json::value::RawValue::from_string)
-                                .transpose()
-                                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?,
-                        })
-                    })
-                    .collect::<crate::storage::StorageResult<Vec<_>>>()?;
-                let next = match changes.last() {
-                    Some(last) if has_more => last.seq,
-                    _ => head.max(since),
-                };
-                Ok(onetrip_api::sync::SyncPage { changes, next, has_more })
+                let has_more = count == limit;
+                let next = if has_more { last } else { head.max(since) };
+                Ok(format!(r#"{{"changes":[{changes}],"next":{next},"has_more":{has_more}}}"#))
             }
 
             async fn head(&self) -> crate::storage::StorageResult<i64> {

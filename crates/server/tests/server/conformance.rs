@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::ErrorCode;
-use onetrip_api::sync::{Change, ChangeOp, EntityKind};
+use onetrip_api::sync::{Change, ChangeOp, EntityKind, SyncPage};
 use onetrip_domain::auth::{LoginAttempts, Role};
 use onetrip_domain::config::Window;
 use onetrip_server::actor::Actor;
@@ -360,6 +360,17 @@ async fn every_applied_command_is_in_the_change_log_in_order(db: TestDb) {
     assert_eq!(page.changes[0].id, window.id);
     assert!(page.changes[0].data.is_none());
     assert!(!page.has_more);
+    // The page text the database writes is exactly what serialising the page would give,
+    // upserts of records in Chinese and deletes alike.
+    for since in [0, head] {
+        let json = storage.sync_page_json(since, 100, None).await.unwrap();
+        let page: SyncPage = serde_json::from_str(&json).unwrap();
+        assert!(!page.changes.is_empty());
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            serde_json::to_value(&page).unwrap()
+        );
+    }
     // A refused command logs nothing.
     let refused = save_window(&new_window(&snapshot, 1));
     assert_eq!(
