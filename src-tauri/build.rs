@@ -14,6 +14,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "outbox_retry",
             "outbox_discard",
             "verify_document",
+            "print_templates",
+            "print_sample",
+            "print_preview",
+            "printers_list",
+            "print_document",
+            "print_reprint",
+            "print_jobs",
+            "print_log",
+            "calibration_get",
+            "calibration_save",
+            "calibration_print_grid",
         ]),
     ))
     .map_err(|e| e.to_string())?;

@@ -8,6 +8,7 @@ pub mod standalone;
 use std::path::PathBuf;
 
 use onetrip_client::Desktop;
+use onetrip_client::printing::PrintSystem;
 use std::sync::Arc;
 
 use onetrip_client::sync::{SyncEvent, SyncObserver};
@@ -28,6 +29,17 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::sync::outbox_retry,
         commands::sync::outbox_discard,
         commands::printing::verify_document,
+        commands::printing::print_templates,
+        commands::printing::print_sample,
+        commands::printing::print_preview,
+        commands::printing::printers_list,
+        commands::printing::print_document,
+        commands::printing::print_reprint,
+        commands::printing::print_jobs,
+        commands::printing::print_log,
+        commands::printing::calibration_get,
+        commands::printing::calibration_save,
+        commands::printing::calibration_print_grid,
     ])
 }
 
@@ -37,6 +49,15 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> anyhow::Result<PathBuf> {
         Some(dir) => Ok(PathBuf::from(dir)),
         None => Ok(app.path().app_data_dir()?),
     }
+}
+
+/// The fonts shipped with the app as resources; none in a build without a bundle (the print
+/// crate then finds its own folder).
+fn bundled_fonts<R: Runtime>(app: &tauri::App<R>) -> Option<PathBuf> {
+    let dir = app.path().resource_dir().ok()?.join("fonts");
+    dir.join(onetrip_print::fonts::BUNDLED_FONTS[0].file)
+        .is_file()
+        .then_some(dir)
 }
 
 /// Passes sync events on to the UI as `sync://status`, `sync://data` and `sync://session-ended`.
@@ -69,7 +90,8 @@ pub fn run() -> anyhow::Result<()> {
                 dir.clone(),
                 launcher.clone(),
                 observer(app.handle().clone()),
-            ))?;
+            ))?
+            .with_printing(PrintSystem::local(), bundled_fonts(app));
             tracing::info!(data_dir = %dir.display(), "OneTrip desktop starting");
             // Start the embedded server right away in standalone mode so the first screen is fast.
             let settings = onetrip_client::settings::load(&dir)?;

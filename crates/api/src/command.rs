@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::print::PrintRecord;
 use crate::sync::EntityKind;
 
 /// A write, identified by a UUID the client made; the server applies an id at most once.
@@ -40,7 +41,11 @@ pub enum CommandBody {
     SaveService(Service),
     SaveMatter(Matter),
     SaveWindow(Window),
-    DeleteWindow { id: Uuid },
+    DeleteWindow {
+        id: Uuid,
+    },
+    /// Puts a print on record (the print log); any signed-in role may.
+    RecordPrint(PrintRecord),
 }
 
 impl CommandBody {
@@ -52,6 +57,7 @@ impl CommandBody {
             CommandBody::SaveMatter(matter) => (EntityKind::Matter, matter.id),
             CommandBody::SaveWindow(window) => (EntityKind::Window, window.id),
             CommandBody::DeleteWindow { id } => (EntityKind::Window, *id),
+            CommandBody::RecordPrint(record) => (EntityKind::PrintRecord, record.id),
         }
     }
 
@@ -68,6 +74,7 @@ impl CommandBody {
             CommandBody::SaveMatter(_) => "save_matter",
             CommandBody::SaveWindow(_) => "save_window",
             CommandBody::DeleteWindow { .. } => "delete_window",
+            CommandBody::RecordPrint(_) => "record_print",
         }
     }
 }

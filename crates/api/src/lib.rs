@@ -7,6 +7,7 @@ pub mod config;
 pub mod desktop;
 pub mod error;
 pub mod health;
+pub mod print;
 pub mod sync;
 pub mod verify;
 
@@ -27,6 +28,12 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     sync::SyncPage::export_all_to(dir)?;
     desktop::ConnectionStatus::export_all_to(dir)?;
     desktop::FailedCommand::export_all_to(dir)?;
+    print::PrintRecord::export_all_to(dir)?;
+    print::PrintTemplateInfo::export_all_to(dir)?;
+    print::Printer::export_all_to(dir)?;
+    print::PrintRequest::export_all_to(dir)?;
+    print::JobStatus::export_all_to(dir)?;
+    onetrip_print::Calibration::export_all_to(dir)?;
     verify::VerifyKey::export_all_to(dir)?;
     verify::VerifyRequest::export_all_to(dir)?;
     verify::VerifyResponse::export_all_to(dir)?;

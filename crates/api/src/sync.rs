@@ -13,14 +13,16 @@ pub enum EntityKind {
     Service,
     Matter,
     Window,
+    PrintRecord,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 4] = [
+    pub const ALL: [EntityKind; 5] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
         EntityKind::Window,
+        EntityKind::PrintRecord,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +31,7 @@ impl EntityKind {
             EntityKind::Service => "service",
             EntityKind::Matter => "matter",
             EntityKind::Window => "window",
+            EntityKind::PrintRecord => "print_record",
         }
     }
 

@@ -11,6 +11,7 @@ use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::desktop::FailedCommand;
 use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::print::PrintRecord;
 use onetrip_api::sync::{ChangeOp, EntityKind, SyncPage};
 use onetrip_domain::config::{Matter, Service, Site, SiteKind, Window};
 use serde::de::DeserializeOwned;
@@ -62,6 +63,7 @@ fn local_effect(body: &CommandBody) -> (EntityKind, Uuid, Option<serde_json::Val
         CommandBody::SaveMatter(matter) => serde_json::to_value(matter).ok(),
         CommandBody::SaveWindow(window) => serde_json::to_value(window).ok(),
         CommandBody::DeleteWindow { .. } => None,
+        CommandBody::RecordPrint(record) => serde_json::to_value(record).ok(),
     };
     (kind, id, data)
 }
@@ -196,11 +198,13 @@ impl Cache {
     /// The configuration as the server last sent it, with the owner's waiting commands applied
     /// on top. A command the server refuses leaves the outbox, and with it its effect.
     pub async fn config_snapshot(&self, owner: &str) -> Result<ConfigSnapshot> {
-        let rows: Vec<(String, String, i64, String)> =
-            sqlx::query_as("SELECT kind, id, position, data FROM entities ORDER BY position")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(cache_error)?;
+        let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+            "SELECT kind, id, position, data FROM entities
+                 WHERE kind IN ('site', 'service', 'matter', 'window') ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(cache_error)?;
         let mut records: Vec<CachedRecord> = Vec::with_capacity(rows.len());
         let mut index: HashMap<(EntityKind, Uuid), usize> = HashMap::with_capacity(rows.len());
         for (kind, id, position, data) in rows {
@@ -275,6 +279,36 @@ impl Cache {
             matters,
             windows,
         })
+    }
+
+    /// The newest `limit` entries of the print log: the owner's prints still waiting to be
+    /// sent first, then what the server has on record for this site.
+    pub async fn print_log(&self, owner: &str, limit: i64) -> Result<Vec<PrintRecord>> {
+        let mut log: Vec<PrintRecord> = self
+            .pending(owner)
+            .await?
+            .into_iter()
+            .rev()
+            .filter_map(|command| match command.body {
+                CommandBody::RecordPrint(record) => Some(record),
+                _ => None,
+            })
+            .collect();
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM entities WHERE kind = 'print_record' ORDER BY position DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        for data in rows {
+            let record: PrintRecord = serde_json::from_str(&data).map_err(cache_error)?;
+            if !log.iter().any(|r| r.id == record.id) {
+                log.push(record);
+            }
+        }
+        log.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(log)
     }
 
     /// Stores a command before it is sent.

@@ -40,10 +40,11 @@ struct State {
 }
 
 pub struct Desktop {
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     launcher: StandaloneLauncher,
     state: Mutex<State>,
-    sync: Arc<SyncEngine>,
+    pub(crate) sync: Arc<SyncEngine>,
+    pub(crate) printing: crate::documents::Printing,
 }
 
 fn ends_session(error: &ApiError) -> bool {
@@ -72,7 +73,24 @@ impl Desktop {
                 session: None,
             }),
             sync,
+            printing: crate::documents::Printing::default(),
         })
+    }
+
+    /// Prints through `system` with the fonts in `font_dir` (the app's bundled resources)
+    /// instead of the machine's print system and the fonts found beside the executable.
+    pub fn with_printing(
+        mut self,
+        system: crate::printing::PrintSystem,
+        font_dir: Option<PathBuf>,
+    ) -> Self {
+        self.printing = crate::documents::Printing::new(system, font_dir);
+        self
+    }
+
+    /// The interface language chosen in the settings.
+    pub(crate) async fn language(&self) -> onetrip_domain::Lang {
+        self.state.lock().await.settings.language
     }
 
     /// The background sync engine.
@@ -237,7 +255,8 @@ impl Desktop {
         result
     }
 
-    async fn owner(&self) -> Result<String, ApiError> {
+    /// The owner of the local cache: this server and the signed-in account.
+    pub(crate) async fn owner(&self) -> Result<String, ApiError> {
         match self.sync.context() {
             Some(context) => Ok(context.owner),
             None => Err(Self::not_signed_in(&self.state.lock().await.settings)),

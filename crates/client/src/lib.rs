@@ -4,6 +4,7 @@
 pub mod api_client;
 pub mod cache;
 pub mod desktop;
+pub mod documents;
 pub mod printing;
 pub mod secrets;
 pub mod settings;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use onetrip_api::error::{ApiError, ErrorCode};
+pub use onetrip_api::print::{JobState, Printer, PrinterState};
 use onetrip_api::verify::VerifyResponse;
 use onetrip_domain::Lang;
 use onetrip_print::signing::{PublicKey, center_date};
@@ -36,24 +37,6 @@ pub enum PrintingError {
     Document(#[from] PrintError),
     #[error(transparent)]
     Calibration(#[from] CalibrationError),
-}
-
-/// A printer the OS knows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Printer {
-    pub name: String,
-    pub is_default: bool,
-    pub state: PrinterState,
-    pub accepting: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrinterState {
-    Idle,
-    Printing,
-    Disabled,
-    Unknown,
 }
 
 /// Options of one print job.
@@ -88,18 +71,6 @@ pub struct PrintJob {
     /// The spooler's id (`cups-pdf-3`).
     pub id: String,
     pub printer: String,
-}
-
-/// Where a job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JobState {
-    /// Waiting or printing.
-    Queued,
-    /// Left the queue: printed, or cancelled.
-    Finished,
-    /// The spooler no longer knows it.
-    Unknown,
 }
 
 /// The print system: the local CUPS scheduler, or one at a given address.
@@ -303,32 +274,29 @@ pub struct DocumentJob<'a> {
 }
 
 /// Renders documents with the printer's calibration and sends them: one job per file (large
-/// batches are several files). The PDFs are written to `spool_dir` and kept, so a reprint
-/// sends the same bytes.
+/// batches are several files). The PDF is written to `out` (parts beside it) and kept, so a
+/// reprint sends the same bytes.
 pub fn print_documents(
     system: &PrintSystem,
     fonts: &FontSet,
     calibrations: &CalibrationStore,
     job: &DocumentJob<'_>,
-    spool_dir: &Path,
+    out: &Path,
 ) -> Result<Vec<PrintJob>, PrintingError> {
     let calibration = calibrations.get(job.printer, job.tray)?;
     let options = RenderOptions {
         overlay: job.overlay,
         calibration: Some(calibration),
     };
-    std::fs::create_dir_all(spool_dir).map_err(PrintError::from)?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
-    let out = spool_dir.join(format!("{}-{stamp}.pdf", job.template.name));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(PrintError::from)?;
+    }
     let files = render_to_files(
         fonts,
         job.template,
         job.records,
         &options,
-        &out,
+        out,
         onetrip_print::render::DEFAULT_PAGES_PER_PART,
         &mut |_| {},
     )?;

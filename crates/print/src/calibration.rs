@@ -11,13 +11,14 @@ use crate::pdf::mm;
 /// How to correct one printer tray's output. Offsets in millimetres (positive: right, down);
 /// scales as factors (1.0 = none); rotation in degrees, clockwise on paper, about the page's
 /// top-left corner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Calibration {
     /// The printer's name as the OS knows it.
     pub printer: String,
     /// The tray, when the printer has several.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub tray: Option<String>,
     #[serde(default)]
     pub offset_x: f32,

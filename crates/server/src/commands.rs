@@ -4,6 +4,7 @@
 use onetrip_api::command::CommandBody;
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::print::{MAX_COPIES, MAX_TITLE_CHARS, PrintRecord};
 use onetrip_api::sync::{ChangeOp, EntityKind};
 use onetrip_domain::config::{self, ConfigError, Matter, Service, Site, Window};
 use uuid::Uuid;
@@ -18,6 +19,7 @@ pub enum Write {
     Matter(Matter),
     Window(Window),
     DeleteWindow(Uuid),
+    PrintRecord(PrintRecord),
 }
 
 fn invalid(actor: &Actor, error: ConfigError) -> ApiError {
@@ -48,7 +50,9 @@ pub fn plan(
     body: &CommandBody,
     current: &ConfigSnapshot,
 ) -> Result<Write, ApiError> {
-    if !actor.role().may_edit_configuration() {
+    // Every role prints; only the configuration needs the right to edit it.
+    let configures = !matches!(body, CommandBody::RecordPrint(_));
+    if configures && !actor.role().may_edit_configuration() {
         return Err(forbidden(actor));
     }
     match body {
@@ -86,6 +90,9 @@ pub fn plan(
                 .map(Write::Window)
                 .map_err(|e| invalid(actor, e))
         }
+        CommandBody::RecordPrint(record) => {
+            plan_print_record(actor, record).map(Write::PrintRecord)
+        }
         CommandBody::DeleteWindow { id } => {
             let Some(existing) = current.windows.iter().find(|w| w.id == *id) else {
                 return Err(ApiError::new(
@@ -100,6 +107,46 @@ pub fn plan(
             Ok(Write::DeleteWindow(*id))
         }
     }
+}
+
+/// Checks a print record; the printing account and its site are the signed-in ones, whatever
+/// the desktop sent.
+fn plan_print_record(actor: &Actor, record: &PrintRecord) -> Result<PrintRecord, ApiError> {
+    let refuse = |zh: &str, en: &str| {
+        Err(ApiError::new(
+            ErrorCode::Invalid,
+            actor.lang.pick(zh.into(), en.into()),
+        ))
+    };
+    if record.template.trim().is_empty() || record.title.trim().is_empty() {
+        return refuse(
+            "打印记录缺少文书名称",
+            "The print record does not name the document",
+        );
+    }
+    if record.title.chars().count() > MAX_TITLE_CHARS {
+        return refuse(
+            "打印记录的文书名称过长",
+            "The print record's document title is too long",
+        );
+    }
+    if record.printer.trim().is_empty() {
+        return refuse(
+            "打印记录缺少打印机",
+            "The print record does not name the printer",
+        );
+    }
+    if record.copies == 0 || record.copies > MAX_COPIES || record.pages == 0 {
+        return refuse(
+            "打印份数或页数不正确",
+            "The number of copies or pages is wrong",
+        );
+    }
+    Ok(PrintRecord {
+        printed_by: actor.account.username.clone(),
+        site_id: actor.account.site_id,
+        ..record.clone()
+    })
 }
 
 /// What the account may read of the configuration.
@@ -163,6 +210,12 @@ impl Write {
                 window.id,
                 serde_json::to_value(window)?,
                 Some(window.site_id),
+            ),
+            Write::PrintRecord(record) => upsert(
+                EntityKind::PrintRecord,
+                record.id,
+                serde_json::to_value(record)?,
+                record.site_id,
             ),
             Write::DeleteWindow(id) => ChangeRecord {
                 entity: EntityKind::Window,

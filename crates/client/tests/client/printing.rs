@@ -314,7 +314,7 @@ fn overlay_documents_print_with_the_printer_calibration() {
             copies: 1,
             title: "overlay".into(),
         },
-        &data.path().join("spool"),
+        &data.path().join("spool").join("overlay.pdf"),
     )
     .unwrap();
     assert_eq!(jobs.len(), 1);
@@ -398,4 +398,181 @@ async fn the_desktop_verifies_documents_with_the_authoritys_key_kept_for_offline
     let fresh = tempfile::tempdir().unwrap();
     let err = verify_with_kept_key(fresh.path(), None, &payload, now, Lang::En).unwrap_err();
     assert_eq!(err.code, ErrorCode::Offline);
+}
+
+/// Waits until every job of a print has left the queue, and returns what the virtual printer
+/// wrote (it names files by job title, so a reprint replaces the file of its original).
+fn printed(cups: &PrivateCups, record: &onetrip_api::print::PrintRecord) -> Vec<PathBuf> {
+    wait_printed(cups, &record.printer, &record.jobs)
+}
+
+fn wait_printed(cups: &PrivateCups, printer: &str, jobs: &[String]) -> Vec<PathBuf> {
+    let system = PrintSystem::at(&cups.address);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    for id in jobs {
+        let job = onetrip_client::printing::PrintJob {
+            id: id.clone(),
+            printer: printer.to_owned(),
+        };
+        while system.job_state(&job).unwrap() != JobState::Finished {
+            assert!(
+                Instant::now() < deadline,
+                "job {id} still queued\n{}",
+                cups.log()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    std::fs::read_dir(cups.out_dir())
+        .unwrap()
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "pdf"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kept_file() {
+    use onetrip_api::error::ErrorCode;
+    use onetrip_api::print::PrintRequest;
+    use onetrip_api::sync::EntityKind;
+    use onetrip_client::documents::SPOOL_DIR;
+    use onetrip_server::seed::DEMO_PASSWORD;
+
+    let cups = PrivateCups::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (launch, server) = crate::launcher(dir.path().join("central"));
+    let desktop = crate::open(dir.path().to_path_buf(), launch)
+        .await
+        .with_printing(PrintSystem::at(&cups.address), None);
+    let clerk = desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
+
+    let printers = desktop.printers().await.unwrap();
+    assert_eq!(printers[0].name, "cups-pdf");
+    let templates = desktop.print_templates();
+    assert_eq!(templates.len(), 6);
+    let slip = templates.iter().find(|t| t.name == "ticket-slip").unwrap();
+    assert_eq!((slip.width_mm, slip.has_form), (80.0, true));
+
+    // The preview is the PDF that will print.
+    let records = desktop.sample_records("ticket-slip").unwrap();
+    let preview = desktop
+        .preview_document("ticket-slip", records.clone(), false)
+        .await
+        .unwrap();
+    assert!(preview.starts_with(b"%PDF-"));
+
+    let request = PrintRequest {
+        template: "ticket-slip".into(),
+        records: records.clone(),
+        title: "取号单 E012".into(),
+        printer: "cups-pdf".into(),
+        tray: None,
+        copies: 1,
+        overlay: false,
+    };
+    let first = desktop.print_document(request.clone()).await.unwrap();
+    assert!(!first.reprint);
+    assert_eq!(first.jobs.len(), 1);
+    assert_eq!((first.pages, first.printed_by.as_str()), (1, "clerk"));
+    assert_eq!(pdf_pages(&printed(&cups, &first)[0]), 1);
+    assert!(
+        dir.path()
+            .join(SPOOL_DIR)
+            .join(format!("{}.pdf", first.id))
+            .is_file()
+    );
+
+    // Printing the same document again is a reprint; so is reprinting from the log.
+    let again = desktop.print_document(request.clone()).await.unwrap();
+    assert!(again.reprint);
+    let reprint = desktop.reprint(first.id, None, Some(2)).await.unwrap();
+    assert!(reprint.reprint);
+    assert_eq!((reprint.copies, reprint.title.as_str()), (2, "取号单 E012"));
+    printed(&cups, &again);
+    assert_eq!(pdf_pages(&printed(&cups, &reprint)[0]), 1);
+
+    // The log holds all three, newest first, and the server has them on record for the
+    // clerk's site.
+    let log = desktop.print_log().await.unwrap();
+    assert_eq!(
+        log.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![reprint.id, again.id, first.id]
+    );
+    desktop.sync_engine().sync_once().await.unwrap();
+    let central = server.get().unwrap();
+    let page = central
+        .state
+        .storage
+        .changes_since(0, 5000, clerk.site_id)
+        .await
+        .unwrap();
+    let on_record: Vec<_> = page
+        .changes
+        .iter()
+        .filter(|c| c.entity == EntityKind::PrintRecord)
+        .map(|c| {
+            c.record::<onetrip_api::print::PrintRecord>()
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(on_record.len(), 3);
+    assert!(
+        on_record
+            .iter()
+            .all(|r| r.site_id == clerk.site_id && r.printed_by == "clerk")
+    );
+    // Once synced, the log reads the server's copies.
+    assert_eq!(desktop.print_log().await.unwrap().len(), 3);
+
+    // Bad requests say what is wrong and print nothing.
+    let err = desktop
+        .print_document(PrintRequest {
+            copies: 0,
+            ..request.clone()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Invalid);
+    assert!(err.message.contains("1–99"), "{}", err.message);
+    let err = desktop
+        .print_document(PrintRequest {
+            records: vec![],
+            ..request.clone()
+        })
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("没有要打印的内容"), "{}", err.message);
+    let err = desktop
+        .print_document(PrintRequest {
+            printer: "no-such-printer".into(),
+            ..request.clone()
+        })
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("打印系统报错"), "{}", err.message);
+    let err = desktop
+        .reprint(uuid::Uuid::new_v4(), None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert_eq!(desktop.print_log().await.unwrap().len(), 3);
+
+    // Calibration: kept per printer, out-of-range values refused, the grid prints.
+    let mut profile = desktop.calibration("cups-pdf", None).unwrap();
+    assert!(profile.is_identity());
+    profile.offset_x = 1.5;
+    desktop.save_calibration(&profile).unwrap();
+    assert_eq!(desktop.calibration("cups-pdf", None).unwrap().offset_x, 1.5);
+    profile.offset_x = 80.0;
+    assert!(desktop.save_calibration(&profile).is_err());
+    let grid = desktop
+        .print_calibration_grid("cups-pdf".into(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        wait_printed(&cups, &grid.printer, &[grid.job]).len(),
+        2,
+        "the ticket slip and the grid"
+    );
 }

@@ -253,6 +253,31 @@ macro_rules! sql_storage {
                             .await?;
                         }
                     }
+                    Write::PrintRecord(record) => {
+                        let jobs = serde_json::to_string(&record.jobs)
+                            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                        sqlx::query(
+                            "INSERT INTO print_log (id, template, title, pages, copies, printer, tray,
+                                 overlay, reprint, jobs, printed_by, printed_at_ms, site_id)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                             ON CONFLICT (id) DO NOTHING",
+                        )
+                        .bind(record.id.to_string())
+                        .bind(&record.template)
+                        .bind(&record.title)
+                        .bind(i64::from(record.pages))
+                        .bind(i64::from(record.copies))
+                        .bind(&record.printer)
+                        .bind(record.tray.as_deref())
+                        .bind(record.overlay)
+                        .bind(record.reprint)
+                        .bind(jobs)
+                        .bind(&record.printed_by)
+                        .bind(record.printed_at_ms)
+                        .bind(record.site_id.map(|id| id.to_string()))
+                        .execute(&mut *conn)
+                        .await?;
+                    }
                     Write::DeleteWindow(id) => {
                         sqlx::query("DELETE FROM window_services WHERE window_id = $1")
                             .bind(id.to_string())

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::ErrorCode;
+use onetrip_api::print::PrintRecord;
 use onetrip_api::sync::{Change, ChangeOp, EntityKind, SyncPage};
 use onetrip_domain::auth::{LoginAttempts, Role};
 use onetrip_domain::config::Window;
@@ -46,6 +47,7 @@ conformance!(
     audit_log_is_append_only,
     every_applied_command_is_in_the_change_log_in_order,
     readers_see_only_their_scope,
+    every_role_records_prints_seen_only_at_its_site,
     a_stale_base_version_is_a_conflict,
     concurrent_writers_never_let_a_reader_skip_a_change,
     subscribers_hear_every_commit,
@@ -403,6 +405,10 @@ async fn readers_see_only_their_scope(db: TestDb) {
                 let window: Window = change.record().unwrap().unwrap();
                 assert_eq!(window.site_id, branch);
             }
+            EntityKind::PrintRecord => {
+                let record: PrintRecord = change.record().unwrap().unwrap();
+                assert_eq!(record.site_id, Some(branch));
+            }
         }
     }
     assert_eq!(
@@ -443,6 +449,78 @@ async fn readers_see_only_their_scope(db: TestDb) {
         head + 1,
         "the cursor moves past what the reader may not see"
     );
+}
+
+async fn every_role_records_prints_seen_only_at_its_site(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let (branch, other) = (snapshot.sites[3].id, snapshot.sites[4].id);
+    let clerk = Actor {
+        account: onetrip_api::auth::Account {
+            id: Uuid::new_v4(),
+            username: "clerk-b".into(),
+            display_name: "分中心窗口".into(),
+            role: Role::Clerk,
+            site_id: Some(branch),
+            specialty: None,
+        },
+        lang: onetrip_domain::Lang::En,
+    };
+    let record = PrintRecord {
+        id: Uuid::new_v4(),
+        template: "ticket-slip".into(),
+        title: "取号单 A001".into(),
+        pages: 1,
+        copies: 1,
+        printer: "前台热敏打印机".into(),
+        tray: None,
+        overlay: false,
+        reprint: false,
+        jobs: vec!["thermal-7".into()],
+        // Whatever the desktop claims, the record names the signed-in account and its site.
+        printed_by: "someone-else".into(),
+        printed_at_ms: NOW,
+        site_id: None,
+    };
+    let head = storage.head().await.unwrap();
+    let print = Command::new(CommandBody::RecordPrint(record.clone()));
+    let outcome = storage.apply_command(&clerk, &print, NOW).await.unwrap();
+    assert_eq!(outcome.status, CommandStatus::Applied);
+    let page = storage
+        .changes_since(head, 100, Some(branch))
+        .await
+        .unwrap();
+    assert_eq!(page.changes.len(), 1);
+    let stored: PrintRecord = page.changes[0].record().unwrap().unwrap();
+    assert_eq!(
+        stored,
+        PrintRecord {
+            printed_by: "clerk-b".into(),
+            site_id: Some(branch),
+            ..record.clone()
+        }
+    );
+    assert!(
+        storage
+            .changes_since(head, 100, Some(other))
+            .await
+            .unwrap()
+            .changes
+            .is_empty()
+    );
+    // A record without copies is refused with the reason, and nothing is logged.
+    let refused = Command::new(CommandBody::RecordPrint(PrintRecord {
+        id: Uuid::new_v4(),
+        copies: 0,
+        ..record
+    }));
+    let outcome = storage.apply_command(&clerk, &refused, NOW).await.unwrap();
+    assert_eq!(outcome.status, CommandStatus::Rejected);
+    assert!(outcome.error.unwrap().message.contains("copies"));
+    assert_eq!(storage.head().await.unwrap(), head + 1);
+    // A clerk still may not change the configuration.
+    let window = save_window(&new_window(&snapshot, 77));
+    let outcome = storage.apply_command(&clerk, &window, NOW).await.unwrap();
+    assert_eq!(outcome.status, CommandStatus::Rejected);
 }
 
 async fn a_stale_base_version_is_a_conflict(db: TestDb) {

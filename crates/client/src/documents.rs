@@ -1,0 +1,438 @@
+//! The desktop's printing use-cases: the templates, a preview of what will print, printing
+//! with the printer's calibration and a print-log entry for every print, reprints of the kept
+//! file, the calibration profiles and their test grid, the print log.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use onetrip_api::command::{Command, CommandBody};
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::print::{
+    JobStatus, MAX_COPIES, PrintRecord, PrintRequest, PrintTemplateInfo, Printer,
+};
+use onetrip_domain::Lang;
+use onetrip_print::builtin::{builtin_templates, find_template, sample_records};
+use onetrip_print::{Calibration, FontSet, PrintError, RenderOptions, Template};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::desktop::Desktop;
+use crate::printing::{
+    CalibrationStore, DocumentJob, PrintJob, PrintOptions, PrintSystem, PrintingError, media_for,
+    print_documents,
+};
+use crate::sync::now_ms;
+
+/// Folder in the data folder keeping every printed file, named by its print-log entry.
+pub const SPOOL_DIR: &str = "spool";
+/// Most pages one print may have.
+pub const MAX_PAGES: usize = 10_000;
+/// How many print-log entries the desktop shows.
+pub const LOG_LIMIT: i64 = 500;
+
+/// The print system and the fonts, loaded on first use (a desktop that never prints never
+/// reads 34 MB of fonts).
+#[derive(Default)]
+pub struct Printing {
+    system: PrintSystem,
+    font_dir: Option<PathBuf>,
+    fonts: OnceLock<Arc<FontSet>>,
+}
+
+impl Printing {
+    pub fn new(system: PrintSystem, font_dir: Option<PathBuf>) -> Self {
+        Self {
+            system,
+            font_dir,
+            fonts: OnceLock::new(),
+        }
+    }
+
+    fn fonts(&self) -> Result<Arc<FontSet>, PrintError> {
+        if let Some(fonts) = self.fonts.get() {
+            return Ok(fonts.clone());
+        }
+        let fonts = Arc::new(match &self.font_dir {
+            Some(dir) => FontSet::from_dir(dir)?,
+            None => FontSet::bundled()?,
+        });
+        Ok(self.fonts.get_or_init(|| fonts).clone())
+    }
+}
+
+fn printing_error(error: impl Into<PrintingError>) -> ApiError {
+    let error = error.into();
+    let code = match error {
+        PrintingError::Document(PrintError::Io(_)) | PrintingError::Missing { .. } => {
+            ErrorCode::Internal
+        }
+        _ => ErrorCode::Invalid,
+    };
+    ApiError::new(code, error.to_string())
+}
+
+/// Runs blocking printing work (rendering, the print system's commands) off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::new(ErrorCode::Internal, error.to_string()))?
+}
+
+fn template(name: &str) -> Result<Template, ApiError> {
+    find_template(name).map_err(printing_error)
+}
+
+fn invalid(lang: Lang, zh: &str, en: &str) -> ApiError {
+    ApiError::new(ErrorCode::Invalid, lang.pick(zh.into(), en.into()))
+}
+
+/// The spooled file of a print-log entry, and its parts.
+fn spooled_files(dir: &Path, id: Uuid) -> Vec<PathBuf> {
+    let prefix = id.to_string();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| {
+                    path.file_name()
+                        .and_then(|name| name.to_str())
+                        .is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".pdf"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+impl Desktop {
+    fn spool_dir(&self) -> PathBuf {
+        self.data_dir.join(SPOOL_DIR)
+    }
+
+    fn calibrations(&self) -> CalibrationStore {
+        CalibrationStore::in_dir(&self.data_dir)
+    }
+
+    /// The built-in templates.
+    pub fn print_templates(&self) -> Vec<PrintTemplateInfo> {
+        builtin_templates()
+            .into_iter()
+            .map(|template| PrintTemplateInfo {
+                name: template.name,
+                title: template.title,
+                width_mm: template.page.width,
+                height_mm: template.page.height,
+                has_form: !template.statics.is_empty(),
+            })
+            .collect()
+    }
+
+    /// Example data of a template, to try a printer with.
+    pub fn sample_records(&self, template: &str) -> Result<Vec<Value>, ApiError> {
+        sample_records(template).map_err(printing_error)
+    }
+
+    /// The PDF that printing `records` would send (without the printer's calibration).
+    pub async fn preview_document(
+        &self,
+        template: &str,
+        records: Vec<Value>,
+        overlay: bool,
+    ) -> Result<Vec<u8>, ApiError> {
+        let lang = self.language().await;
+        check_pages(lang, records.len())?;
+        let template = self::template(template)?;
+        let fonts = self.printing.fonts().map_err(printing_error)?;
+        blocking(move || {
+            let options = RenderOptions {
+                overlay,
+                calibration: None,
+            };
+            onetrip_print::render(&fonts, &template, &records, &options, &mut |_| {})
+                .map_err(printing_error)
+        })
+        .await
+    }
+
+    /// The printers the operating system knows.
+    pub async fn printers(&self) -> Result<Vec<Printer>, ApiError> {
+        let system = self.printing.system.clone();
+        blocking(move || system.printers().map_err(printing_error)).await
+    }
+
+    /// Prints documents with the printer's calibration, keeps the file for reprints and puts
+    /// the print on record (sent to the server through the outbox).
+    pub async fn print_document(&self, request: PrintRequest) -> Result<PrintRecord, ApiError> {
+        let lang = self.language().await;
+        let account = self.signed_in_account().await?;
+        check_pages(lang, request.records.len())?;
+        check_copies(lang, request.copies)?;
+        let title = request.title.trim().to_owned();
+        if title.is_empty() {
+            return Err(invalid(
+                lang,
+                "请填写打印内容的名称",
+                "Say what is being printed",
+            ));
+        }
+        let template = self::template(&request.template)?;
+        let id = Uuid::new_v4();
+        let fonts = self.printing.fonts().map_err(printing_error)?;
+        let (system, calibrations) = (self.printing.system.clone(), self.calibrations());
+        let out = self.spool_dir().join(format!("{id}.pdf"));
+        let pages = request.records.len();
+        let jobs = {
+            let request = request.clone();
+            let title = title.clone();
+            blocking(move || {
+                let job = DocumentJob {
+                    template: &template,
+                    records: &request.records,
+                    overlay: request.overlay,
+                    printer: &request.printer,
+                    tray: request.tray.as_deref(),
+                    copies: request.copies,
+                    title,
+                };
+                print_documents(&system, &fonts, &calibrations, &job, &out).map_err(printing_error)
+            })
+            .await?
+        };
+        // Printed before: the same document (template and title) is in the log.
+        let owner = self.owner().await?;
+        let reprint = self
+            .sync
+            .cache
+            .print_log(&owner, i64::MAX)
+            .await?
+            .iter()
+            .any(|entry| entry.template == request.template && entry.title == title);
+        let record = PrintRecord {
+            id,
+            template: request.template,
+            title,
+            pages: u32::try_from(pages).unwrap_or(u32::MAX),
+            copies: request.copies,
+            printer: request.printer,
+            tray: request.tray,
+            overlay: request.overlay,
+            reprint,
+            jobs: jobs.iter().map(|job| job.id.clone()).collect(),
+            printed_by: account,
+            printed_at_ms: now_ms(),
+            site_id: None,
+        };
+        self.record_print(&record).await?;
+        Ok(record)
+    }
+
+    /// Prints a logged print again from its kept file, on the same or another printer, and
+    /// records the reprint.
+    pub async fn reprint(
+        &self,
+        id: Uuid,
+        printer: Option<String>,
+        copies: Option<u32>,
+    ) -> Result<PrintRecord, ApiError> {
+        let lang = self.language().await;
+        let account = self.signed_in_account().await?;
+        let owner = self.owner().await?;
+        let original = self
+            .sync
+            .cache
+            .print_log(&owner, i64::MAX)
+            .await?
+            .into_iter()
+            .find(|entry| entry.id == id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    lang.pick(
+                        "打印记录中没有这一项".into(),
+                        "No such entry in the print log".into(),
+                    ),
+                )
+            })?;
+        let files = spooled_files(&self.spool_dir(), id);
+        if files.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                lang.pick(
+                    "这份文书不是在本机打印的，本机没有保存它的打印文件，请从原业务重新打印".into(),
+                    "This document was not printed on this computer, so its file is not kept here; print it again from where it came from".into(),
+                ),
+            ));
+        }
+        let copies = copies.unwrap_or(original.copies);
+        check_copies(lang, copies)?;
+        let printer = printer.unwrap_or_else(|| original.printer.clone());
+        let new_id = Uuid::new_v4();
+        let options = PrintOptions {
+            title: original.title.clone(),
+            copies,
+            media: Some(media_for(template(&original.template)?.page)),
+            no_scaling: true,
+            tray: original.tray.clone(),
+        };
+        let (system, spool) = (self.printing.system.clone(), self.spool_dir());
+        let jobs = {
+            let printer = printer.clone();
+            blocking(move || {
+                files
+                    .iter()
+                    .map(|file| {
+                        // Kept under the new entry too, so that it can be reprinted in turn.
+                        let name = file
+                            .file_name()
+                            .and_then(|name| name.to_str())
+                            .unwrap_or_default()
+                            .replacen(&id.to_string(), &new_id.to_string(), 1);
+                        std::fs::copy(file, spool.join(name))
+                            .map_err(|e| printing_error(PrintError::Io(e)))?;
+                        system
+                            .submit(&printer, file, &options)
+                            .map_err(printing_error)
+                    })
+                    .collect::<Result<Vec<PrintJob>, ApiError>>()
+            })
+            .await?
+        };
+        let record = PrintRecord {
+            id: new_id,
+            copies,
+            printer,
+            reprint: true,
+            jobs: jobs.into_iter().map(|job| job.id).collect(),
+            printed_by: account,
+            printed_at_ms: now_ms(),
+            site_id: None,
+            ..original
+        };
+        self.record_print(&record).await?;
+        Ok(record)
+    }
+
+    async fn signed_in_account(&self) -> Result<String, ApiError> {
+        match self.current_account().await? {
+            Some(account) => Ok(account.username),
+            None => Err(invalid(self.language().await, "请先登录", "Please log in")),
+        }
+    }
+
+    async fn record_print(&self, record: &PrintRecord) -> Result<(), ApiError> {
+        self.send_command(Command::new(CommandBody::RecordPrint(record.clone())))
+            .await
+            .map(|_| ())
+    }
+
+    /// Where the jobs of a print stand.
+    pub async fn print_jobs(
+        &self,
+        jobs: Vec<(String, String)>,
+    ) -> Result<Vec<JobStatus>, ApiError> {
+        let system = self.printing.system.clone();
+        blocking(move || {
+            jobs.into_iter()
+                .map(|(printer, id)| {
+                    let job = PrintJob { id, printer };
+                    let state = system.job_state(&job).map_err(printing_error)?;
+                    Ok(JobStatus {
+                        job: job.id,
+                        printer: job.printer,
+                        state,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// The newest entries of the print log, prints not yet sent to the server first.
+    pub async fn print_log(&self) -> Result<Vec<PrintRecord>, ApiError> {
+        let owner = self.owner().await?;
+        self.sync.cache.print_log(&owner, LOG_LIMIT).await
+    }
+
+    /// The calibration of a printer and tray (none yet: no correction).
+    pub fn calibration(&self, printer: &str, tray: Option<&str>) -> Result<Calibration, ApiError> {
+        self.calibrations()
+            .get(printer, tray)
+            .map_err(printing_error)
+    }
+
+    /// Keeps a printer and tray's calibration.
+    pub fn save_calibration(&self, profile: &Calibration) -> Result<Calibration, ApiError> {
+        self.calibrations().save(profile).map_err(printing_error)?;
+        Ok(profile.clone())
+    }
+
+    /// Prints the calibration grid on A4 with the printer and tray's current profile applied:
+    /// what is still off on paper is what to correct next.
+    pub async fn print_calibration_grid(
+        &self,
+        printer: String,
+        tray: Option<String>,
+    ) -> Result<JobStatus, ApiError> {
+        let profile = self.calibration(&printer, tray.as_deref())?;
+        let fonts = self.printing.fonts().map_err(printing_error)?;
+        let (system, spool) = (self.printing.system.clone(), self.spool_dir());
+        let lang = self.language().await;
+        blocking(move || {
+            let page = onetrip_print::template::PageSize::A4;
+            let pdf =
+                onetrip_print::calibration_grid(&fonts, page, &profile).map_err(printing_error)?;
+            std::fs::create_dir_all(&spool).map_err(|e| printing_error(PrintError::Io(e)))?;
+            let file = spool.join("calibration-grid.pdf");
+            std::fs::write(&file, pdf).map_err(|e| printing_error(PrintError::Io(e)))?;
+            let options = PrintOptions {
+                title: lang.pick("打印校准测试页".into(), "Calibration grid".into()),
+                copies: 1,
+                media: Some(media_for(page)),
+                no_scaling: true,
+                tray,
+            };
+            let job = system
+                .submit(&printer, &file, &options)
+                .map_err(printing_error)?;
+            let state = system.job_state(&job).map_err(printing_error)?;
+            Ok(JobStatus {
+                job: job.id,
+                printer: job.printer,
+                state,
+            })
+        })
+        .await
+    }
+}
+
+fn check_pages(lang: Lang, pages: usize) -> Result<(), ApiError> {
+    if pages == 0 {
+        return Err(invalid(
+            lang,
+            "没有要打印的内容",
+            "There is nothing to print",
+        ));
+    }
+    if pages > MAX_PAGES {
+        return Err(invalid(
+            lang,
+            "一次最多打印 10000 页，请分批打印",
+            "At most 10,000 pages at a time; print in batches",
+        ));
+    }
+    Ok(())
+}
+
+fn check_copies(lang: Lang, copies: u32) -> Result<(), ApiError> {
+    if copies == 0 || copies > MAX_COPIES {
+        return Err(invalid(
+            lang,
+            "打印份数须在 1–99 之间",
+            "Copies must be between 1 and 99",
+        ));
+    }
+    Ok(())
+}
