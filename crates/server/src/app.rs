@@ -372,7 +372,9 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .route("/verify/key", get(verify_key))
         .route("/verify", post(verify_payload))
         .fallback(api_not_found);
-    let router = Router::new().nest("/api", api);
+    let router = Router::new()
+        .nest("/api", api)
+        .route(crate::verify_page::PATH, get(crate::verify_page::page));
     let router = match web_dir {
         Some(dir) => router
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),

@@ -12,3 +12,4 @@ pub mod serve;
 pub mod state;
 pub mod storage;
 pub mod verify;
+pub mod verify_page;
