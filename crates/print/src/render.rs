@@ -405,6 +405,7 @@ fn draw_field(
     };
     match &field.kind {
         FieldKind::Qr { size } => qr::draw(
+            doc,
             &mut canvas.content,
             &text,
             field.x,

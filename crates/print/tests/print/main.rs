@@ -1,5 +1,5 @@
 //! onetrip-print against the real tools people and printers use on its output: poppler
-//! (pdftotext, pdffonts, pdfinfo, pdftoppm), qpdf, zbarimg and ImageMagick.
+//! (pdftotext, pdffonts, pdfinfo, pdftoppm, pdfimages), qpdf, zbarimg and ImageMagick.
 //! Reference images: `ONETRIP_UPDATE_REFERENCE=1 cargo test -p onetrip-print` rewrites them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -329,13 +329,13 @@ fn missing_and_overlong_values_are_errors_naming_record_and_field() {
     assert!(err.contains("missing") && err.contains("11"), "{err}");
 }
 
-fn decode_qr(pdf: &Path, dir: &Path) -> String {
-    let stem = dir.join("qr");
+fn decode_qr(pdf: &Path, dir: &Path, dpi: u32) -> String {
+    let stem = dir.join(format!("qr-{dpi}"));
     let (ok, _, err) = tool(
         "pdftoppm",
         &[
             "-r",
-            "200",
+            &dpi.to_string(),
             "-gray",
             "-png",
             "-singlefile",
@@ -348,7 +348,7 @@ fn decode_qr(pdf: &Path, dir: &Path) -> String {
         "zbarimg",
         &["-q", "--raw", stem.with_extension("png").to_str().unwrap()],
     );
-    assert!(ok, "zbarimg found no QR code: {err}");
+    assert!(ok, "zbarimg found no QR code at {dpi} dpi: {err}");
     out.trim_end_matches('\n').to_owned()
 }
 
@@ -362,8 +362,29 @@ fn the_qr_code_decodes_to_a_payload_that_verifies_and_one_changed_byte_fails() {
         "permit",
         &render_one("drainage-permit", &permit).unwrap(),
     );
-    let payload = decode_qr(&pdf, dir.path());
+    // A low resolution, the scanner-like one and a printer's.
+    for dpi in [150, 300] {
+        assert_eq!(
+            decode_qr(&pdf, dir.path(), dpi),
+            permit["qr"].as_str().unwrap()
+        );
+    }
+    let payload = decode_qr(&pdf, dir.path(), 200);
     assert_eq!(payload, permit["qr"].as_str().unwrap());
+    // The code is one image mask, one sample per module (a version 11 symbol), not smoothed.
+    let (ok, images, err) = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let rows: Vec<Vec<&str>> = images
+        .lines()
+        .skip(2)
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 1, "{images}");
+    // page num type width height color comp bpc enc interp …
+    assert_eq!(
+        &rows[0][2..10],
+        ["stencil", "61", "61", "-", "1", "1", "image", "no"]
+    );
 
     let public = key.public_key();
     match public.verify(&payload, "2027-01-01") {
@@ -608,6 +629,43 @@ fn a_batch_reuses_one_static_layer_reports_progress_and_splits_into_parts() {
     assert_eq!(forms, 1);
     let text = text_of(&pdf);
     assert!(text.contains("第0030号"));
+    // Each page has its own QR code image, in its own resources.
+    let (ok, images, err) = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let pages: Vec<usize> = images
+        .lines()
+        .skip(2)
+        .filter_map(|line| line.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(pages, (1..=30).collect::<Vec<_>>(), "{images}");
+    // The last page shows its own code, not the first page's.
+    let stem = dir.path().join("batch-30");
+    let (ok, _, err) = tool(
+        "pdftoppm",
+        &[
+            "-f",
+            "30",
+            "-r",
+            "200",
+            "-gray",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            stem.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let (ok, decoded, err) = tool(
+        "zbarimg",
+        &["-q", "--raw", stem.with_extension("png").to_str().unwrap()],
+    );
+    assert!(ok, "zbarimg found no QR code on page 30: {err}");
+    assert_eq!(
+        decoded.trim_end_matches('\n'),
+        records[29]["qr"].as_str().unwrap()
+    );
+    let (ok, out, err) = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
 
     let out = dir.path().join("parts.pdf");
     let paths = render_to_files(
