@@ -114,11 +114,21 @@ APP="$(build_desktop)"
 start_xvfb
 DRIVER_PORT="$(free_port)"
 DESKTOP_DATA="$(mktemp -d)"
-# The app inherits its environment from the driver: its data folder and its keyring session.
-keyctl session - env ONETRIP_DATA_DIR="$DESKTOP_DATA" tauri-driver --port "$DRIVER_PORT" \
-  >"$OUTPUT/tauri-driver.log" 2>&1 &
+# A private print system with the cups-pdf virtual printer for the app to print to.
+CUPS_DIR="$(mktemp -d)"
+CUPS_PORT="$(free_port)"
+bash scripts/private-cups.sh "$CUPS_DIR" "$CUPS_PORT" >"$OUTPUT/cupsd.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do
+  CUPS_SERVER="127.0.0.1:$CUPS_PORT" lpstat -p >/dev/null 2>&1 && break
+  sleep 0.2
+done
+# The app inherits its environment from the driver: its data folder, its keyring session and
+# its print system.
+keyctl session - env ONETRIP_DATA_DIR="$DESKTOP_DATA" CUPS_SERVER="127.0.0.1:$CUPS_PORT" \
+  tauri-driver --port "$DRIVER_PORT" >"$OUTPUT/tauri-driver.log" 2>&1 &
 PIDS+=($!)
 wait_for_url "http://127.0.0.1:$DRIVER_PORT/status"
 ONETRIP_APP="$APP" ONETRIP_WEBDRIVER="http://127.0.0.1:$DRIVER_PORT" ONETRIP_OUTPUT="$OUTPUT" \
-  node --test --test-concurrency=1 tests/desktop/
+  ONETRIP_PRINTED_DIR="$CUPS_DIR/out" node --test --test-concurrency=1 tests/desktop/
 say "All tests passed; screenshots are in tests/output/"

@@ -3,9 +3,39 @@ import type { Account } from '../bindings/Account'
 import type { Command } from '../bindings/Command'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { Settings } from '../bindings/Settings'
-import type { CommandOutcome, ConnectionStatus, FailedCommand, SyncEvent } from './types'
+import type {
+  Calibration,
+  CommandOutcome,
+  ConnectionStatus,
+  FailedCommand,
+  JobStatus,
+  PrintRecord,
+  PrintRequest,
+  PrintTemplateInfo,
+  Printer,
+  SyncEvent,
+} from './types'
 
-export interface Backend {
+/** Printing lives on the desktop, next to the printers; the browser build refuses it. */
+export interface PrintingBackend {
+  printTemplates(): Promise<PrintTemplateInfo[]>
+  /** Example data of a template, to try a printer with. */
+  printSample(template: string): Promise<Record<string, unknown>[]>
+  /** The PDF that printing the records would send. */
+  printPreview(template: string, records: Record<string, unknown>[], overlay: boolean): Promise<Uint8Array>
+  printers(): Promise<Printer[]>
+  /** Prints with the printer's calibration and puts the print in the log. */
+  printDocument(request: PrintRequest): Promise<PrintRecord>
+  /** Prints a logged document again from its kept file. */
+  reprint(id: string, printer: string | null, copies: number | null): Promise<PrintRecord>
+  printJobs(jobs: [printer: string, job: string][]): Promise<JobStatus[]>
+  printLog(): Promise<PrintRecord[]>
+  calibration(printer: string, tray: string | null): Promise<Calibration>
+  saveCalibration(profile: Calibration): Promise<Calibration>
+  printCalibrationGrid(printer: string, tray: string | null): Promise<JobStatus>
+}
+
+export interface Backend extends PrintingBackend {
   kind: 'tauri' | 'web'
   login(username: string, password: string): Promise<Account>
   logout(): Promise<void>

@@ -7,7 +7,17 @@ import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { Settings } from '../bindings/Settings'
 import type { Backend } from './index'
 import { acceptedOutcome, toApiError } from './errors'
-import type { CommandOutcome, ConnectionStatus, FailedCommand, SyncEvent } from './types'
+import type {
+  Calibration,
+  CommandOutcome,
+  ConnectionStatus,
+  FailedCommand,
+  JobStatus,
+  PrintRecord,
+  PrintTemplateInfo,
+  Printer,
+  SyncEvent,
+} from './types'
 
 type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>
 type Listen = (event: string, handler: (event: unknown) => void) => Promise<() => void>
@@ -48,6 +58,18 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     discardCommand: async (id: string) => {
       await run<null>('outbox_discard', { id })
     },
+    printTemplates: () => run<PrintTemplateInfo[]>('print_templates'),
+    printSample: (template) => run<Record<string, unknown>[]>('print_sample', { template }),
+    printPreview: async (template, records, overlay) =>
+      new Uint8Array(await run<ArrayBuffer>('print_preview', { template, records, overlay })),
+    printers: () => run<Printer[]>('printers_list'),
+    printDocument: (request) => run<PrintRecord>('print_document', { request }),
+    reprint: (id, printer, copies) => run<PrintRecord>('print_reprint', { id, printer, copies }),
+    printJobs: (jobs) => run<JobStatus[]>('print_jobs', { jobs }),
+    printLog: () => run<PrintRecord[]>('print_log'),
+    calibration: (printer, tray) => run<Calibration>('calibration_get', { printer, tray }),
+    saveCalibration: (profile) => run<Calibration>('calibration_save', { profile }),
+    printCalibrationGrid: (printer, tray) => run<JobStatus>('calibration_print_grid', { printer, tray }),
     async onSyncEvent(handler) {
       const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
       const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))

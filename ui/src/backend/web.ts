@@ -4,7 +4,7 @@ import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { Health } from '../bindings/Health'
 import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
-import type { Backend } from './index'
+import type { Backend, PrintingBackend } from './index'
 import { acceptedOutcome, isApiError, isSessionLost } from './errors'
 import type { ApiError, CommandOutcome, ConnectionStatus } from './types'
 
@@ -128,5 +128,27 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       throw desktopOnly()
     },
     onSyncEvent: async () => () => undefined,
+    // Printers are attached to desktops; the browser build cannot reach them.
+    ...printingUnavailable(desktopOnly),
+  }
+}
+
+/** Every printing call, refused with the same error. */
+export function printingUnavailable(error: () => ApiError): PrintingBackend {
+  const refuse = async (): Promise<never> => {
+    throw error()
+  }
+  return {
+    printTemplates: refuse,
+    printSample: refuse,
+    printPreview: refuse,
+    printers: refuse,
+    printDocument: refuse,
+    reprint: refuse,
+    printJobs: refuse,
+    printLog: refuse,
+    calibration: refuse,
+    saveCalibration: refuse,
+    printCalibrationGrid: refuse,
   }
 }

@@ -35,6 +35,8 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
         ? t('sync.describe.delete_window_known', { window: windowLabel(known.number, known.site_id, snapshot, t) })
         : t('sync.describe.delete_window')
     }
+    case 'record_print':
+      return t('sync.describe.record_print', { title: command.payload.title })
   }
 }
 

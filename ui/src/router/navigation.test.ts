@@ -8,7 +8,7 @@ describe('navigation by role', () => {
   it('gives each role its areas, in order', () => {
     expect(keys('admin')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'admin', 'settings'])
     expect(keys('supervisor')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'admin', 'settings'])
-    expect(keys('clerk')).toEqual(['queue', 'admin', 'settings'])
+    expect(keys('clerk')).toEqual(['queue', 'print', 'admin', 'settings'])
     expect(keys('reviewer')).toEqual(['review', 'admin', 'settings'])
     expect(keys('permit_officer')).toEqual(['permits', 'print', 'admin', 'settings'])
     expect(keys('print_delivery')).toEqual(['print', 'admin', 'settings'])

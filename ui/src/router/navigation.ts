@@ -4,7 +4,7 @@ import type { Role } from '../bindings/Role'
 export type AreaKey = 'queue' | 'review' | 'permits' | 'print' | 'stats' | 'admin' | 'settings'
 
 /** Areas whose screens are not built yet; they show what they will offer. */
-export type PlannedArea = Exclude<AreaKey, 'admin' | 'settings'>
+export type PlannedArea = Exclude<AreaKey, 'print' | 'admin' | 'settings'>
 
 interface NavItem {
   key: AreaKey
@@ -17,7 +17,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'queue', path: '/queue', roles: ['clerk', 'supervisor', 'admin'] },
   { key: 'review', path: '/review', roles: ['reviewer', 'supervisor', 'admin'] },
   { key: 'permits', path: '/permits', roles: ['permit_officer', 'supervisor', 'admin'] },
-  { key: 'print', path: '/print', roles: ['print_delivery', 'permit_officer', 'supervisor', 'admin'] },
+  // Window clerks print receipts and notices, so they calibrate and read the log too.
+  { key: 'print', path: '/print', roles: ['print_delivery', 'permit_officer', 'clerk', 'supervisor', 'admin'] },
   { key: 'stats', path: '/stats', roles: ['supervisor', 'admin'] },
   // Everyone may read the configuration; only administrators change it.
   { key: 'admin', path: '/admin', roles: 'everyone' },

@@ -8,6 +8,7 @@ import { setBackend, type Backend } from '../backend'
 import { i18n } from '../i18n'
 import { useSessionStore } from '../stores/session'
 import LoginView from './LoginView.vue'
+import { printingUnavailable } from '../backend/web'
 
 const clerk: Account = {
   id: 'a1',
@@ -21,6 +22,7 @@ const clerk: Account = {
 function fakeBackend(login: Backend['login']): Backend {
   return {
     kind: 'web',
+    ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
     login,
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

@@ -1,10 +1,7 @@
 //! Printing through a real CUPS scheduler: a private `cupsd` on 127.0.0.1 with the cups-pdf
-//! virtual printer, run in its own mount namespace with a private copy of the configuration
-//! over `/etc/cups`, so the host's configuration is never touched. Needs root (for
-//! `unshare -m`) and Debian `cups` + `printer-driver-cups-pdf`, which scripts/setup.sh installs.
+//! virtual printer (`scripts/private-cups.sh`, which leaves the host's configuration alone).
 
 use std::net::TcpListener;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,91 +24,27 @@ impl Drop for PrivateCups {
     }
 }
 
-fn open_dir(path: &Path) {
-    std::fs::create_dir_all(path).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o777)).unwrap();
-}
-
 impl PrivateCups {
     fn start() -> Self {
         let dir = tempfile::Builder::new()
             .prefix("onetrip-cups")
             .tempdir()
             .unwrap();
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let root = dir.path();
-        let etc = root.join("etc");
-        std::fs::create_dir_all(etc.join("ppd")).unwrap();
-        for entry in std::fs::read_dir("/etc/cups").unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                std::fs::copy(entry.path(), etc.join(entry.file_name())).unwrap();
-            }
-        }
-        std::fs::set_permissions(&etc, std::fs::Permissions::from_mode(0o755)).unwrap();
-        for sub in ["spool", "spool/tmp", "cache", "state", "log"] {
-            open_dir(&root.join(sub));
-        }
-        let out = root.join("out");
-        open_dir(&out);
-
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let address = format!("127.0.0.1:{port}");
-        std::fs::write(
-            etc.join("cupsd.conf"),
-            format!(
-                "LogLevel warn\nListen {address}\nWebInterface No\nBrowsing No\nDefaultAuthType None\n\
-                 <Location />\n  Order allow,deny\n  Allow all\n</Location>\n\
-                 <Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
-            ),
-        )
-        .unwrap();
-        let r = root.display();
-        std::fs::write(
-            etc.join("cups-files.conf"),
-            format!(
-                "ServerRoot /etc/cups\nRequestRoot {r}/spool\nTempDir {r}/spool/tmp\nCacheDir {r}/cache\n\
-                 StateDir {r}/state\nAccessLog {r}/log/access_log\n\
-                 ErrorLog {r}/log/error_log\nPageLog {r}/log/page_log\nLogFilePerm 0644\n\
-                 SystemGroup root\nFileDevice No\n"
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            etc.join("cups-pdf.conf"),
-            format!(
-                "Out {}\nAnonDirName {}\nLabel 0\nUserUMask 0000\nGrp root\n",
-                out.display(),
-                out.display()
-            ),
-        )
-        .unwrap();
-        std::fs::copy(
-            "/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd",
-            etc.join("ppd/cups-pdf.ppd"),
-        )
-        .expect("cups-pdf PPD (Debian printer-driver-cups-pdf)");
-        std::fs::write(
-            etc.join("printers.conf"),
-            "<DefaultPrinter cups-pdf>\nInfo OneTrip test PDF printer\nDeviceURI cups-pdf:/\n\
-             State Idle\nAccepting Yes\nShared No\n</DefaultPrinter>\n",
-        )
-        .unwrap();
-
-        let script = format!(
-            "mount --bind {} /etc/cups && exec /usr/sbin/cupsd -f -c /etc/cups/cupsd.conf -s /etc/cups/cups-files.conf",
-            etc.display()
-        );
-        let child = Command::new("unshare")
-            .args(["-m", "--propagation", "private", "sh", "-c", &script])
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/private-cups.sh");
+        let child = Command::new("bash")
+            .arg(script)
+            .arg(dir.path())
+            .arg(port.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("unshare (util-linux)");
+            .expect("bash");
         let mut cups = Self {
             child,
             dir,

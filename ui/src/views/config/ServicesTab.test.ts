@@ -8,6 +8,7 @@ import type { ConfigSnapshot } from '../../bindings/ConfigSnapshot'
 import { i18n } from '../../i18n'
 import { useConfigStore } from '../../stores/config'
 import ServicesTab from './ServicesTab.vue'
+import { printingUnavailable } from '../../backend/web'
 
 const snapshot: ConfigSnapshot = {
   sites: [],
@@ -19,6 +20,7 @@ const snapshot: ConfigSnapshot = {
 function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
   return {
     kind: 'tauri',
+    ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

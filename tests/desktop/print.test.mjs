@@ -1,0 +1,73 @@
+// Desktop end to end: printing from the real app to a real (virtual) printer. npm test runs a
+// private CUPS scheduler with the cups-pdf printer and points the app at it with CUPS_SERVER.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { WebDriver } from '../support/webdriver.mjs'
+import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+
+let driver
+const PRINTED = required('ONETRIP_PRINTED_DIR')
+
+before(async () => {
+  driver = await WebDriver.start(required('ONETRIP_WEBDRIVER'), required('ONETRIP_APP'))
+})
+
+after(async () => {
+  await driver?.quit()
+})
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function signIn(username) {
+  await driver.waitFor('[data-testid=login-username], [data-testid=current-user]', 60000)
+  // The app remembers the last session in the keychain: sign that account out first.
+  if ((await driver.findAll('[data-testid=current-user]')).length) {
+    await driver.click('[data-testid=logout-button]')
+    await driver.waitFor('[data-testid=login-username]', 30000)
+  }
+  await driver.type('[data-testid=login-username]', username)
+  await driver.type('[data-testid=login-password]', DEMO_PASSWORD)
+  await driver.click('[data-testid=login-submit]')
+  await driver.waitFor('[data-testid=current-user]', 30000)
+}
+
+test('a print officer previews a permit, prints it, and finds it in the print log', async () => {
+  await signIn('delivery')
+  await driver.click('[data-testid=nav-print]')
+  await driver.waitForText('[data-testid=print-printer]', (text) => text.includes('cups-pdf'), 30000)
+  await driver.click('[data-testid=print-template-drainage-permit]')
+  // The preview draws the permit's page with pdf.js.
+  await driver.waitFor('[data-testid=print-preview] canvas[data-page="1"]', 30000)
+  await driver.waitForText('[data-testid=print-preview-count]', (text) => text.includes('共 1 页'))
+  await pause(1000)
+  writeFileSync(join(outputDir(), 'desktop-print-preview.png'), await driver.screenshot())
+
+  await driver.click('[data-testid=print-submit]')
+  await driver.waitForText('[data-testid=print-result]', (text) => text.includes('已发送到 cups-pdf'), 30000)
+  await driver.waitForText('[data-testid=print-job]', (text) => text.includes('已完成'), 90000)
+  const printed = readdirSync(PRINTED).filter((name) => name.endsWith('.pdf'))
+  assert.equal(printed.length, 1, `the virtual printer wrote one file: ${printed}`)
+
+  await driver.click('[data-testid=print-tab-log]')
+  await driver.waitForText('[data-testid=print-log-title]', (text) => text.includes('城镇污水排入排水管网许可证'))
+  assert.equal((await driver.findAll('[data-testid=print-log-title]')).length, 1)
+  assert.equal(await driver.text('[data-testid=print-log-kind]'), '首次打印')
+  assert.equal(await driver.text('[data-testid=print-log-by]'), 'delivery')
+  await pause(500)
+  writeFileSync(join(outputDir(), 'desktop-print-log.png'), await driver.screenshot())
+})
+
+test('the calibration screen keeps the measured offsets and prints the grid', async () => {
+  await driver.click('[data-testid=print-tab-calibration]')
+  await driver.waitFor('[data-testid=calibration-offset-x] input')
+  await driver.type('[data-testid=calibration-offset-x] input', '1.5')
+  await driver.click('[data-testid=calibration-save]')
+  await driver.waitForText('.el-message', (text) => text.includes('校准值已保存'))
+  await driver.click('[data-testid=calibration-print-grid]')
+  await driver.waitForText('.el-message', (text) => text.includes('测试页已发送到 cups-pdf'))
+  await pause(500)
+  writeFileSync(join(outputDir(), 'desktop-print-calibration.png'), await driver.screenshot())
+})
