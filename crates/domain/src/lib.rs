@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod config;
+pub mod identity;
 pub mod lang;
+pub mod queue;
 
 pub use lang::Lang;
