@@ -130,5 +130,6 @@ keyctl session - env ONETRIP_DATA_DIR="$DESKTOP_DATA" CUPS_SERVER="127.0.0.1:$CU
 PIDS+=($!)
 wait_for_url "http://127.0.0.1:$DRIVER_PORT/status"
 ONETRIP_APP="$APP" ONETRIP_WEBDRIVER="http://127.0.0.1:$DRIVER_PORT" ONETRIP_OUTPUT="$OUTPUT" \
-  ONETRIP_PRINTED_DIR="$CUPS_DIR/out" node --test --test-concurrency=1 tests/desktop/
+  ONETRIP_PRINTED_DIR="$CUPS_DIR/out" ONETRIP_DATA_DIR="$DESKTOP_DATA" \
+  node --test --test-concurrency=1 tests/desktop/
 say "All tests passed; screenshots are in tests/output/"

@@ -7,6 +7,7 @@ import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { WebDriver } from '../support/webdriver.mjs'
 import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+import { issuerKey, signed } from '../support/signing.mjs'
 
 let driver
 const PRINTED = required('ONETRIP_PRINTED_DIR')
@@ -70,4 +71,29 @@ test('the calibration screen keeps the measured offsets and prints the grid', as
   await driver.waitForText('.el-message', (text) => text.includes('测试页已发送到 cups-pdf'))
   await pause(500)
   writeFileSync(join(outputDir(), 'desktop-print-calibration.png'), await driver.screenshot())
+})
+
+test('a QR code checked in the desktop is valid, and one changed character makes it tampered', async () => {
+  // The standalone app's embedded server keeps its signing key in the data folder.
+  const key = issuerKey(join(required('ONETRIP_DATA_DIR'), 'central', 'issuer-ed25519.key'))
+  const year = new Date().getFullYear()
+  const payload = signed(key, [
+    'drainage-permit',
+    `玉排许字〔${year}〕第0042号`,
+    '玉环市清港镇亮洁洗车行',
+    `${year - 1}-01-01`,
+    `${year + 4}-12-31`,
+    '玉环市住房和城乡建设局',
+  ])
+  await driver.click('[data-testid=print-tab-verify]')
+  await driver.type('[data-testid=verify-payload]', payload)
+  await driver.click('[data-testid=verify-submit]')
+  const result = await driver.waitForText('[data-testid=verify-result]', (text) => text.includes('有效'))
+  assert.match(result, /玉环市清港镇亮洁洗车行/)
+  await pause(500)
+  writeFileSync(join(outputDir(), 'desktop-verify.png'), await driver.screenshot())
+
+  await driver.type('[data-testid=verify-payload]', payload.replace('亮洁', '亮杰'))
+  await driver.click('[data-testid=verify-submit]')
+  await driver.waitForText('[data-testid=verify-result]', (text) => text.includes('被篡改'))
 })

@@ -5,11 +5,11 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto'
+import { createPublicKey } from 'node:crypto'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { outputDir, required } from '../support/env.mjs'
+import { issuerKey, signed } from '../support/signing.mjs'
 
 const BASE = required('ONETRIP_BASE_URL')
 const KEY_FILE = required('ONETRIP_SIGNING_KEY')
@@ -43,20 +43,6 @@ after(async () => {
   await browser?.close()
 })
 
-/** The server's signing key, read from its key file (hex of the 32-byte Ed25519 secret). */
-function issuerKey() {
-  const secret = Buffer.from(readFileSync(KEY_FILE, 'utf8').trim(), 'hex')
-  assert.equal(secret.length, 32, `${KEY_FILE} does not hold a 32-byte key`)
-  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), secret])
-  return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })
-}
-
-/** A payload as the server signs it: `OT1|<six fields>|<base64url signature>`. */
-function signed(key, fields) {
-  const message = ['OT1', ...fields].join('|')
-  return `${message}|${sign(null, Buffer.from(message, 'utf8'), key).toString('base64url')}`
-}
-
 /** Opens the page in a fresh context; scripts are off unless asked for. */
 async function open(device, { javaScript = false, locale = 'zh-CN', query = '' } = {}) {
   const context = await browser.newContext({ ...device, locale, javaScriptEnabled: javaScript })
@@ -77,7 +63,7 @@ async function check(page, payload) {
 }
 
 test('a genuine permit checked on a phone without JavaScript is valid', async () => {
-  const key = issuerKey()
+  const key = issuerKey(KEY_FILE)
   // The key file is the server's: its public half is the one the server publishes.
   const published = await (await fetch(`${BASE}/api/verify/key`)).json()
   assert.equal(`ed25519:${createPublicKey(key).export({ format: 'jwk' }).x}`, published.key)

@@ -252,7 +252,12 @@ impl SyncEngine {
         };
         match answer {
             Some(Ok(outcome)) => {
-                self.wake();
+                // The command left the outbox; pull its change now, so that whoever made it
+                // sees it at once rather than after the background loop's next turn.
+                if let Err(error) = self.pull().await {
+                    tracing::info!(%error, "pull after an applied command failed");
+                    self.wake();
+                }
                 Ok(outcome)
             }
             Some(Err(error)) => {

@@ -14,6 +14,7 @@ import type {
   PrintTemplateInfo,
   Printer,
   SyncEvent,
+  VerifyResponse,
 } from './types'
 
 /** Printing lives on the desktop, next to the printers; the browser build refuses it. */
@@ -35,7 +36,12 @@ export interface PrintingBackend {
   printCalibrationGrid(printer: string, tray: string | null): Promise<JobStatus>
 }
 
-export interface Backend extends PrintingBackend {
+/** Checking a document's signed QR code: offline on the desktop with the kept key. */
+export interface VerifyBackend {
+  verifyDocument(payload: string): Promise<VerifyResponse>
+}
+
+export interface Backend extends PrintingBackend, VerifyBackend {
   kind: 'tauri' | 'web'
   login(username: string, password: string): Promise<Account>
   logout(): Promise<void>

@@ -17,6 +17,7 @@ import type {
   PrintTemplateInfo,
   Printer,
   SyncEvent,
+  VerifyResponse,
 } from './types'
 
 type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>
@@ -70,6 +71,7 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     calibration: (printer, tray) => run<Calibration>('calibration_get', { printer, tray }),
     saveCalibration: (profile) => run<Calibration>('calibration_save', { profile }),
     printCalibrationGrid: (printer, tray) => run<JobStatus>('calibration_print_grid', { printer, tray }),
+    verifyDocument: (payload) => run<VerifyResponse>('verify_document', { payload }),
     async onSyncEvent(handler) {
       const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
       const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))

@@ -6,7 +6,7 @@ import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
 import type { Backend, PrintingBackend } from './index'
 import { acceptedOutcome, isApiError, isSessionLost } from './errors'
-import type { ApiError, CommandOutcome, ConnectionStatus } from './types'
+import type { ApiError, CommandOutcome, ConnectionStatus, VerifyResponse } from './types'
 
 export const TOKEN_KEY = 'onetrip.token'
 
@@ -128,6 +128,7 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       throw desktopOnly()
     },
     onSyncEvent: async () => () => undefined,
+    verifyDocument: (payload) => request<VerifyResponse>('POST', '/verify', { payload }),
     // Printers are attached to desktops; the browser build cannot reach them.
     ...printingUnavailable(desktopOnly),
   }

@@ -40,6 +40,7 @@ function fakeBackend(connectionStatus: Backend['connectionStatus'], failed: Fail
   return {
     kind: 'tauri',
     ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    verifyDocument: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

@@ -20,6 +20,7 @@ function setup() {
   const backend: Backend = {
     kind: 'tauri',
     ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    verifyDocument: vi.fn(),
     login: vi.fn().mockResolvedValue(admin),
     logout: vi.fn().mockResolvedValue(undefined),
     currentAccount: vi.fn().mockResolvedValue(null),

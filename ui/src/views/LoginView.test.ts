@@ -23,6 +23,7 @@ function fakeBackend(login: Backend['login']): Backend {
   return {
     kind: 'web',
     ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    verifyDocument: vi.fn(),
     login,
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

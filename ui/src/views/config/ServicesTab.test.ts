@@ -21,6 +21,7 @@ function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
   return {
     kind: 'tauri',
     ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    verifyDocument: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Printer, PrintRecord } from '../../backend/types'
-import { allDone, choosePrinter, jobsOf, noCorrection, trayOrNull } from './printing'
+import { allDone, choosePrinter, jobsOf, noCorrection, trayOrNull, verdictLook } from './printing'
 
 const printer = (name: string, extra: Partial<Printer> = {}): Printer => ({
   name,
@@ -56,5 +56,15 @@ describe('calibration form', () => {
   it('resets every correction but keeps printer and tray', () => {
     const profile = { printer: 'p', tray: 't', offset_x: 2, offset_y: -1, scale_x: 1.02, scale_y: 0.98, rotation: 0.5 }
     expect(noCorrection(profile)).toEqual({ printer: 'p', tray: 't', offset_x: 0, offset_y: 0, scale_x: 1, scale_y: 1, rotation: 0 })
+  })
+})
+
+describe('verdicts', () => {
+  it('shows only a genuine, current document as a success', () => {
+    expect(verdictLook('valid').icon).toBe('success')
+    expect(verdictLook('expired').icon).toBe('warning')
+    expect(verdictLook('not_yet_valid').icon).toBe('warning')
+    expect(verdictLook('tampered').icon).toBe('error')
+    expect(verdictLook('invalid').icon).toBe('error')
   })
 })

@@ -1,5 +1,6 @@
 // Choices and words of the print screens, kept apart from the components so they can be tested.
 import type { Calibration, JobStatus, PrintRecord, Printer } from '../../backend/types'
+import type { Verdict } from '../../bindings/Verdict'
 
 /** Key under which the last printer chosen on this computer is remembered. */
 export const PRINTER_KEY = 'onetrip.printer'
@@ -40,4 +41,18 @@ export function noCorrection(profile: Calibration): Calibration {
 /** The template's title for a print-log row, or its machine name when it is not built in. */
 export function templateTitle(name: string, templates: { name: string; title: string }[]): string {
   return templates.find((t) => t.name === name)?.title ?? name
+}
+
+/** How a verdict looks: green for valid, amber for a genuine document out of its validity. */
+export function verdictLook(verdict: Verdict): { icon: 'success' | 'warning' | 'error' } {
+  switch (verdict) {
+    case 'valid':
+      return { icon: 'success' }
+    case 'expired':
+    case 'not_yet_valid':
+      return { icon: 'warning' }
+    case 'tampered':
+    case 'invalid':
+      return { icon: 'error' }
+  }
 }
