@@ -14,6 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "outbox_retry",
             "outbox_discard",
             "verify_document",
+            "queue_tickets",
             "print_templates",
             "print_sample",
             "print_preview",

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { WebDriver } from '../support/webdriver.mjs'
-import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+import { outputDir, required } from '../support/env.mjs'
+import { pause, signIn } from '../support/app.mjs'
 import { issuerKey, signed } from '../support/signing.mjs'
 
 let driver
@@ -20,23 +21,8 @@ after(async () => {
   await driver?.quit()
 })
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function signIn(username) {
-  await driver.waitFor('[data-testid=login-username], [data-testid=current-user]', 60000)
-  // The app remembers the last session in the keychain: sign that account out first.
-  if ((await driver.findAll('[data-testid=current-user]')).length) {
-    await driver.click('[data-testid=logout-button]')
-    await driver.waitFor('[data-testid=login-username]', 30000)
-  }
-  await driver.type('[data-testid=login-username]', username)
-  await driver.type('[data-testid=login-password]', DEMO_PASSWORD)
-  await driver.click('[data-testid=login-submit]')
-  await driver.waitFor('[data-testid=current-user]', 30000)
-}
-
 test('a print officer previews a permit, prints it, and finds it in the print log', async () => {
-  await signIn('delivery')
+  await signIn(driver, 'delivery')
   await driver.click('[data-testid=nav-print]')
   await driver.waitForText('[data-testid=print-printer]', (text) => text.includes('cups-pdf'), 30000)
   await driver.click('[data-testid=print-template-drainage-permit]')

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::print::PrintRecord;
+use crate::queue::IssueTicket;
 use crate::sync::EntityKind;
 
 /// A write, identified by a UUID the client made; the server applies an id at most once.
@@ -46,6 +47,24 @@ pub enum CommandBody {
     },
     /// Puts a print on record (the print log); any signed-in role may.
     RecordPrint(PrintRecord),
+    /// Issues a ticket (assisted at a window, or from the kiosk).
+    IssueTicket(IssueTicket),
+    /// The window calls the next ticket by the site's fairness policy.
+    CallNext {
+        window_id: Uuid,
+    },
+    /// Calls the window's current ticket again.
+    Recall {
+        ticket_id: Uuid,
+    },
+    /// The called citizen did not come.
+    NoShow {
+        ticket_id: Uuid,
+    },
+    /// The window finished serving the ticket.
+    Finish {
+        ticket_id: Uuid,
+    },
 }
 
 impl CommandBody {
@@ -58,13 +77,38 @@ impl CommandBody {
             CommandBody::SaveWindow(window) => (EntityKind::Window, window.id),
             CommandBody::DeleteWindow { id } => (EntityKind::Window, *id),
             CommandBody::RecordPrint(record) => (EntityKind::PrintRecord, record.id),
+            CommandBody::IssueTicket(ticket) => (EntityKind::Ticket, ticket.id),
+            CommandBody::CallNext { window_id } => (EntityKind::Window, *window_id),
+            CommandBody::Recall { ticket_id }
+            | CommandBody::NoShow { ticket_id }
+            | CommandBody::Finish { ticket_id } => (EntityKind::Ticket, *ticket_id),
         }
     }
 
     /// Commands that must reach the server at once and never wait in an outbox: deleting a
-    /// window changes where citizens are sent the moment it happens and cannot be undone locally.
+    /// window changes where citizens are sent the moment it happens and cannot be undone
+    /// locally; the queue moves only on the server, which alone knows who waits.
     pub fn online_only(&self) -> bool {
-        matches!(self, CommandBody::DeleteWindow { .. })
+        !matches!(
+            self,
+            CommandBody::SaveSite(_)
+                | CommandBody::SaveService(_)
+                | CommandBody::SaveMatter(_)
+                | CommandBody::SaveWindow(_)
+                | CommandBody::RecordPrint(_)
+        )
+    }
+
+    /// Commands about the queue, which the server plans against the site's waiting tickets.
+    pub fn is_queue(&self) -> bool {
+        matches!(
+            self,
+            CommandBody::IssueTicket(_)
+                | CommandBody::CallNext { .. }
+                | CommandBody::Recall { .. }
+                | CommandBody::NoShow { .. }
+                | CommandBody::Finish { .. }
+        )
     }
 
     pub fn kind(&self) -> &'static str {
@@ -75,6 +119,11 @@ impl CommandBody {
             CommandBody::SaveWindow(_) => "save_window",
             CommandBody::DeleteWindow { .. } => "delete_window",
             CommandBody::RecordPrint(_) => "record_print",
+            CommandBody::IssueTicket(_) => "issue_ticket",
+            CommandBody::CallNext { .. } => "call_next",
+            CommandBody::Recall { .. } => "recall",
+            CommandBody::NoShow { .. } => "no_show",
+            CommandBody::Finish { .. } => "finish",
         }
     }
 }
@@ -108,4 +157,10 @@ pub struct CommandOutcome {
     pub command_id: Uuid,
     pub status: CommandStatus,
     pub error: Option<ApiError>,
+    /// The record an applied command produced, when the caller needs it at once: the ticket
+    /// issued or called. The same on every replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "unknown")]
+    #[schema(value_type = Object)]
+    pub record: Option<serde_json::Value>,
 }

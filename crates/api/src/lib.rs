@@ -8,6 +8,7 @@ pub mod desktop;
 pub mod error;
 pub mod health;
 pub mod print;
+pub mod queue;
 pub mod sync;
 pub mod verify;
 
@@ -29,6 +30,8 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     desktop::ConnectionStatus::export_all_to(dir)?;
     desktop::FailedCommand::export_all_to(dir)?;
     print::PrintRecord::export_all_to(dir)?;
+    queue::Ticket::export_all_to(dir)?;
+    queue::IssueTicket::export_all_to(dir)?;
     print::PrintTemplateInfo::export_all_to(dir)?;
     print::Printer::export_all_to(dir)?;
     print::PrintRequest::export_all_to(dir)?;

@@ -14,15 +14,17 @@ pub enum EntityKind {
     Matter,
     Window,
     PrintRecord,
+    Ticket,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 5] = [
+    pub const ALL: [EntityKind; 6] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
         EntityKind::Window,
         EntityKind::PrintRecord,
+        EntityKind::Ticket,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +34,7 @@ impl EntityKind {
             EntityKind::Matter => "matter",
             EntityKind::Window => "window",
             EntityKind::PrintRecord => "print_record",
+            EntityKind::Ticket => "ticket",
         }
     }
 

@@ -12,6 +12,7 @@ use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::desktop::FailedCommand;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::print::PrintRecord;
+use onetrip_api::queue::Ticket;
 use onetrip_api::sync::{ChangeOp, EntityKind, SyncPage};
 use onetrip_domain::config::{Matter, Service, Site, SiteKind, Window};
 use serde::de::DeserializeOwned;
@@ -54,8 +55,10 @@ pub const WAL_AUTOCHECKPOINT: &str = "8192";
 /// A record read from the replica: its key, and its position and data.
 type CachedRecord = ((EntityKind, Uuid), (i64, serde_json::Value));
 
-/// What a command does to the cache while it waits to be acknowledged.
-fn local_effect(body: &CommandBody) -> (EntityKind, Uuid, Option<serde_json::Value>) {
+/// What a command does to the cache while it waits to be acknowledged: the record it saves
+/// (`Some(data)`) or removes (`None`). Queue commands never wait (they are online-only) and
+/// have none.
+fn local_effect(body: &CommandBody) -> Option<(EntityKind, Uuid, Option<serde_json::Value>)> {
     let (kind, id) = body.target();
     let data = match body {
         CommandBody::SaveSite(site) => serde_json::to_value(site).ok(),
@@ -64,8 +67,13 @@ fn local_effect(body: &CommandBody) -> (EntityKind, Uuid, Option<serde_json::Val
         CommandBody::SaveWindow(window) => serde_json::to_value(window).ok(),
         CommandBody::DeleteWindow { .. } => None,
         CommandBody::RecordPrint(record) => serde_json::to_value(record).ok(),
+        CommandBody::IssueTicket(_)
+        | CommandBody::CallNext { .. }
+        | CommandBody::Recall { .. }
+        | CommandBody::NoShow { .. }
+        | CommandBody::Finish { .. } => return None,
     };
-    (kind, id, data)
+    Some((kind, id, data))
 }
 
 impl Cache {
@@ -186,6 +194,21 @@ impl Cache {
         Ok(found.is_some())
     }
 
+    /// The tickets of one service-center day (`YYYY-MM-DD`) the replica holds, in issue order.
+    pub async fn tickets(&self, day: &str) -> Result<Vec<Ticket>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM entities WHERE kind = 'ticket' AND data ->> '$.day' = $1
+             ORDER BY data ->> '$.issued_at_ms', position",
+        )
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        rows.iter()
+            .map(|data| serde_json::from_str(data).map_err(cache_error))
+            .collect()
+    }
+
     /// How many records of each kind the replica holds (for tests and diagnostics).
     pub async fn count(&self, kind: EntityKind) -> Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM entities WHERE kind = $1")
@@ -221,7 +244,9 @@ impl Cache {
         }
         let mut removed = std::collections::HashSet::new();
         for command in self.pending(owner).await? {
-            let (kind, id, data) = local_effect(&command.body);
+            let Some((kind, id, data)) = local_effect(&command.body) else {
+                continue;
+            };
             match data {
                 Some(data) => {
                     removed.remove(&(kind, id));

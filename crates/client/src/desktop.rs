@@ -309,11 +309,23 @@ impl Desktop {
                     |client, token| async move { client.send_command(&token, &command).await },
                 )
                 .await?;
-            self.sync.wake();
+            // Bring the change into the cache now, so screens reading it see it at once.
+            if let Err(error) = self.sync.pull().await {
+                tracing::info!(%error, "pull after an online command failed");
+                self.sync.wake();
+            }
             return Ok(outcome);
         }
         self.owner().await?;
         self.sync.submit(command).await
+    }
+
+    /// Today's tickets (the service center's day) at the sites the account may see, from the
+    /// local cache; a call or an issue made here is in it as soon as its command returns.
+    pub async fn queue_tickets(&self) -> Result<Vec<onetrip_api::queue::Ticket>, ApiError> {
+        self.owner().await?;
+        let today = onetrip_print::signing::center_date(now_ms());
+        self.sync.cache.tickets(&today).await
     }
 
     /// Commands the server refused after they waited in the outbox.

@@ -244,6 +244,7 @@ impl SyncEngine {
                     command_id: command.id,
                     status: CommandStatus::Applied,
                     error: None,
+                    record: None,
                 })
                 .into(),
                 Some(OutboxEntry::Failed(error)) => Some(Err(error)),
@@ -272,6 +273,7 @@ impl SyncEngine {
                     command_id: command.id,
                     status: CommandStatus::Queued,
                     error: None,
+                    record: None,
                 })
             }
         }

@@ -220,6 +220,7 @@ async fn command(
             command_id: outcome.command_id,
             status,
             error,
+            record: outcome.record,
         })),
     }
 }

@@ -20,6 +20,7 @@ pub enum Write {
     Window(Window),
     DeleteWindow(Uuid),
     PrintRecord(PrintRecord),
+    Ticket(onetrip_api::queue::Ticket),
 }
 
 fn invalid(actor: &Actor, error: ConfigError) -> ApiError {
@@ -51,7 +52,7 @@ pub fn plan(
     current: &ConfigSnapshot,
 ) -> Result<Write, ApiError> {
     // Every role prints; only the configuration needs the right to edit it.
-    let configures = !matches!(body, CommandBody::RecordPrint(_));
+    let configures = !matches!(body, CommandBody::RecordPrint(_)) && !body.is_queue();
     if configures && !actor.role().may_edit_configuration() {
         return Err(forbidden(actor));
     }
@@ -93,6 +94,14 @@ pub fn plan(
         CommandBody::RecordPrint(record) => {
             plan_print_record(actor, record).map(Write::PrintRecord)
         }
+        CommandBody::IssueTicket(_)
+        | CommandBody::CallNext { .. }
+        | CommandBody::Recall { .. }
+        | CommandBody::NoShow { .. }
+        | CommandBody::Finish { .. } => Err(ApiError::new(
+            ErrorCode::Internal,
+            "queue commands are planned by crate::queue",
+        )),
         CommandBody::DeleteWindow { id } => {
             let Some(existing) = current.windows.iter().find(|w| w.id == *id) else {
                 return Err(ApiError::new(
@@ -178,6 +187,14 @@ pub struct ChangeRecord {
 }
 
 impl Write {
+    /// What the caller gets back at once: the ticket a queue command issued or moved.
+    pub fn record(&self) -> Option<serde_json::Value> {
+        match self {
+            Write::Ticket(ticket) => serde_json::to_value(ticket).ok(),
+            _ => None,
+        }
+    }
+
     pub fn change(&self, current: &ConfigSnapshot) -> Result<ChangeRecord, serde_json::Error> {
         let upsert = |entity, id, data: serde_json::Value, site_id| ChangeRecord {
             entity,
@@ -210,6 +227,12 @@ impl Write {
                 window.id,
                 serde_json::to_value(window)?,
                 Some(window.site_id),
+            ),
+            Write::Ticket(ticket) => upsert(
+                EntityKind::Ticket,
+                ticket.id,
+                serde_json::to_value(ticket)?,
+                Some(ticket.site_id),
             ),
             Write::PrintRecord(record) => upsert(
                 EntityKind::PrintRecord,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod commands;
 pub mod http_error;
+pub mod queue;
 pub mod seed;
 pub mod serve;
 pub mod state;

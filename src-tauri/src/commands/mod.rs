@@ -5,5 +5,6 @@ pub mod auth;
 pub mod config;
 pub mod connection;
 pub mod printing;
+pub mod queue;
 pub mod settings;
 pub mod sync;

@@ -14,6 +14,7 @@ import type {
   PrintTemplateInfo,
   Printer,
   SyncEvent,
+  Ticket,
   VerifyResponse,
 } from './types'
 
@@ -36,12 +37,18 @@ export interface PrintingBackend {
   printCalibrationGrid(printer: string, tray: string | null): Promise<JobStatus>
 }
 
+/** The calls only the desktop answers: printers, and the queue read from the local cache. */
+export interface DesktopOnlyBackend extends PrintingBackend {
+  /** Today's tickets at the sites the account may see. */
+  queueTickets(): Promise<Ticket[]>
+}
+
 /** Checking a document's signed QR code: offline on the desktop with the kept key. */
 export interface VerifyBackend {
   verifyDocument(payload: string): Promise<VerifyResponse>
 }
 
-export interface Backend extends PrintingBackend, VerifyBackend {
+export interface Backend extends DesktopOnlyBackend, VerifyBackend {
   kind: 'tauri' | 'web'
   login(username: string, password: string): Promise<Account>
   logout(): Promise<void>

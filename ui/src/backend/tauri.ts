@@ -17,6 +17,7 @@ import type {
   PrintTemplateInfo,
   Printer,
   SyncEvent,
+  Ticket,
   VerifyResponse,
 } from './types'
 
@@ -72,6 +73,7 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     saveCalibration: (profile) => run<Calibration>('calibration_save', { profile }),
     printCalibrationGrid: (printer, tray) => run<JobStatus>('calibration_print_grid', { printer, tray }),
     verifyDocument: (payload) => run<VerifyResponse>('verify_document', { payload }),
+    queueTickets: () => run<Ticket[]>('queue_tickets'),
     async onSyncEvent(handler) {
       const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
       const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))

@@ -13,6 +13,7 @@ export type { PrintRequest } from '../bindings/PrintRequest'
 export type { PrintTemplateInfo } from '../bindings/PrintTemplateInfo'
 export type { Printer } from '../bindings/Printer'
 export type { VerifyResponse } from '../bindings/VerifyResponse'
+export type { Ticket } from '../bindings/Ticket'
 
 /** What the desktop shell reports on its sync channel (`sync://status`, `sync://data`, `sync://session-ended`). */
 export type SyncEvent = 'status' | 'data' | 'session-ended'

@@ -4,7 +4,7 @@ import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { Health } from '../bindings/Health'
 import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
-import type { Backend, PrintingBackend } from './index'
+import type { Backend, DesktopOnlyBackend } from './index'
 import { acceptedOutcome, isApiError, isSessionLost } from './errors'
 import type { ApiError, CommandOutcome, ConnectionStatus, VerifyResponse } from './types'
 
@@ -129,13 +129,13 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     },
     onSyncEvent: async () => () => undefined,
     verifyDocument: (payload) => request<VerifyResponse>('POST', '/verify', { payload }),
-    // Printers are attached to desktops; the browser build cannot reach them.
-    ...printingUnavailable(desktopOnly),
+    // Printers and the local cache are the desktop's; the browser build cannot reach them.
+    ...desktopOnlyCalls(desktopOnly),
   }
 }
 
-/** Every printing call, refused with the same error. */
-export function printingUnavailable(error: () => ApiError): PrintingBackend {
+/** Every desktop-only call, refused with the same error. */
+export function desktopOnlyCalls(error: () => ApiError): DesktopOnlyBackend {
   const refuse = async (): Promise<never> => {
     throw error()
   }
@@ -151,5 +151,6 @@ export function printingUnavailable(error: () => ApiError): PrintingBackend {
     calibration: refuse,
     saveCalibration: refuse,
     printCalibrationGrid: refuse,
+    queueTickets: refuse,
   }
 }

@@ -5,4 +5,9 @@ import type { CommandStatus } from "./CommandStatus";
 /**
  * The result of a command; the same id always gets the same outcome.
  */
-export type CommandOutcome = { command_id: string, status: CommandStatus, error: ApiError | null, };
+export type CommandOutcome = { command_id: string, status: CommandStatus, error: ApiError | null, 
+/**
+ * The record an applied command produced, when the caller needs it at once: the ticket
+ * issued or called. The same on every replay.
+ */
+record?: unknown, };

@@ -9,7 +9,7 @@ import { i18n } from '../i18n'
 import { useConfigStore } from '../stores/config'
 import { useSyncStore } from '../stores/sync'
 import ConnectionIndicator from './ConnectionIndicator.vue'
-import { printingUnavailable } from '../backend/web'
+import { desktopOnlyCalls } from '../backend/web'
 
 const snapshot: ConfigSnapshot = {
   sites: [{ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null }],
@@ -39,7 +39,7 @@ const refused: FailedCommand = {
 function fakeBackend(connectionStatus: Backend['connectionStatus'], failed: FailedCommand[] = []): Backend {
   return {
     kind: 'tauri',
-    ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),

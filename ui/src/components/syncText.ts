@@ -37,6 +37,13 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     }
     case 'record_print':
       return t('sync.describe.record_print', { title: command.payload.title })
+    // The queue's commands go straight to the server and never wait in the outbox.
+    case 'issue_ticket':
+    case 'call_next':
+    case 'recall':
+    case 'no_show':
+    case 'finish':
+      return t('sync.describe.queue')
   }
 }
 

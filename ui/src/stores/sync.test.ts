@@ -9,7 +9,7 @@ import { i18n } from '../i18n'
 import { useConfigStore } from './config'
 import { useSessionStore } from './session'
 import { useSyncStore } from './sync'
-import { printingUnavailable } from '../backend/web'
+import { desktopOnlyCalls } from '../backend/web'
 
 const admin: Account = { id: 'a1', username: 'li', display_name: '李强', role: 'admin', site_id: null, specialty: null }
 const empty: ConfigSnapshot = { sites: [], services: [], matters: [], windows: [] }
@@ -19,7 +19,7 @@ function setup() {
   const unsubscribe = vi.fn()
   const backend: Backend = {
     kind: 'tauri',
-    ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
     login: vi.fn().mockResolvedValue(admin),
     logout: vi.fn().mockResolvedValue(undefined),

@@ -7,6 +7,8 @@ import { useConfigStore } from './config'
 export const useSyncStore = defineStore('sync', () => {
   /** Bumped whenever the connection, the outbox or the cached data may have changed. */
   const statusTick = ref(0)
+  /** Bumped whenever a sync brought data: screens reading the cache look again. */
+  const dataTick = ref(0)
   let unsubscribe: (() => void) | null = null
   // Tells a subscription that finishes after stop() (or a newer start()) to undo itself.
   let generation = 0
@@ -29,7 +31,10 @@ export const useSyncStore = defineStore('sync', () => {
           return
         }
         changed()
-        if (event === 'data') void config.refresh()
+        if (event === 'data') {
+          dataTick.value++
+          void config.refresh()
+        }
       })
     } catch {
       return // No events to follow; the indicator still polls.
@@ -45,5 +50,5 @@ export const useSyncStore = defineStore('sync', () => {
     off?.()
   }
 
-  return { statusTick, changed, start, stop }
+  return { statusTick, dataTick, changed, start, stop }
 })

@@ -8,7 +8,7 @@ import { setBackend, type Backend } from '../backend'
 import { i18n } from '../i18n'
 import { useSessionStore } from '../stores/session'
 import LoginView from './LoginView.vue'
-import { printingUnavailable } from '../backend/web'
+import { desktopOnlyCalls } from '../backend/web'
 
 const clerk: Account = {
   id: 'a1',
@@ -22,7 +22,7 @@ const clerk: Account = {
 function fakeBackend(login: Backend['login']): Backend {
   return {
     kind: 'web',
-    ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
     login,
     logout: vi.fn(),

@@ -183,6 +183,96 @@ macro_rules! sql_storage {
                 .await?)
             }
 
+            async fn ticket_rows(rows: Vec<String>) -> StorageResult<Vec<onetrip_api::queue::Ticket>> {
+                rows.iter()
+                    .map(|data| serde_json::from_str(data).map_err(|e| StorageError::Corrupt(e.to_string())))
+                    .collect()
+            }
+
+            /// Reads what a queue command needs and plans it; the inner result is the planned
+            /// write or the refusal.
+            pub async fn plan_queue(
+                conn: &mut Conn,
+                actor: &crate::actor::Actor,
+                body: &onetrip_api::command::CommandBody,
+                current: &onetrip_api::config::ConfigSnapshot,
+                now_ms: i64,
+            ) -> StorageResult<Result<Write, onetrip_api::error::ApiError>> {
+                let day = crate::verify::center_date(now_ms);
+                let named = match body {
+                    onetrip_api::command::CommandBody::Recall { ticket_id }
+                    | onetrip_api::command::CommandBody::NoShow { ticket_id }
+                    | onetrip_api::command::CommandBody::Finish { ticket_id } => {
+                        sqlx::query_scalar::<_, String>("SELECT site_id FROM tickets WHERE id = $1")
+                            .bind(ticket_id.to_string())
+                            .fetch_optional(&mut *conn)
+                            .await?
+                            .map(|site| uuid(&site))
+                            .transpose()?
+                    }
+                    _ => None,
+                };
+                let key = match crate::queue::view_key(actor, body, current, named) {
+                    Ok(key) => key,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+                let site = key.site.to_string();
+                let waiting = ticket_rows(
+                    sqlx::query_scalar::<_, String>(
+                        "SELECT data FROM tickets WHERE site_id = $1 AND day = $2 AND status = 'waiting'
+                         ORDER BY queued_at_ms, seq",
+                    )
+                    .bind(&site)
+                    .bind(&day)
+                    .fetch_all(&mut *conn)
+                    .await?,
+                )
+                .await?;
+                let recent_classes = sqlx::query_scalar::<_, String>(
+                    "SELECT class FROM tickets WHERE site_id = $1 AND day = $2 AND called_at_ms IS NOT NULL
+                     ORDER BY called_at_ms DESC, seq DESC LIMIT 16",
+                )
+                .bind(&site)
+                .bind(&day)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|class| {
+                    onetrip_domain::queue::PriorityClass::parse(class)
+                        .ok_or_else(|| StorageError::Corrupt(format!("ticket class {class:?}")))
+                })
+                .collect::<StorageResult<Vec<_>>>()?;
+                let next_seq = match key.service {
+                    Some(service) => sqlx::query_scalar::<_, i64>(
+                        "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets
+                         WHERE site_id = $1 AND service_id = $2 AND day = $3",
+                    )
+                    .bind(&site)
+                    .bind(service.to_string())
+                    .bind(&day)
+                    .fetch_one(&mut *conn)
+                    .await?,
+                    None => 0,
+                };
+                let ticket = match (key.ticket, key.window) {
+                    (Some(id), _) => sqlx::query_scalar::<_, String>("SELECT data FROM tickets WHERE id = $1")
+                        .bind(id.to_string())
+                        .fetch_optional(&mut *conn)
+                        .await?,
+                    (None, Some(window)) => sqlx::query_scalar::<_, String>(
+                        "SELECT data FROM tickets WHERE window_id = $1 AND status = 'called' LIMIT 1",
+                    )
+                    .bind(window.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?,
+                    (None, None) => None,
+                };
+                let ticket = ticket_rows(ticket.into_iter().collect()).await?.pop();
+                let view = crate::queue::QueueView { waiting, recent_classes, next_seq, ticket };
+                let policy = onetrip_domain::queue::FairnessPolicy::default();
+                Ok(crate::queue::plan(actor, body, current, &view, &policy, now_ms, &day).map(Write::Ticket))
+            }
+
             pub async fn write(conn: &mut Conn, write: &Write) -> StorageResult<()> {
                 match write {
                     Write::Site(site) => {
@@ -252,6 +342,31 @@ macro_rules! sql_storage {
                             .execute(&mut *conn)
                             .await?;
                         }
+                    }
+                    Write::Ticket(ticket) => {
+                        let data = serde_json::to_string(ticket)
+                            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                        sqlx::query(
+                            "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
+                                 queued_at_ms, called_at_ms, window_id, data)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                             ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+                                 queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
+                                 window_id = excluded.window_id, data = excluded.data",
+                        )
+                        .bind(ticket.id.to_string())
+                        .bind(ticket.site_id.to_string())
+                        .bind(ticket.service_id.to_string())
+                        .bind(&ticket.day)
+                        .bind(ticket.seq)
+                        .bind(ticket.status.as_str())
+                        .bind(ticket.class.as_str())
+                        .bind(ticket.queued_at_ms)
+                        .bind(ticket.called_at_ms)
+                        .bind(ticket.window_id.map(|id| id.to_string()))
+                        .bind(data)
+                        .execute(&mut *conn)
+                        .await?;
                     }
                     Write::PrintRecord(record) => {
                         let jobs = serde_json::to_string(&record.jobs)
@@ -440,23 +555,32 @@ macro_rules! sql_storage {
                 let (entity, entity_id) = command.body.target();
                 let version = queries::version(&mut tx, entity, entity_id).await?;
                 let mut committed_seq = None;
+                let mut record = None;
                 let (status, error) = match command.base_version {
                     Some(base) if base != version => {
                         (CommandStatus::Conflict, Some(crate::commands::conflict(actor)))
                     }
-                    _ => match crate::commands::plan(actor, &command.body, &current) {
-                        Ok(write) => {
-                            queries::write(&mut tx, &write).await?;
-                            let change = write
-                                .change(&current)
-                                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-                            let seq = queries::record_change(&mut tx, &change, &id, now_ms).await?;
-                            self.notify_in_transaction(&mut tx, seq).await?;
-                            committed_seq = Some(seq);
-                            (CommandStatus::Applied, None)
+                    _ => {
+                        let planned = if command.body.is_queue() {
+                            queries::plan_queue(&mut tx, actor, &command.body, &current, now_ms).await?
+                        } else {
+                            crate::commands::plan(actor, &command.body, &current)
+                        };
+                        match planned {
+                            Ok(write) => {
+                                queries::write(&mut tx, &write).await?;
+                                let change = write
+                                    .change(&current)
+                                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+                                let seq = queries::record_change(&mut tx, &change, &id, now_ms).await?;
+                                self.notify_in_transaction(&mut tx, seq).await?;
+                                committed_seq = Some(seq);
+                                record = write.record();
+                                (CommandStatus::Applied, None)
+                            }
+                            Err(error) => (CommandStatus::Rejected, Some(error)),
                         }
-                        Err(error) => (CommandStatus::Rejected, Some(error)),
-                    },
+                    }
                 };
                 let status_text = status.as_str();
                 let error_json = error
@@ -464,9 +588,14 @@ macro_rules! sql_storage {
                     .map(serde_json::to_string)
                     .transpose()
                     .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+                let record_json = record
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
                 sqlx::query(
-                    "INSERT INTO commands (id, account_id, kind, received_at_ms, status, error)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO commands (id, account_id, kind, received_at_ms, status, error, record)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&id)
                 .bind(actor.account.id.to_string())
@@ -474,6 +603,7 @@ macro_rules! sql_storage {
                 .bind(now_ms)
                 .bind(status_text)
                 .bind(&error_json)
+                .bind(&record_json)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
@@ -494,7 +624,7 @@ macro_rules! sql_storage {
                 if let Some(seq) = committed_seq {
                     self.after_commit(seq);
                 }
-                Ok(CommandOutcome { command_id: command.id, status, error })
+                Ok(CommandOutcome { command_id: command.id, status, error, record })
             }
 
             async fn audit_log(&self, limit: i64) -> crate::storage::StorageResult<Vec<crate::storage::AuditEntry>> {
@@ -573,13 +703,19 @@ macro_rules! sql_storage {
             command_id: uuid::Uuid,
         ) -> crate::storage::StorageResult<Option<onetrip_api::command::CommandOutcome>> {
             use onetrip_api::command::{CommandOutcome, CommandStatus};
-            let row = sqlx::query_as::<_, (String, Option<String>)>("SELECT status, error FROM commands WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            let Some((status, error)) = row else {
+            let row = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
+                "SELECT status, error, record FROM commands WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let Some((status, error, record)) = row else {
                 return Ok(None);
             };
+            let record = record
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
             let error = error
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
@@ -589,7 +725,7 @@ macro_rules! sql_storage {
                 "conflict" => CommandStatus::Conflict,
                 _ => CommandStatus::Rejected,
             };
-            Ok(Some(CommandOutcome { command_id, status, error }))
+            Ok(Some(CommandOutcome { command_id, status, error, record }))
         }
     };
 }

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::ErrorCode;
 use onetrip_api::print::PrintRecord;
+use onetrip_api::queue::{IssueTicket, Ticket, TicketSource, TicketStatus};
 use onetrip_api::sync::{Change, ChangeOp, EntityKind, SyncPage};
 use onetrip_domain::auth::{LoginAttempts, Role};
 use onetrip_domain::config::Window;
+use onetrip_domain::queue::PriorityClass;
 use onetrip_server::actor::Actor;
 use onetrip_server::seed::{BRANCHES, seed_demo};
 use onetrip_server::storage::{NewAccount, Storage};
@@ -48,6 +50,8 @@ conformance!(
     every_applied_command_is_in_the_change_log_in_order,
     readers_see_only_their_scope,
     every_role_records_prints_seen_only_at_its_site,
+    the_queue_numbers_tickets_and_calls_them_by_the_policy,
+    fifty_windows_calling_at_once_never_share_a_ticket,
     a_stale_base_version_is_a_conflict,
     concurrent_writers_never_let_a_reader_skip_a_change,
     subscribers_hear_every_commit,
@@ -409,6 +413,10 @@ async fn readers_see_only_their_scope(db: TestDb) {
                 let record: PrintRecord = change.record().unwrap().unwrap();
                 assert_eq!(record.site_id, Some(branch));
             }
+            EntityKind::Ticket => {
+                let ticket: Ticket = change.record().unwrap().unwrap();
+                assert_eq!(ticket.site_id, branch);
+            }
         }
     }
     assert_eq!(
@@ -521,6 +529,294 @@ async fn every_role_records_prints_seen_only_at_its_site(db: TestDb) {
     let window = save_window(&new_window(&snapshot, 77));
     let outcome = storage.apply_command(&clerk, &window, NOW).await.unwrap();
     assert_eq!(outcome.status, CommandStatus::Rejected);
+}
+
+fn clerk_at(site: Uuid) -> Actor {
+    Actor {
+        account: onetrip_api::auth::Account {
+            id: Uuid::new_v4(),
+            username: "clerk-q".into(),
+            display_name: "窗口人员".into(),
+            role: Role::Clerk,
+            site_id: Some(site),
+            specialty: None,
+        },
+        lang: onetrip_domain::Lang::ZhCn,
+    }
+}
+
+fn issue(site: Uuid, service: Uuid, class: PriorityClass) -> Command {
+    Command::new(CommandBody::IssueTicket(IssueTicket {
+        id: Uuid::new_v4(),
+        site_id: site,
+        service_id: service,
+        class,
+        source: TicketSource::Assisted,
+        appointment_at_ms: None,
+    }))
+}
+
+/// Applies a command and returns the ticket it issued or moved.
+async fn ticket_of(storage: &dyn Storage, actor: &Actor, command: &Command, now: i64) -> Ticket {
+    let outcome = storage.apply_command(actor, command, now).await.unwrap();
+    assert_eq!(
+        outcome.status,
+        CommandStatus::Applied,
+        "{:?}",
+        outcome.error
+    );
+    serde_json::from_value(outcome.record.unwrap()).unwrap()
+}
+
+async fn the_queue_numbers_tickets_and_calls_them_by_the_policy(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let center = snapshot.sites[0].id;
+    let clerk = clerk_at(center);
+    let window = snapshot
+        .windows
+        .iter()
+        .find(|w| w.site_id == center)
+        .unwrap()
+        .clone();
+    let service = snapshot
+        .services
+        .iter()
+        .find(|s| s.id == window.service_ids[0])
+        .unwrap()
+        .clone();
+    // Nobody waits yet: calling says so and changes nothing.
+    let head = storage.head().await.unwrap();
+    let empty = storage
+        .apply_command(
+            &clerk,
+            &Command::new(CommandBody::CallNext {
+                window_id: window.id,
+            }),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(empty.status, CommandStatus::Rejected);
+    let error = empty.error.unwrap();
+    assert_eq!(error.reason.as_deref(), Some("queue_empty"));
+    assert_eq!(error.message, "当前没有等候本窗口业务的群众");
+    assert_eq!(storage.head().await.unwrap(), head);
+
+    // Three normal tickets, then two priority ones, a minute apart.
+    let classes = [
+        PriorityClass::Normal,
+        PriorityClass::Normal,
+        PriorityClass::Normal,
+        PriorityClass::Priority,
+        PriorityClass::Green,
+    ];
+    let mut issued = Vec::new();
+    for (minute, class) in classes.into_iter().enumerate() {
+        let ticket = ticket_of(
+            storage.as_ref(),
+            &clerk,
+            &issue(center, service.id, class),
+            NOW + minute as i64 * 60_000,
+        )
+        .await;
+        issued.push(ticket);
+    }
+    let numbers: Vec<_> = issued.iter().map(|t| t.number.clone()).collect();
+    let prefix = &service.prefix;
+    assert_eq!(
+        numbers,
+        (1..=5)
+            .map(|n| format!("{prefix}{n:03}"))
+            .collect::<Vec<_>>()
+    );
+    assert!(issued.iter().all(|t| t.status == TicketStatus::Waiting));
+
+    // Called 2 priority : 1 normal, first come first served within each.
+    let mut order = Vec::new();
+    let mut now = NOW + 10 * 60_000;
+    for round in 0..5 {
+        let call = Command::new(CommandBody::CallNext {
+            window_id: window.id,
+        });
+        let called = ticket_of(storage.as_ref(), &clerk, &call, now).await;
+        assert_eq!(called.status, TicketStatus::Called);
+        assert_eq!(called.window_number, Some(window.number));
+        assert_eq!(called.called_by.as_deref(), Some("clerk-q"));
+        // Sent again by a network retry: the same ticket, nothing more called.
+        let again = ticket_of(storage.as_ref(), &clerk, &call, now + 1).await;
+        assert_eq!(again.id, called.id);
+        // A second call while this one is being served is refused.
+        if round == 0 {
+            let busy = storage
+                .apply_command(
+                    &clerk,
+                    &Command::new(CommandBody::CallNext {
+                        window_id: window.id,
+                    }),
+                    now,
+                )
+                .await
+                .unwrap();
+            assert_eq!(busy.error.unwrap().reason.as_deref(), Some("window_busy"));
+        }
+        order.push(called.number.clone());
+        now += 60_000;
+        let done = ticket_of(
+            storage.as_ref(),
+            &clerk,
+            &Command::new(CommandBody::Finish {
+                ticket_id: called.id,
+            }),
+            now,
+        )
+        .await;
+        assert_eq!(done.status, TicketStatus::Done);
+        assert_eq!(done.finished_at_ms, Some(now));
+    }
+    assert_eq!(
+        order,
+        ["004", "005", "001", "002", "003"].map(|n| format!("{prefix}{n}"))
+    );
+
+    // No-show only after the recalls.
+    let late = ticket_of(
+        storage.as_ref(),
+        &clerk,
+        &issue(center, service.id, PriorityClass::Normal),
+        now,
+    )
+    .await;
+    assert_eq!(late.number, format!("{prefix}006"));
+    let called = ticket_of(
+        storage.as_ref(),
+        &clerk,
+        &Command::new(CommandBody::CallNext {
+            window_id: window.id,
+        }),
+        now,
+    )
+    .await;
+    assert_eq!(called.id, late.id);
+    let early = storage
+        .apply_command(
+            &clerk,
+            &Command::new(CommandBody::NoShow { ticket_id: late.id }),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(early.error.unwrap().reason.as_deref(), Some("recall_first"));
+    for recalls in 1..=2 {
+        let recalled = ticket_of(
+            storage.as_ref(),
+            &clerk,
+            &Command::new(CommandBody::Recall { ticket_id: late.id }),
+            now,
+        )
+        .await;
+        assert_eq!(recalled.recalls, recalls);
+    }
+    let gone = ticket_of(
+        storage.as_ref(),
+        &clerk,
+        &Command::new(CommandBody::NoShow { ticket_id: late.id }),
+        now,
+    )
+    .await;
+    assert_eq!(gone.status, TicketStatus::NoShow);
+
+    // A clerk of another site may not call here; a reviewer may not work the queue at all.
+    let stranger = clerk_at(snapshot.sites[3].id);
+    let refused = storage
+        .apply_command(
+            &stranger,
+            &issue(center, service.id, PriorityClass::Normal),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.error.unwrap().reason.as_deref(),
+        Some("queue_forbidden")
+    );
+}
+
+async fn fifty_windows_calling_at_once_never_share_a_ticket(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    // A second connection pool on the same database, like a second server process.
+    let other = db.reopen().await;
+    let center = snapshot.sites[0].id;
+    let service = snapshot.services[0].id;
+    let mut windows = Vec::new();
+    for number in 101..151u16 {
+        let window = Window {
+            id: Uuid::new_v4(),
+            site_id: center,
+            number,
+            service_ids: vec![service],
+        };
+        let outcome = storage
+            .apply_command(&Actor::system(), &save_window(&window), NOW)
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, CommandStatus::Applied);
+        windows.push(window);
+    }
+    let clerk = clerk_at(center);
+    for _ in 0..60 {
+        ticket_of(
+            storage.as_ref(),
+            &clerk,
+            &issue(center, service, PriorityClass::Normal),
+            NOW,
+        )
+        .await;
+    }
+    let mut tasks = Vec::new();
+    for (i, window) in windows.iter().enumerate() {
+        let storage = if i % 2 == 0 {
+            storage.clone()
+        } else {
+            other.clone()
+        };
+        let clerk = clerk.clone();
+        let call = Command::new(CommandBody::CallNext {
+            window_id: window.id,
+        });
+        tasks.push(tokio::spawn(async move {
+            storage
+                .apply_command(&clerk, &call, NOW + 60_000)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut called = std::collections::HashSet::new();
+    for task in tasks {
+        let outcome = task.await.unwrap();
+        assert_eq!(
+            outcome.status,
+            CommandStatus::Applied,
+            "{:?}",
+            outcome.error
+        );
+        let ticket: Ticket = serde_json::from_value(outcome.record.unwrap()).unwrap();
+        assert!(called.insert(ticket.id), "{} called twice", ticket.number);
+    }
+    assert_eq!(called.len(), 50);
+    // The ten left are the ten issued last, still waiting; none was lost.
+    let (changes, _) = pull_all(storage.as_ref(), 0, 5000, None).await;
+    let mut latest = std::collections::HashMap::new();
+    for change in changes.iter().filter(|c| c.entity == EntityKind::Ticket) {
+        latest.insert(change.id, change.record::<Ticket>().unwrap().unwrap());
+    }
+    assert_eq!(latest.len(), 60);
+    let waiting: Vec<_> = latest
+        .values()
+        .filter(|t| t.status == TicketStatus::Waiting)
+        .map(|t| t.seq)
+        .collect();
+    assert_eq!(waiting.len(), 10);
+    assert!(waiting.iter().all(|seq| *seq > 50));
 }
 
 async fn a_stale_base_version_is_a_conflict(db: TestDb) {

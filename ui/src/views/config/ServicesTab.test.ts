@@ -8,7 +8,7 @@ import type { ConfigSnapshot } from '../../bindings/ConfigSnapshot'
 import { i18n } from '../../i18n'
 import { useConfigStore } from '../../stores/config'
 import ServicesTab from './ServicesTab.vue'
-import { printingUnavailable } from '../../backend/web'
+import { desktopOnlyCalls } from '../../backend/web'
 
 const snapshot: ConfigSnapshot = {
   sites: [],
@@ -20,7 +20,7 @@ const snapshot: ConfigSnapshot = {
 function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
   return {
     kind: 'tauri',
-    ...printingUnavailable(() => ({ code: 'bad_request', message: 'desktop only' })),
+    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),

@@ -1,0 +1,299 @@
+//! Planning queue commands against the site's waiting tickets: issuing numbers, calling by the
+//! fairness policy, recalls, no-shows and finishing. Storage loads the view inside the
+//! command's transaction (writers are serialised), so two windows never get the same ticket.
+
+use onetrip_api::command::CommandBody;
+use onetrip_api::config::ConfigSnapshot;
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::queue::{RECALLS_BEFORE_NO_SHOW, Ticket, TicketSource, TicketStatus};
+use onetrip_domain::auth::Role;
+use onetrip_domain::queue::{FairnessPolicy, PriorityClass, Waiting, pick_next};
+use uuid::Uuid;
+
+use crate::actor::Actor;
+
+/// What a queue command is planned against.
+#[derive(Debug, Clone, Default)]
+pub struct QueueView {
+    /// The site's waiting tickets.
+    pub waiting: Vec<Ticket>,
+    /// Classes of the site's latest calls today, newest first.
+    pub recent_classes: Vec<PriorityClass>,
+    /// The next number of the service being issued today.
+    pub next_seq: i64,
+    /// The ticket the command names, or the window's current one for a call.
+    pub ticket: Option<Ticket>,
+}
+
+/// Where a queue command's view is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewKey {
+    pub site: Uuid,
+    /// The service whose next number is needed.
+    pub service: Option<Uuid>,
+    /// The ticket the command names.
+    pub ticket: Option<Uuid>,
+    /// The window whose current ticket is needed.
+    pub window: Option<Uuid>,
+}
+
+fn refuse(actor: &Actor, code: ErrorCode, reason: &str, zh: String, en: String) -> ApiError {
+    ApiError::new(code, actor.lang.pick(zh, en)).with_reason(reason)
+}
+
+fn may_work_the_queue(actor: &Actor, site: Uuid) -> Result<(), ApiError> {
+    let role_may = matches!(actor.role(), Role::Clerk | Role::Supervisor | Role::Admin);
+    if role_may && actor.scope().covers_site(site) {
+        Ok(())
+    } else {
+        Err(refuse(
+            actor,
+            ErrorCode::Forbidden,
+            "queue_forbidden",
+            "您无权操作该中心的排队叫号".into(),
+            "You may not work this site's queue".into(),
+        ))
+    }
+}
+
+/// Which site's queue a command touches and what else it needs read; `Err` when the command
+/// names something that does not exist. `ticket_site` finds a ticket's site.
+pub fn view_key(
+    actor: &Actor,
+    body: &CommandBody,
+    current: &ConfigSnapshot,
+    ticket_site: Option<Uuid>,
+) -> Result<ViewKey, ApiError> {
+    match body {
+        CommandBody::IssueTicket(issue) => Ok(ViewKey {
+            site: issue.site_id,
+            service: Some(issue.service_id),
+            ticket: Some(issue.id),
+            window: None,
+        }),
+        CommandBody::CallNext { window_id } => {
+            let window = current
+                .windows
+                .iter()
+                .find(|w| w.id == *window_id)
+                .ok_or_else(|| no_window(actor))?;
+            Ok(ViewKey {
+                site: window.site_id,
+                service: None,
+                ticket: None,
+                window: Some(window.id),
+            })
+        }
+        CommandBody::Recall { ticket_id }
+        | CommandBody::NoShow { ticket_id }
+        | CommandBody::Finish { ticket_id } => Ok(ViewKey {
+            site: ticket_site.ok_or_else(|| no_ticket(actor))?,
+            service: None,
+            ticket: Some(*ticket_id),
+            window: None,
+        }),
+        _ => Err(ApiError::new(ErrorCode::Internal, "not a queue command")),
+    }
+}
+
+fn no_window(actor: &Actor) -> ApiError {
+    refuse(
+        actor,
+        ErrorCode::NotFound,
+        "window_not_found",
+        "该窗口不存在或已删除".into(),
+        "The window does not exist".into(),
+    )
+}
+
+fn no_ticket(actor: &Actor) -> ApiError {
+    refuse(
+        actor,
+        ErrorCode::NotFound,
+        "ticket_not_found",
+        "没有这张号票".into(),
+        "No such ticket".into(),
+    )
+}
+
+/// The ticket after the command, or why not.
+pub fn plan(
+    actor: &Actor,
+    body: &CommandBody,
+    current: &ConfigSnapshot,
+    view: &QueueView,
+    policy: &FairnessPolicy,
+    now_ms: i64,
+    day: &str,
+) -> Result<Ticket, ApiError> {
+    match body {
+        CommandBody::IssueTicket(issue) => {
+            may_work_the_queue(actor, issue.site_id)?;
+            if view.ticket.is_some() {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "ticket_exists",
+                    "这张号票已经发出".into(),
+                    "This ticket was issued already".into(),
+                ));
+            }
+            let service = current
+                .services
+                .iter()
+                .find(|s| s.id == issue.service_id)
+                .ok_or_else(|| {
+                    refuse(
+                        actor,
+                        ErrorCode::NotFound,
+                        "service_not_found",
+                        "没有这个业务类别".into(),
+                        "No such service".into(),
+                    )
+                })?;
+            let served = current
+                .windows
+                .iter()
+                .any(|w| w.site_id == issue.site_id && w.service_ids.contains(&service.id));
+            if !served {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "service_not_served",
+                    format!("本中心没有办理“{}”的窗口", service.name),
+                    format!("No window at this site handles {}", service.name),
+                ));
+            }
+            if (issue.source == TicketSource::Appointment) != issue.appointment_at_ms.is_some() {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "appointment_time",
+                    "预约号须带预约时间，其他号票不带".into(),
+                    "An appointment ticket needs its time, and only it".into(),
+                ));
+            }
+            Ok(Ticket {
+                id: issue.id,
+                site_id: issue.site_id,
+                service_id: service.id,
+                day: day.to_owned(),
+                seq: view.next_seq,
+                number: format!("{}{:03}", service.prefix, view.next_seq),
+                class: issue.class,
+                source: issue.source,
+                status: TicketStatus::Waiting,
+                issued_at_ms: now_ms,
+                queued_at_ms: now_ms,
+                appointment_at_ms: issue.appointment_at_ms,
+                called_at_ms: None,
+                window_id: None,
+                window_number: None,
+                recalls: 0,
+                called_by: None,
+                finished_at_ms: None,
+            })
+        }
+        CommandBody::CallNext { window_id } => {
+            let window = current
+                .windows
+                .iter()
+                .find(|w| w.id == *window_id)
+                .ok_or_else(|| no_window(actor))?;
+            may_work_the_queue(actor, window.site_id)?;
+            if let Some(current) = &view.ticket {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "window_busy",
+                    format!("请先办结或过号当前的 {} 号", current.number),
+                    format!("Finish ticket {} or mark it no-show first", current.number),
+                ));
+            }
+            let waiting: Vec<Waiting> = view
+                .waiting
+                .iter()
+                .map(|t| Waiting {
+                    id: t.id,
+                    service_id: t.service_id,
+                    class: t.class,
+                    queued_at_ms: t.queued_at_ms,
+                    seq: t.seq,
+                    appointment_at_ms: t.appointment_at_ms,
+                })
+                .collect();
+            let run = view
+                .recent_classes
+                .iter()
+                .take_while(|class| class.is_priority())
+                .count();
+            let run = u32::try_from(run).unwrap_or(u32::MAX);
+            let pick =
+                pick_next(&waiting, &window.service_ids, policy, run, now_ms).ok_or_else(|| {
+                    refuse(
+                        actor,
+                        ErrorCode::Invalid,
+                        "queue_empty",
+                        "当前没有等候本窗口业务的群众".into(),
+                        "Nobody is waiting for this window's services".into(),
+                    )
+                })?;
+            let ticket = view
+                .waiting
+                .iter()
+                .find(|t| t.id == pick.ticket)
+                .ok_or_else(|| no_ticket(actor))?;
+            Ok(Ticket {
+                status: TicketStatus::Called,
+                called_at_ms: Some(now_ms),
+                window_id: Some(window.id),
+                window_number: Some(window.number),
+                called_by: Some(actor.account.username.clone()),
+                ..ticket.clone()
+            })
+        }
+        CommandBody::Recall { .. } | CommandBody::NoShow { .. } | CommandBody::Finish { .. } => {
+            let ticket = view.ticket.as_ref().ok_or_else(|| no_ticket(actor))?;
+            may_work_the_queue(actor, ticket.site_id)?;
+            if ticket.status != TicketStatus::Called {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "ticket_not_called",
+                    format!("{} 号不在窗口办理中", ticket.number),
+                    format!("Ticket {} is not being served", ticket.number),
+                ));
+            }
+            Ok(match body {
+                CommandBody::Recall { .. } => Ticket {
+                    recalls: ticket.recalls + 1,
+                    ..ticket.clone()
+                },
+                CommandBody::NoShow { .. } => {
+                    if ticket.recalls < RECALLS_BEFORE_NO_SHOW {
+                        return Err(refuse(
+                            actor,
+                            ErrorCode::Invalid,
+                            "recall_first",
+                            format!("请至少重呼 {RECALLS_BEFORE_NO_SHOW} 次后再标记过号"),
+                            format!(
+                                "Recall at least {RECALLS_BEFORE_NO_SHOW} times before marking no-show"
+                            ),
+                        ));
+                    }
+                    Ticket {
+                        status: TicketStatus::NoShow,
+                        finished_at_ms: Some(now_ms),
+                        ..ticket.clone()
+                    }
+                }
+                _ => Ticket {
+                    status: TicketStatus::Done,
+                    finished_at_ms: Some(now_ms),
+                    ..ticket.clone()
+                },
+            })
+        }
+        _ => Err(ApiError::new(ErrorCode::Internal, "not a queue command")),
+    }
+}

@@ -1,0 +1,12 @@
+//! The queue: today's tickets from the local cache. Calls and issues are commands
+//! (`command_send`), online-only.
+
+use onetrip_api::error::ApiError;
+use onetrip_api::queue::Ticket;
+use onetrip_client::Desktop;
+use tauri::State;
+
+#[tauri::command]
+pub async fn queue_tickets(desktop: State<'_, Desktop>) -> Result<Vec<Ticket>, ApiError> {
+    desktop.queue_tickets().await
+}

@@ -1,0 +1,53 @@
+// Desktop end to end: a window clerk at the real app calls tickets.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { WebDriver } from '../support/webdriver.mjs'
+import { outputDir, required } from '../support/env.mjs'
+import { pause, signIn } from '../support/app.mjs'
+
+let driver
+
+before(async () => {
+  driver = await WebDriver.start(required('ONETRIP_WEBDRIVER'), required('ONETRIP_APP'))
+})
+
+after(async () => {
+  await driver?.quit()
+})
+
+test('a clerk at a window issues tickets, calls, recalls, marks a no-show and finishes', async () => {
+  await signIn(driver, 'clerk')
+  await driver.click('[data-testid=nav-queue]')
+  await driver.waitFor('[data-testid=queue-idle]', 30000)
+
+  // Nobody waits: calling says so.
+  await driver.click('[data-testid=queue-call-next]')
+  await driver.waitForText('.el-message', (text) => text.includes('当前没有等候本窗口业务的群众'))
+
+  // Two citizens get tickets at the counter.
+  await driver.click('[data-testid=queue-issue]')
+  const first = await driver.waitForText('.el-message', (text) => /已取号：[A-Z]001/.test(text))
+  const prefix = first.match(/已取号：([A-Z])001/)[1]
+  await driver.click('[data-testid=queue-issue]')
+  await driver.waitForText('[data-testid=queue-waiting-count]', (text) => text.includes('本窗口等候 2 人'))
+
+  // Call the first, recall it twice, mark it no-show; call and finish the second.
+  await driver.click('[data-testid=queue-call-next]')
+  await driver.waitForText('[data-testid=queue-current-number]', (text) => text === `${prefix}001`)
+  await driver.waitForText('[data-testid=queue-waiting-count]', (text) => text.includes('本窗口等候 1 人'))
+  await pause(1500)
+  writeFileSync(join(outputDir(), 'desktop-queue.png'), await driver.screenshot())
+  await driver.click('[data-testid=queue-recall]')
+  await driver.click('[data-testid=queue-recall]')
+  await driver.waitForText('[data-testid=queue-current]', (text) => text.includes('已重呼2'))
+  await driver.click('[data-testid=queue-no-show]')
+  await driver.waitFor('[data-testid=queue-idle]')
+  await driver.click('[data-testid=queue-call-next]')
+  await driver.waitForText('[data-testid=queue-current-number]', (text) => text === `${prefix}002`)
+  await driver.click('[data-testid=queue-finish]')
+  await driver.waitFor('[data-testid=queue-idle]')
+  assert.match(await driver.text('[data-testid=queue-waiting-count]'), /本窗口等候 0 人/)
+})

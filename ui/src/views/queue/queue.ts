@@ -1,0 +1,70 @@
+// The clerk's view of the queue, from today's tickets: the window's current ticket, who waits
+// for its services, and the commands a window sends.
+import type { Command } from '../../bindings/Command'
+import type { PriorityClass } from '../../bindings/PriorityClass'
+import type { Ticket } from '../../bindings/Ticket'
+import { newId } from '../config/commands'
+
+/** Key under which this computer remembers the window its clerk works at. */
+export const WINDOW_KEY = 'onetrip.window'
+
+/** Recalls before the clerk may mark a ticket no-show (as the server requires). */
+export const RECALLS_BEFORE_NO_SHOW = 2
+
+/** The ticket being served at the window, if any. */
+export function currentTicket(tickets: readonly Ticket[], windowId: string): Ticket | null {
+  return tickets.find((t) => t.status === 'called' && t.window_id === windowId) ?? null
+}
+
+/** Tickets waiting for any of the services, longest waiting first. */
+export function waitingFor(tickets: readonly Ticket[], serviceIds: readonly string[]): Ticket[] {
+  return tickets
+    .filter((t) => t.status === 'waiting' && serviceIds.includes(t.service_id))
+    .sort((a, b) => a.queued_at_ms - b.queued_at_ms || a.seq - b.seq)
+}
+
+/** How many wait for each service at a site, for the services the window does not handle. */
+export function waitingElsewhere(
+  tickets: readonly Ticket[],
+  siteId: string,
+  serviceIds: readonly string[],
+): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const t of tickets) {
+    if (t.site_id === siteId && t.status === 'waiting' && !serviceIds.includes(t.service_id)) {
+      counts.set(t.service_id, (counts.get(t.service_id) ?? 0) + 1)
+    }
+  }
+  return counts
+}
+
+/** `mm:ss`, or `h:mm:ss` past an hour. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const two = (n: number) => String(n).padStart(2, '0')
+  return h ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`
+}
+
+export const callNext = (windowId: string): Command => ({ id: newId(), kind: 'call_next', payload: { window_id: windowId } })
+export const recall = (ticketId: string): Command => ({ id: newId(), kind: 'recall', payload: { ticket_id: ticketId } })
+export const finish = (ticketId: string): Command => ({ id: newId(), kind: 'finish', payload: { ticket_id: ticketId } })
+export const noShow = (ticketId: string): Command => ({ id: newId(), kind: 'no_show', payload: { ticket_id: ticketId } })
+
+/** A ticket issued by the clerk for the citizen at the counter (代取号). */
+export function issueAssisted(siteId: string, serviceId: string, priority: PriorityClass): Command {
+  return {
+    id: newId(),
+    kind: 'issue_ticket',
+    payload: {
+      id: newId(),
+      site_id: siteId,
+      service_id: serviceId,
+      class: priority,
+      source: 'assisted',
+      appointment_at_ms: null,
+    },
+  }
+}
