@@ -107,7 +107,8 @@ WEB_PORT="$(free_port)"
 PIDS+=($!)
 wait_for_url "http://127.0.0.1:$WEB_PORT/api/health"
 ONETRIP_BASE_URL="http://127.0.0.1:$WEB_PORT" ONETRIP_OUTPUT="$OUTPUT" \
-  ONETRIP_SIGNING_KEY="$WEB_DATA/issuer-ed25519.key" node --test --test-concurrency=1 tests/web/
+  ONETRIP_SIGNING_KEY="$WEB_DATA/issuer-ed25519.key" ONETRIP_SERVER_BIN="$TARGET/debug/onetrip-server" \
+  node --test --test-concurrency=1 tests/web/
 
 say "Desktop end to end: the real app under Xvfb through WebDriver"
 APP="$(build_desktop)"

@@ -375,7 +375,8 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .fallback(api_not_found);
     let router = Router::new()
         .nest("/api", api)
-        .route(crate::verify_page::PATH, get(crate::verify_page::page));
+        .route(crate::verify_page::PATH, get(crate::verify_page::page))
+        .merge(crate::hall::routes());
     let router = match web_dir {
         Some(dir) => router
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),

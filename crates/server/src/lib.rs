@@ -6,6 +6,7 @@ pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod commands;
+pub mod hall;
 pub mod http_error;
 pub mod queue;
 pub mod seed;

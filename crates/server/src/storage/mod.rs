@@ -104,6 +104,13 @@ pub trait Storage: Send + Sync + 'static {
         now_ms: i64,
     ) -> StorageResult<CommandOutcome>;
 
+    /// A site's tickets of one service-center day (`YYYY-MM-DD`), in issue order.
+    async fn tickets_of_day(
+        &self,
+        site: Uuid,
+        day: &str,
+    ) -> StorageResult<Vec<onetrip_api::queue::Ticket>>;
+
     /// The newest audit entries first.
     async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;
 

@@ -183,7 +183,7 @@ macro_rules! sql_storage {
                 .await?)
             }
 
-            async fn ticket_rows(rows: Vec<String>) -> StorageResult<Vec<onetrip_api::queue::Ticket>> {
+            pub async fn ticket_rows(rows: Vec<String>) -> StorageResult<Vec<onetrip_api::queue::Ticket>> {
                 rows.iter()
                     .map(|data| serde_json::from_str(data).map_err(|e| StorageError::Corrupt(e.to_string())))
                     .collect()
@@ -625,6 +625,24 @@ macro_rules! sql_storage {
                     self.after_commit(seq);
                 }
                 Ok(CommandOutcome { command_id: command.id, status, error, record })
+            }
+
+            async fn tickets_of_day(
+                &self,
+                site: uuid::Uuid,
+                day: &str,
+            ) -> crate::storage::StorageResult<Vec<onetrip_api::queue::Ticket>> {
+                let mut conn = self.pool.acquire().await?;
+                let rows = sqlx::query_scalar::<_, String>(
+                    "SELECT data FROM tickets WHERE site_id = $1 AND day = $2 ORDER BY service_id, seq",
+                )
+                .bind(site.to_string())
+                .bind(day)
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut tickets = queries::ticket_rows(rows).await?;
+                tickets.sort_by_key(|t| (t.issued_at_ms, t.seq));
+                Ok(tickets)
             }
 
             async fn audit_log(&self, limit: i64) -> crate::storage::StorageResult<Vec<crate::storage::AuditEntry>> {

@@ -1,0 +1,444 @@
+//! The hall's public screens, served by the central API without a login: the hall display
+//! (大屏: current calls per window, recent calls, a voice announcement, live over Server-Sent
+//! Events) and the self-service kiosk (取号机: choose a service, get a ticket with the number
+//! of people ahead and an estimated wait).
+//!
+//! Each page is one self-contained HTML document with inline styles and script, reading the
+//! JSON endpoints below; nothing is loaded from elsewhere.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router, routing::get};
+use futures::Stream;
+use onetrip_api::command::{Command, CommandBody, CommandStatus};
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::queue::{IssueTicket, Ticket, TicketSource, TicketStatus};
+use onetrip_domain::Lang;
+use onetrip_domain::auth::Role;
+use onetrip_domain::queue::PriorityClass;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::actor::Actor;
+use crate::app::ClientLang;
+use crate::http_error::HttpError;
+use crate::state::AppState;
+
+/// A ticket being served or just called, as the hall shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HallCall {
+    pub number: String,
+    pub window: u16,
+    pub called_at_ms: i64,
+    pub recalls: u32,
+}
+
+/// What the hall display shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HallState {
+    pub site: String,
+    /// The ticket at each window now, by window number.
+    pub current: Vec<HallCall>,
+    /// The latest calls, newest first.
+    pub recent: Vec<HallCall>,
+    pub waiting: usize,
+}
+
+/// A service the kiosk offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskService {
+    pub id: Uuid,
+    pub prefix: String,
+    pub name: String,
+    pub waiting: usize,
+    /// Minutes a new ticket is expected to wait.
+    pub estimated_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskState {
+    pub site: String,
+    pub services: Vec<KioskService>,
+}
+
+/// What the kiosk sends: the service, and whether the citizen asked for priority.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KioskRequest {
+    pub service_id: Uuid,
+    #[serde(default)]
+    pub priority: bool,
+}
+
+/// The ticket the kiosk prints and shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskTicket {
+    pub number: String,
+    pub service: String,
+    pub ahead: usize,
+    pub estimated_minutes: u32,
+    pub issued_at_ms: i64,
+}
+
+/// Minutes a ticket takes at a window when the day has no finished tickets to learn from.
+const DEFAULT_SERVICE_MINUTES: f64 = 6.0;
+/// Latest calls the display lists.
+const RECENT_CALLS: usize = 8;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/hall/{site}", get(hall_page))
+        .route("/kiosk/{site}", get(kiosk_page))
+        .route("/api/public/sites/{site}/hall", get(hall_state))
+        .route("/api/public/sites/{site}/events", get(hall_events))
+        .route(
+            "/api/public/sites/{site}/kiosk",
+            get(kiosk_state).post(kiosk_issue),
+        )
+}
+
+fn not_found(lang: Lang) -> HttpError {
+    HttpError(ApiError::new(
+        ErrorCode::NotFound,
+        lang.pick("没有这个中心".into(), "No such site".into()),
+    ))
+}
+
+fn internal(lang: Lang, error: impl std::fmt::Display) -> HttpError {
+    tracing::error!(%error, "hall screen failed");
+    HttpError(ApiError::new(
+        ErrorCode::Internal,
+        lang.pick(
+            "服务器内部错误，请稍后重试".into(),
+            "Internal server error; try again later".into(),
+        ),
+    ))
+}
+
+/// The site's name and today's tickets.
+async fn site_day(
+    state: &AppState,
+    site: Uuid,
+    lang: Lang,
+) -> Result<(onetrip_api::config::ConfigSnapshot, String, Vec<Ticket>), HttpError> {
+    let snapshot = state
+        .storage
+        .config_snapshot()
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let name = snapshot
+        .sites
+        .iter()
+        .find(|s| s.id == site)
+        .map(|s| s.name.clone())
+        .ok_or_else(|| not_found(lang))?;
+    let day = crate::verify::center_date(state.clock.now_ms());
+    let tickets = state
+        .storage
+        .tickets_of_day(site, &day)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    Ok((snapshot, name, tickets))
+}
+
+/// What the hall display shows for a site's tickets of the day.
+pub fn hall(site: String, tickets: &[Ticket]) -> HallState {
+    let call = |t: &Ticket| {
+        Some(HallCall {
+            number: t.number.clone(),
+            window: t.window_number?,
+            called_at_ms: t.called_at_ms?,
+            recalls: t.recalls,
+        })
+    };
+    let mut current: Vec<HallCall> = tickets
+        .iter()
+        .filter(|t| t.status == TicketStatus::Called)
+        .filter_map(call)
+        .collect();
+    current.sort_by_key(|c| c.window);
+    let mut recent: Vec<HallCall> = tickets.iter().filter_map(call).collect();
+    recent.sort_by_key(|c| std::cmp::Reverse(c.called_at_ms));
+    recent.truncate(RECENT_CALLS);
+    HallState {
+        site,
+        current,
+        recent,
+        waiting: tickets
+            .iter()
+            .filter(|t| t.status == TicketStatus::Waiting)
+            .count(),
+    }
+}
+
+/// Minutes a new ticket of `service` is expected to wait: the people ahead, times the day's
+/// median service time, shared among the windows that handle it.
+pub fn estimate(tickets: &[Ticket], ahead: usize, windows: usize) -> u32 {
+    let mut minutes: Vec<f64> = tickets
+        .iter()
+        .filter(|t| t.status == TicketStatus::Done)
+        .filter_map(|t| Some((t.finished_at_ms? - t.called_at_ms?) as f64 / 60_000.0))
+        .collect();
+    minutes.sort_by(f64::total_cmp);
+    let per_ticket = minutes
+        .get(minutes.len() / 2)
+        .copied()
+        .unwrap_or(DEFAULT_SERVICE_MINUTES);
+    let total = ahead as f64 * per_ticket / windows.max(1) as f64;
+    total.ceil() as u32
+}
+
+async fn hall_state(
+    State(state): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Path(site): Path<Uuid>,
+) -> Result<Json<HallState>, HttpError> {
+    let (_, name, tickets) = site_day(&state, site, lang).await?;
+    Ok(Json(hall(name, &tickets)))
+}
+
+/// Tells open displays that something changed; they fetch the hall state again. Pings carry
+/// no data of any site, so they are safe to publish.
+async fn hall_events(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let receiver = state.storage.subscribe();
+    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(seq) => {
+                    return Some((
+                        Ok(Event::default().event("changed").data(seq.to_string())),
+                        receiver,
+                    ));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    let mut shutting_down = state.shutting_down.subscribe();
+    let stream = futures::StreamExt::take_until(stream, async move {
+        let _ = shutting_down.wait_for(|closing| *closing).await;
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(crate::app::KEEP_ALIVE))
+}
+
+fn kiosk_services(
+    snapshot: &onetrip_api::config::ConfigSnapshot,
+    site: Uuid,
+    tickets: &[Ticket],
+) -> Vec<KioskService> {
+    snapshot
+        .services
+        .iter()
+        .filter_map(|service| {
+            let windows = snapshot
+                .windows
+                .iter()
+                .filter(|w| w.site_id == site && w.service_ids.contains(&service.id))
+                .count();
+            if windows == 0 {
+                return None;
+            }
+            let waiting = tickets
+                .iter()
+                .filter(|t| t.service_id == service.id && t.status == TicketStatus::Waiting)
+                .count();
+            Some(KioskService {
+                id: service.id,
+                prefix: service.prefix.clone(),
+                name: service.name.clone(),
+                waiting,
+                estimated_minutes: estimate(tickets, waiting, windows),
+            })
+        })
+        .collect()
+}
+
+async fn kiosk_state(
+    State(state): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Path(site): Path<Uuid>,
+) -> Result<Json<KioskState>, HttpError> {
+    let (snapshot, name, tickets) = site_day(&state, site, lang).await?;
+    Ok(Json(KioskState {
+        site: name,
+        services: kiosk_services(&snapshot, site, &tickets),
+    }))
+}
+
+/// The kiosk of a site issues tickets as a clerk of that site would, under its own name.
+fn kiosk_actor(site: Uuid, lang: Lang) -> Actor {
+    Actor {
+        account: onetrip_api::auth::Account {
+            id: Uuid::nil(),
+            username: "kiosk".into(),
+            display_name: "自助取号机".into(),
+            role: Role::Clerk,
+            site_id: Some(site),
+            specialty: None,
+        },
+        lang,
+    }
+}
+
+async fn kiosk_issue(
+    State(state): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Path(site): Path<Uuid>,
+    body: Result<Json<KioskRequest>, JsonRejection>,
+) -> Result<Json<KioskTicket>, HttpError> {
+    let Json(request) = body.map_err(|_| {
+        HttpError(ApiError::new(
+            ErrorCode::BadRequest,
+            lang.pick("请选择要办理的业务".into(), "Choose a service".into()),
+        ))
+    })?;
+    // An unknown site is a 404 before anything is issued.
+    site_day(&state, site, lang).await?;
+    let command = Command::new(CommandBody::IssueTicket(IssueTicket {
+        id: Uuid::new_v4(),
+        site_id: site,
+        service_id: request.service_id,
+        class: if request.priority {
+            PriorityClass::Priority
+        } else {
+            PriorityClass::Normal
+        },
+        source: TicketSource::Kiosk,
+        appointment_at_ms: None,
+    }));
+    let outcome = state
+        .storage
+        .apply_command(&kiosk_actor(site, lang), &command, state.clock.now_ms())
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let ticket: Ticket = match (outcome.status, outcome.record, outcome.error) {
+        (CommandStatus::Applied, Some(record), _) => {
+            serde_json::from_value(record).map_err(|e| internal(lang, e))?
+        }
+        (_, _, Some(error)) => return Err(HttpError(error)),
+        _ => return Err(internal(lang, "the kiosk's ticket was not issued")),
+    };
+    let (snapshot, _, tickets) = site_day(&state, site, lang).await?;
+    let service = kiosk_services(&snapshot, site, &tickets)
+        .into_iter()
+        .find(|s| s.id == ticket.service_id);
+    let ahead = tickets
+        .iter()
+        .filter(|t| {
+            t.service_id == ticket.service_id
+                && t.status == TicketStatus::Waiting
+                && t.queued_at_ms <= ticket.queued_at_ms
+                && t.id != ticket.id
+        })
+        .count();
+    let windows = snapshot
+        .windows
+        .iter()
+        .filter(|w| w.site_id == site && w.service_ids.contains(&ticket.service_id))
+        .count();
+    Ok(Json(KioskTicket {
+        number: ticket.number,
+        service: service.map(|s| s.name).unwrap_or_default(),
+        ahead,
+        estimated_minutes: estimate(&tickets, ahead, windows),
+        issued_at_ms: ticket.issued_at_ms,
+    }))
+}
+
+/// Scripts and styles are inline; data comes only from this server, and pages never write
+/// received text as markup.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; \
+     style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+fn html(body: String) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn hall_page(Path(site): Path<Uuid>) -> Response {
+    html(HALL_PAGE.replace("{{SITE}}", &site.to_string()))
+}
+
+async fn kiosk_page(Path(site): Path<Uuid>) -> Response {
+    html(KIOSK_PAGE.replace("{{SITE}}", &site.to_string()))
+}
+
+const HALL_PAGE: &str = include_str!("hall.html");
+const KIOSK_PAGE: &str = include_str!("kiosk.html");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(n: i64, status: TicketStatus, window: Option<u16>, called: Option<i64>) -> Ticket {
+        Ticket {
+            id: Uuid::from_u128(n as u128),
+            site_id: Uuid::nil(),
+            service_id: Uuid::nil(),
+            day: "2026-11-27".into(),
+            seq: n,
+            number: format!("A{n:03}"),
+            class: PriorityClass::Normal,
+            source: TicketSource::Kiosk,
+            status,
+            issued_at_ms: n,
+            queued_at_ms: n,
+            appointment_at_ms: None,
+            called_at_ms: called,
+            window_id: window.map(|_| Uuid::from_u128(99)),
+            window_number: window,
+            recalls: 0,
+            called_by: None,
+            finished_at_ms: called.map(|at| at + 10 * 60_000),
+        }
+    }
+
+    #[test]
+    fn the_display_shows_current_calls_by_window_and_the_latest_first() {
+        let tickets = vec![
+            ticket(1, TicketStatus::Done, Some(3), Some(1_000)),
+            ticket(2, TicketStatus::Called, Some(5), Some(3_000)),
+            ticket(3, TicketStatus::Called, Some(2), Some(2_000)),
+            ticket(4, TicketStatus::Waiting, None, None),
+        ];
+        let state = hall("中心".into(), &tickets);
+        assert_eq!(
+            state.current.iter().map(|c| c.window).collect::<Vec<_>>(),
+            [2, 5]
+        );
+        assert_eq!(
+            state
+                .recent
+                .iter()
+                .map(|c| c.number.as_str())
+                .collect::<Vec<_>>(),
+            ["A002", "A003", "A001"]
+        );
+        assert_eq!(state.waiting, 1);
+    }
+
+    #[test]
+    fn the_estimate_uses_the_days_median_service_time_shared_by_the_windows() {
+        // One finished ticket took 10 minutes: 4 ahead at 2 windows is 20 minutes.
+        let tickets = vec![ticket(1, TicketStatus::Done, Some(1), Some(0))];
+        assert_eq!(estimate(&tickets, 4, 2), 20);
+        // Nothing finished yet: 6 minutes each.
+        assert_eq!(estimate(&[], 3, 1), 18);
+        assert_eq!(estimate(&[], 0, 1), 0);
+    }
+}

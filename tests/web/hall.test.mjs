@@ -1,0 +1,145 @@
+// Browser end to end: the hall display follows calls live and recovers after the server
+// restarts; the kiosk issues a ticket. Each test runs its own onetrip-server process, so that
+// it can be stopped and started again on the same port and data folder.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+
+const SERVER = required('ONETRIP_SERVER_BIN')
+const DATA = mkdtempSync(join(tmpdir(), 'onetrip-hall-'))
+let port
+let base
+let server
+let browser
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+async function start() {
+  server = spawn(SERVER, ['--listen', `127.0.0.1:${port}`, '--data-dir', DATA], { stdio: 'ignore' })
+  const deadline = Date.now() + 30000
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return
+    } catch {
+      // not up yet
+    }
+    assert.ok(Date.now() < deadline, 'the server did not start')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+async function stop() {
+  const exited = new Promise((resolve) => server.once('exit', resolve))
+  server.kill('SIGTERM')
+  await exited
+}
+
+async function api(method, path, token, body) {
+  const response = await fetch(`${base}/api${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const json = await response.json()
+  assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(json)}`)
+  return json
+}
+
+const login = async (username) => (await api('POST', '/auth/login', undefined, { username, password: DEMO_PASSWORD })).token
+
+let clerk
+let center
+let window1
+
+before(async () => {
+  port = await freePort()
+  base = `http://127.0.0.1:${port}`
+  await start()
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  })
+  clerk = await login('clerk')
+  const me = await api('GET', '/auth/me', clerk)
+  const config = await api('GET', '/config', clerk)
+  center = me.site_id
+  window1 = config.windows.filter((w) => w.site_id === center).sort((a, b) => a.number - b.number)[0]
+})
+
+after(async () => {
+  await browser?.close()
+  if (server && server.exitCode === null) await stop()
+})
+
+const uuid = () => crypto.randomUUID()
+const command = (kind, payload) => ({ id: uuid(), kind, payload })
+
+async function issue(serviceId) {
+  const outcome = await api('POST', '/commands', clerk, command('issue_ticket', {
+    id: uuid(), site_id: center, service_id: serviceId, class: 'normal', source: 'assisted', appointment_at_ms: null,
+  }))
+  return outcome.record
+}
+
+test('the kiosk issues a ticket with the people ahead and an estimated wait', async () => {
+  const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  await page.goto(`${base}/kiosk/${center}`)
+  const first = page.locator('[data-testid^=kiosk-service-]').first()
+  await first.waitFor()
+  const letter = (await first.getAttribute('data-testid')).slice(-1)
+  await first.click()
+  await page.getByTestId('kiosk-ticket-number').waitFor()
+  assert.equal(await page.getByTestId('kiosk-ticket-number').textContent(), `${letter}001`)
+  assert.match(await page.getByTestId('kiosk-ticket-ahead').textContent(), /前面没有人等候/)
+  await page.screenshot({ path: join(outputDir(), 'web-kiosk-ticket.png') })
+  // The next citizen sees one ahead.
+  await page.locator('#back').click()
+  await page.getByTestId(`kiosk-service-${letter}`).click()
+  await page.getByTestId('kiosk-ticket-number').filter({ hasText: `${letter}002` }).waitFor()
+  assert.match(await page.getByTestId('kiosk-ticket-ahead').textContent(), /前面还有 1 人/)
+  await context.close()
+})
+
+test('a call from a clerk shows on the hall display within a second, also after a server restart', async () => {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  await page.goto(`${base}/hall/${center}`)
+  await page.getByTestId('hall-status').filter({ hasText: '已连接' }).waitFor()
+
+  await issue(window1.service_ids[0])
+  const started = Date.now()
+  const called = await api('POST', '/commands', clerk, command('call_next', { window_id: window1.id }))
+  const number = called.record.number
+  await page.getByTestId('hall-current').filter({ hasText: number }).waitFor({ timeout: 1000 })
+  const seen = Date.now() - started
+  assert.ok(seen < 1000, `shown after ${seen} ms`)
+  assert.match(await page.getByTestId('hall-announce').textContent(), new RegExp(`请${number}号到${window1.number}号窗口办理`))
+  await page.screenshot({ path: join(outputDir(), 'web-hall-display.png') })
+
+  // The server goes away: the display says so, and comes back by itself.
+  await stop()
+  await page.getByTestId('hall-status').filter({ hasText: '正在自动重连' }).waitFor({ timeout: 10000 })
+  await start()
+  await page.getByTestId('hall-status').filter({ hasText: '已连接' }).waitFor({ timeout: 15000 })
+  clerk = await login('clerk')
+  await api('POST', '/commands', clerk, command('finish', { ticket_id: called.record.id }))
+  const next = await api('POST', '/commands', clerk, command('call_next', { window_id: window1.id }))
+  await page.getByTestId('hall-current').filter({ hasText: next.record.number }).waitFor({ timeout: 2000 })
+  writeFileSync(join(outputDir(), 'web-hall-after-restart.png'), await page.screenshot())
+  await context.close()
+})
