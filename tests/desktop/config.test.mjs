@@ -31,7 +31,11 @@ test('an admin logs in, opens the configuration and sees the seeded windows', as
 
   await driver.click('[data-testid=nav-admin]')
   await driver.click('[data-testid=config-tab-windows]')
-  const table = await driver.waitForText('[data-testid=windows-table]', (text) => text.includes('8号窗口'))
+  // The table lays its columns out after the first paint: wait for the services column too.
+  const table = await driver.waitForText(
+    '[data-testid=windows-table]',
+    (text) => text.includes('8号窗口') && text.includes('综合窗口'),
+  )
   for (let n = 1; n <= 8; n++) assert.ok(table.includes(`${n}号窗口`), `window ${n} listed`)
   assert.match(table, /综合窗口/)
   await driver.waitForText('.el-tabs__item.is-active', (text) => text.trim() === '窗口')
