@@ -16,6 +16,9 @@ const CHANNEL: &str = "onetrip_changes";
 pub struct PostgresStorage {
     pool: sqlx::PgPool,
     events: broadcast::Sender<i64>,
+    /// Writers of this process take turns here before the advisory lock, so that waiting
+    /// commands do not each hold a pooled connection and an open transaction.
+    writers: tokio::sync::Mutex<()>,
     /// Dropping the storage stops its listener.
     _stop: oneshot::Sender<()>,
 }
@@ -36,6 +39,7 @@ impl PostgresStorage {
         Ok(PostgresStorage {
             pool,
             events,
+            writers: tokio::sync::Mutex::new(()),
             _stop: stop,
         })
     }

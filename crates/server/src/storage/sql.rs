@@ -546,6 +546,7 @@ macro_rules! sql_storage {
                 let payload = serde_json::to_string(&command.body)
                     .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
 
+                let _writer = self.writers.lock().await;
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query($serialize).execute(&mut *tx).await?;
                 if let Some(outcome) = stored_outcome(&mut tx, &id, command.id).await? {

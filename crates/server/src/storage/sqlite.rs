@@ -14,6 +14,9 @@ use super::sql::sql_storage;
 pub struct SqliteStorage {
     pool: sqlx::SqlitePool,
     events: broadcast::Sender<i64>,
+    /// Writers of this process take turns here instead of in SQLite's busy handler, which
+    /// sleeps in steps of up to 100 ms while another transaction holds the file.
+    writers: tokio::sync::Mutex<()>,
 }
 
 impl SqliteStorage {
@@ -42,6 +45,7 @@ impl SqliteStorage {
         Ok(SqliteStorage {
             pool,
             events: broadcast::channel(1024).0,
+            writers: tokio::sync::Mutex::new(()),
         })
     }
 

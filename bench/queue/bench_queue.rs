@@ -1,0 +1,261 @@
+//! Queue benchmark: sustained issue / call / finish with many windows busy at one site, through
+//! a real `onetrip-server` over loopback HTTP, beside the limit measured in the same run: the
+//! same commands applied straight to the storage in a loop (the same database transactions,
+//! without the server: no HTTP, no sessions, no JSON over the wire).
+//!
+//! Usage: `bench_queue WINDOWS SECONDS [DATABASE_URL]` (defaults 200 windows, 10 s, SQLite in a
+//! temporary folder). Prints throughput and call-next p50/p99 for both sides.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use onetrip_api::command::{Command, CommandBody, CommandStatus};
+use onetrip_api::queue::{IssueTicket, Ticket, TicketSource};
+use onetrip_client::api_client::ApiClient;
+use onetrip_domain::Lang;
+use onetrip_domain::auth::Role;
+use onetrip_domain::config::Window;
+use onetrip_domain::queue::PriorityClass;
+use onetrip_server::actor::Actor;
+use onetrip_server::seed::DEMO_PASSWORD;
+use onetrip_server::serve::{self, Database, ServeOptions};
+use onetrip_server::storage::Storage;
+use uuid::Uuid;
+
+fn arg(index: usize) -> Option<String> {
+    std::env::args().nth(index)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// One window's work: issue a ticket for its service, call the next one, finish it.
+fn commands(site: Uuid, window: &Window) -> [Command; 2] {
+    [
+        Command::new(CommandBody::IssueTicket(IssueTicket {
+            id: Uuid::new_v4(),
+            site_id: site,
+            service_id: window.service_ids[0],
+            class: PriorityClass::Normal,
+            source: TicketSource::Kiosk,
+            appointment_at_ms: None,
+        })),
+        Command::new(CommandBody::CallNext {
+            window_id: window.id,
+        }),
+    ]
+}
+
+fn finish(ticket: &Ticket) -> Command {
+    Command::new(CommandBody::Finish {
+        ticket_id: ticket.id,
+    })
+}
+
+struct Figures {
+    operations: usize,
+    elapsed: Duration,
+    calls: Vec<Duration>,
+}
+
+impl Figures {
+    fn report(&mut self, name: &str) -> f64 {
+        self.calls.sort();
+        let at = |p: f64| self.calls[((self.calls.len() as f64 - 1.0) * p).round() as usize];
+        let rate = self.operations as f64 / self.elapsed.as_secs_f64();
+        println!(
+            "{name}: {} operations in {:.1} s = {:.0} ops/s; call-next p50 {:.1} ms, p99 {:.1} ms",
+            self.operations,
+            self.elapsed.as_secs_f64(),
+            rate,
+            at(0.5).as_secs_f64() * 1e3,
+            at(0.99).as_secs_f64() * 1e3,
+        );
+        rate
+    }
+}
+
+/// Runs `work` for every window at once until `seconds` pass; each round is issue, call,
+/// finish. `apply` sends one command and returns the ticket it produced.
+async fn run<F, Fut>(windows: &[Window], site: Uuid, seconds: u64, apply: F) -> Figures
+where
+    F: Fn(Command) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Ticket> + Send,
+{
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for window in windows.iter().cloned() {
+        let apply = apply.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut operations = 0;
+            let mut calls = Vec::new();
+            while Instant::now() < deadline {
+                let [issue, call] = commands(site, &window);
+                apply(issue).await;
+                let begun = Instant::now();
+                let ticket = apply(call).await;
+                calls.push(begun.elapsed());
+                apply(finish(&ticket)).await;
+                operations += 3;
+            }
+            (operations, calls)
+        }));
+    }
+    let mut figures = Figures {
+        operations: 0,
+        elapsed: Duration::ZERO,
+        calls: Vec::new(),
+    };
+    for task in tasks {
+        let (operations, calls) = task.await.unwrap();
+        figures.operations += operations;
+        figures.calls.extend(calls);
+    }
+    figures.elapsed = started.elapsed();
+    figures
+}
+
+fn ticket_of(outcome: onetrip_api::command::CommandOutcome) -> Ticket {
+    assert_eq!(
+        outcome.status,
+        CommandStatus::Applied,
+        "{:?}",
+        outcome.error
+    );
+    serde_json::from_value(outcome.record.unwrap_or_default()).unwrap_or_else(|_| Ticket {
+        id: Uuid::nil(),
+        ..placeholder()
+    })
+}
+
+/// A finish returns its ticket too; only issue and call results are used.
+fn placeholder() -> Ticket {
+    Ticket {
+        id: Uuid::nil(),
+        site_id: Uuid::nil(),
+        service_id: Uuid::nil(),
+        day: String::new(),
+        seq: 0,
+        number: String::new(),
+        class: PriorityClass::Normal,
+        source: TicketSource::Kiosk,
+        status: onetrip_api::queue::TicketStatus::Done,
+        issued_at_ms: 0,
+        queued_at_ms: 0,
+        appointment_at_ms: None,
+        called_at_ms: None,
+        window_id: None,
+        window_number: None,
+        recalls: 0,
+        called_by: None,
+        finished_at_ms: None,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let count: usize = arg(1).and_then(|a| a.parse().ok()).unwrap_or(200);
+    let seconds: u64 = arg(2).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let dir = tempfile::tempdir().unwrap();
+    let database = match arg(3) {
+        Some(url) => Database::Url(url),
+        None => Database::SqliteDir(dir.path().join("central")),
+    };
+    let server = serve::start(ServeOptions {
+        database,
+        listen: "127.0.0.1:0".parse().unwrap(),
+        web_dir: None,
+        seed_demo: true,
+    })
+    .await
+    .unwrap();
+    let storage: Arc<dyn Storage> = server.state.storage.clone();
+    println!(
+        "database: {}; {count} windows; {seconds} s per side",
+        storage.backend()
+    );
+    let snapshot = storage.config_snapshot().await.unwrap();
+    let site = snapshot.sites[0].id;
+    // Windows 101.. at the center, spread over the services.
+    let mut windows = Vec::new();
+    for i in 0..count {
+        let window = Window {
+            id: Uuid::new_v4(),
+            site_id: site,
+            number: 101 + i as u16,
+            service_ids: vec![snapshot.services[i % snapshot.services.len()].id],
+        };
+        let outcome = storage
+            .apply_command(
+                &Actor::system(),
+                &Command::new(CommandBody::SaveWindow(window.clone())),
+                now_ms(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(outcome.status, CommandStatus::Applied);
+        windows.push(window);
+    }
+
+    // The limit: the same commands straight to the storage.
+    let clerk = Actor {
+        account: onetrip_api::auth::Account {
+            id: Uuid::new_v4(),
+            username: "bench".into(),
+            display_name: "bench".into(),
+            role: Role::Clerk,
+            site_id: Some(site),
+            specialty: None,
+        },
+        lang: Lang::ZhCn,
+    };
+    let direct = {
+        let storage = storage.clone();
+        move |command: Command| {
+            let storage = storage.clone();
+            let clerk = clerk.clone();
+            async move {
+                ticket_of(
+                    storage
+                        .apply_command(&clerk, &command, now_ms())
+                        .await
+                        .unwrap(),
+                )
+            }
+        }
+    };
+    let mut limit = run(&windows, site, seconds, direct).await;
+
+    // Through the server: one signed-in clerk of the center, over loopback HTTP.
+    let client = ApiClient::new(&server.url(), Lang::ZhCn).unwrap();
+    let token = client
+        .login(&onetrip_api::auth::LoginRequest {
+            username: "clerk".into(),
+            password: DEMO_PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .token;
+    let token = onetrip_client::secrets::Sensitive(token);
+    let http = move |command: Command| {
+        let client = client.clone();
+        let token = token.clone();
+        async move { ticket_of(client.send_command(&token, &command).await.unwrap()) }
+    };
+    let mut served = run(&windows, site, seconds, http).await;
+
+    let limit_rate = limit.report("limit (storage, no server)");
+    let served_rate = served.report("through the server (HTTP)");
+    println!(
+        "server / limit: {:.2} (goal at least 0.33); goal 2,000 ops/s and p99 <= 20 ms",
+        served_rate / limit_rate
+    );
+    server.stop().await.unwrap();
+}
