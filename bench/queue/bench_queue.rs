@@ -91,8 +91,8 @@ where
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for window in windows.iter().cloned() {
-        let apply = apply.clone();
+    for window in windows {
+        let (apply, window) = (apply.clone(), window.clone());
         tasks.push(tokio::spawn(async move {
             let mut operations = 0;
             let mut calls = Vec::new();
@@ -122,6 +122,7 @@ where
     figures
 }
 
+/// The ticket an applied queue command issued, called or finished.
 fn ticket_of(outcome: onetrip_api::command::CommandOutcome) -> Ticket {
     assert_eq!(
         outcome.status,
@@ -129,34 +130,7 @@ fn ticket_of(outcome: onetrip_api::command::CommandOutcome) -> Ticket {
         "{:?}",
         outcome.error
     );
-    serde_json::from_value(outcome.record.unwrap_or_default()).unwrap_or_else(|_| Ticket {
-        id: Uuid::nil(),
-        ..placeholder()
-    })
-}
-
-/// A finish returns its ticket too; only issue and call results are used.
-fn placeholder() -> Ticket {
-    Ticket {
-        id: Uuid::nil(),
-        site_id: Uuid::nil(),
-        service_id: Uuid::nil(),
-        day: String::new(),
-        seq: 0,
-        number: String::new(),
-        class: PriorityClass::Normal,
-        source: TicketSource::Kiosk,
-        status: onetrip_api::queue::TicketStatus::Done,
-        issued_at_ms: 0,
-        queued_at_ms: 0,
-        appointment_at_ms: None,
-        called_at_ms: None,
-        window_id: None,
-        window_number: None,
-        recalls: 0,
-        called_by: None,
-        finished_at_ms: None,
-    }
+    serde_json::from_value(outcome.record.unwrap()).unwrap()
 }
 
 #[tokio::main]
