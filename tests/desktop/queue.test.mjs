@@ -2,7 +2,8 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { WebDriver } from '../support/webdriver.mjs'
 import { outputDir, required } from '../support/env.mjs'
@@ -47,6 +48,33 @@ test('a clerk at a window issues tickets, calls, recalls, marks a no-show and fi
   await driver.waitFor('[data-testid=queue-idle]')
   await driver.click('[data-testid=queue-call-next]')
   await driver.waitForText('[data-testid=queue-current-number]', (text) => text === `${prefix}002`)
+
+  // One-window acceptance: the applicant lacks one of the three materials.
+  await driver.waitFor('[data-testid=case-panel]')
+  await driver.type('[data-testid=case-id]', '110105194912310021')
+  await driver.type('[data-testid=case-name]', '陈建国')
+  await driver.click('[data-testid=case-materials] .el-checkbox:nth-child(1)')
+  await driver.click('[data-testid=case-materials] .el-checkbox:nth-child(2)')
+  const missing = await driver.text('[data-testid=case-materials] .el-checkbox:nth-child(3)')
+  // A wrong check character is refused with the reason, and nothing is decided.
+  await driver.click('[data-testid=case-incomplete]')
+  await driver.waitForText('.el-message', (text) => text.includes('身份证号校验位不正确'))
+  await driver.type('[data-testid=case-id]', '11010519491231002X')
+  await driver.click('[data-testid=case-incomplete]')
+  await driver.waitForText('[data-testid=case-decided]', (text) => /已出具一次性告知书：GZ-\d{8}-\d{4}（第 1 次来办）/.test(text))
+  await driver.waitForText('.el-message', (text) => text.includes('已发送到 cups-pdf'))
+  await pause(1000)
+  writeFileSync(join(outputDir(), 'desktop-queue-case.png'), await driver.screenshot())
+  // The notice the app printed lists the missing material.
+  const spool = join(required('ONETRIP_DATA_DIR'), 'spool')
+  const newest = readdirSync(spool)
+    .filter((name) => name.endsWith('.pdf'))
+    .map((name) => join(spool, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]
+  const text = execFileSync('pdftotext', ['-layout', newest, '-'], { encoding: 'utf8' })
+  assert.match(text, /一次性告知书/)
+  assert.ok(text.includes(missing.trim()), `the notice lists ${missing}:\n${text}`)
+  assert.match(text, /陈建国/)
   await driver.click('[data-testid=queue-finish]')
   await driver.waitFor('[data-testid=queue-idle]')
   assert.match(await driver.text('[data-testid=queue-waiting-count]'), /本窗口等候 0 人/)

@@ -6,6 +6,7 @@ use ts_rs::TS;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::case::CaseDraft;
 use crate::error::ApiError;
 use crate::print::PrintRecord;
 use crate::queue::IssueTicket;
@@ -65,6 +66,8 @@ pub enum CommandBody {
     Finish {
         ticket_id: Uuid,
     },
+    /// The window's decision on an applicant's matter (一窗受理).
+    DecideCase(CaseDraft),
 }
 
 impl CommandBody {
@@ -82,6 +85,7 @@ impl CommandBody {
             CommandBody::Recall { ticket_id }
             | CommandBody::NoShow { ticket_id }
             | CommandBody::Finish { ticket_id } => (EntityKind::Ticket, *ticket_id),
+            CommandBody::DecideCase(draft) => (EntityKind::Case, draft.id),
         }
     }
 
@@ -124,6 +128,7 @@ impl CommandBody {
             CommandBody::Recall { .. } => "recall",
             CommandBody::NoShow { .. } => "no_show",
             CommandBody::Finish { .. } => "finish",
+            CommandBody::DecideCase(_) => "decide_case",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! or over HTTP is declared here once, and TypeScript bindings are generated from it.
 
 pub mod auth;
+pub mod case;
 pub mod command;
 pub mod config;
 pub mod desktop;
@@ -31,6 +32,8 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     desktop::FailedCommand::export_all_to(dir)?;
     print::PrintRecord::export_all_to(dir)?;
     queue::Ticket::export_all_to(dir)?;
+    case::Case::export_all_to(dir)?;
+    case::CaseDraft::export_all_to(dir)?;
     queue::IssueTicket::export_all_to(dir)?;
     print::PrintTemplateInfo::export_all_to(dir)?;
     print::Printer::export_all_to(dir)?;

@@ -15,16 +15,18 @@ pub enum EntityKind {
     Window,
     PrintRecord,
     Ticket,
+    Case,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 6] = [
+    pub const ALL: [EntityKind; 7] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
         EntityKind::Window,
         EntityKind::PrintRecord,
         EntityKind::Ticket,
+        EntityKind::Case,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +37,7 @@ impl EntityKind {
             EntityKind::Window => "window",
             EntityKind::PrintRecord => "print_record",
             EntityKind::Ticket => "ticket",
+            EntityKind::Case => "case",
         }
     }
 

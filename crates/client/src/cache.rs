@@ -56,8 +56,8 @@ pub const WAL_AUTOCHECKPOINT: &str = "8192";
 type CachedRecord = ((EntityKind, Uuid), (i64, serde_json::Value));
 
 /// What a command does to the cache while it waits to be acknowledged: the record it saves
-/// (`Some(data)`) or removes (`None`). Queue commands never wait (they are online-only) and
-/// have none.
+/// (`Some(data)`) or removes (`None`). Queue and case commands never wait (they are
+/// online-only) and have none.
 fn local_effect(body: &CommandBody) -> Option<(EntityKind, Uuid, Option<serde_json::Value>)> {
     let (kind, id) = body.target();
     let data = match body {
@@ -71,7 +71,8 @@ fn local_effect(body: &CommandBody) -> Option<(EntityKind, Uuid, Option<serde_js
         | CommandBody::CallNext { .. }
         | CommandBody::Recall { .. }
         | CommandBody::NoShow { .. }
-        | CommandBody::Finish { .. } => return None,
+        | CommandBody::Finish { .. }
+        | CommandBody::DecideCase(_) => return None,
     };
     Some((kind, id, data))
 }

@@ -273,7 +273,13 @@ fn acceptance_receipt() -> Template {
         ("promised", "承诺办结时限"),
     ] {
         let cell = table.row(label, 11.0);
-        fields.push(cell.field(key, label, 12.0));
+        let field = cell.field(key, label, 12.0);
+        // Not every applicant leaves a telephone number.
+        fields.push(if key == "phone" {
+            field.optional()
+        } else {
+            field
+        });
     }
     let materials = table.row("已收材料", 54.0);
     fields.push(Field {
@@ -491,7 +497,8 @@ fn one_time_notice() -> Template {
     );
     fields.push(
         Field::text("phone", "咨询电话", 25.0, bottom + 40.0, 75.0, 12.0)
-            .format("咨询电话：{phone}"),
+            .format("咨询电话：{phone}")
+            .optional(),
     );
     statics.push(text(
         115.0,

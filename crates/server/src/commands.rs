@@ -21,6 +21,7 @@ pub enum Write {
     DeleteWindow(Uuid),
     PrintRecord(PrintRecord),
     Ticket(onetrip_api::queue::Ticket),
+    Case(onetrip_api::case::Case),
 }
 
 fn invalid(actor: &Actor, error: ConfigError) -> ApiError {
@@ -52,7 +53,10 @@ pub fn plan(
     current: &ConfigSnapshot,
 ) -> Result<Write, ApiError> {
     // Every role prints; only the configuration needs the right to edit it.
-    let configures = !matches!(body, CommandBody::RecordPrint(_)) && !body.is_queue();
+    let configures = !matches!(
+        body,
+        CommandBody::RecordPrint(_) | CommandBody::DecideCase(_)
+    ) && !body.is_queue();
     if configures && !actor.role().may_edit_configuration() {
         return Err(forbidden(actor));
     }
@@ -98,9 +102,10 @@ pub fn plan(
         | CommandBody::CallNext { .. }
         | CommandBody::Recall { .. }
         | CommandBody::NoShow { .. }
-        | CommandBody::Finish { .. } => Err(ApiError::new(
+        | CommandBody::Finish { .. }
+        | CommandBody::DecideCase(_) => Err(ApiError::new(
             ErrorCode::Internal,
-            "queue commands are planned by crate::queue",
+            "queue and case commands are planned by crate::queue and crate::cases",
         )),
         CommandBody::DeleteWindow { id } => {
             let Some(existing) = current.windows.iter().find(|w| w.id == *id) else {
@@ -191,6 +196,7 @@ impl Write {
     pub fn record(&self) -> Option<serde_json::Value> {
         match self {
             Write::Ticket(ticket) => serde_json::to_value(ticket).ok(),
+            Write::Case(case) => serde_json::to_value(case).ok(),
             _ => None,
         }
     }
@@ -233,6 +239,12 @@ impl Write {
                 ticket.id,
                 serde_json::to_value(ticket)?,
                 Some(ticket.site_id),
+            ),
+            Write::Case(case) => upsert(
+                EntityKind::Case,
+                case.id,
+                serde_json::to_value(case)?,
+                Some(case.site_id),
             ),
             Write::PrintRecord(record) => upsert(
                 EntityKind::PrintRecord,

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod app;
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod commands;
 pub mod hall;

@@ -43,6 +43,7 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'recall':
     case 'no_show':
     case 'finish':
+    case 'decide_case':
       return t('sync.describe.queue')
   }
 }

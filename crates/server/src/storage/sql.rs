@@ -273,6 +273,51 @@ macro_rules! sql_storage {
                 Ok(crate::queue::plan(actor, body, current, &view, &policy, now_ms, &day).map(Write::Ticket))
             }
 
+            /// Reads what a case decision needs and plans it.
+            pub async fn plan_case(
+                conn: &mut Conn,
+                actor: &crate::actor::Actor,
+                draft: &onetrip_api::case::CaseDraft,
+                current: &onetrip_api::config::ConfigSnapshot,
+                now_ms: i64,
+            ) -> StorageResult<Result<Write, onetrip_api::error::ApiError>> {
+                let day = crate::verify::center_date(now_ms);
+                let ticket_site = match draft.ticket_id {
+                    Some(ticket) => sqlx::query_scalar::<_, String>("SELECT site_id FROM tickets WHERE id = $1")
+                        .bind(ticket.to_string())
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .map(|site| uuid(&site))
+                        .transpose()?,
+                    None => None,
+                };
+                let earlier_trips = match draft.applicant.normalised() {
+                    Ok(applicant) => sqlx::query_scalar::<_, i64>(
+                        "SELECT COUNT(*) FROM cases WHERE applicant = $1 AND matter_id = $2",
+                    )
+                    .bind(crate::cases::applicant_key(&applicant))
+                    .bind(draft.matter_id.to_string())
+                    .fetch_one(&mut *conn)
+                    .await?,
+                    // Refused by the plan with the reason.
+                    Err(_) => 0,
+                };
+                let site = ticket_site.or(actor.account.site_id).map(|s| s.to_string()).unwrap_or_default();
+                let decided_today = sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM cases WHERE site_id = $1 AND day = $2",
+                )
+                .bind(site)
+                .bind(&day)
+                .fetch_one(&mut *conn)
+                .await?;
+                let view = crate::cases::CaseView {
+                    ticket_site,
+                    earlier_trips: u32::try_from(earlier_trips).unwrap_or(u32::MAX),
+                    decided_today: u32::try_from(decided_today).unwrap_or(u32::MAX),
+                };
+                Ok(crate::cases::plan(actor, draft, current, &view, now_ms, &day).map(Write::Case))
+            }
+
             pub async fn write(conn: &mut Conn, write: &Write) -> StorageResult<()> {
                 match write {
                     Write::Site(site) => {
@@ -364,6 +409,24 @@ macro_rules! sql_storage {
                         .bind(ticket.queued_at_ms)
                         .bind(ticket.called_at_ms)
                         .bind(ticket.window_id.map(|id| id.to_string()))
+                        .bind(data)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                    Write::Case(case) => {
+                        let data = serde_json::to_string(case)
+                            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                        sqlx::query(
+                            "INSERT INTO cases (id, site_id, day, applicant, matter_id, outcome, decided_at_ms, data)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(case.id.to_string())
+                        .bind(case.site_id.to_string())
+                        .bind(crate::verify::center_date(case.decided_at_ms))
+                        .bind(crate::cases::applicant_key(&case.applicant))
+                        .bind(case.matter_id.to_string())
+                        .bind(case.outcome.as_str())
+                        .bind(case.decided_at_ms)
                         .bind(data)
                         .execute(&mut *conn)
                         .await?;
@@ -562,10 +625,14 @@ macro_rules! sql_storage {
                         (CommandStatus::Conflict, Some(crate::commands::conflict(actor)))
                     }
                     _ => {
-                        let planned = if command.body.is_queue() {
-                            queries::plan_queue(&mut tx, actor, &command.body, &current, now_ms).await?
-                        } else {
-                            crate::commands::plan(actor, &command.body, &current)
+                        let planned = match &command.body {
+                            body if body.is_queue() => {
+                                queries::plan_queue(&mut tx, actor, body, &current, now_ms).await?
+                            }
+                            onetrip_api::command::CommandBody::DecideCase(draft) => {
+                                queries::plan_case(&mut tx, actor, draft, &current, now_ms).await?
+                            }
+                            body => crate::commands::plan(actor, body, &current),
                         };
                         match planned {
                             Ok(write) => {

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use onetrip_api::case::{Case, CaseDraft, CaseOutcome};
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::ErrorCode;
 use onetrip_api::print::PrintRecord;
@@ -9,6 +10,7 @@ use onetrip_api::queue::{IssueTicket, Ticket, TicketSource, TicketStatus};
 use onetrip_api::sync::{Change, ChangeOp, EntityKind, SyncPage};
 use onetrip_domain::auth::{LoginAttempts, Role};
 use onetrip_domain::config::Window;
+use onetrip_domain::identity::ApplicantId;
 use onetrip_domain::queue::PriorityClass;
 use onetrip_server::actor::Actor;
 use onetrip_server::seed::{BRANCHES, seed_demo};
@@ -52,6 +54,7 @@ conformance!(
     every_role_records_prints_seen_only_at_its_site,
     the_queue_numbers_tickets_and_calls_them_by_the_policy,
     fifty_windows_calling_at_once_never_share_a_ticket,
+    a_case_lists_what_is_missing_and_counts_the_trips,
     a_stale_base_version_is_a_conflict,
     concurrent_writers_never_let_a_reader_skip_a_change,
     subscribers_hear_every_commit,
@@ -416,6 +419,10 @@ async fn readers_see_only_their_scope(db: TestDb) {
             EntityKind::Ticket => {
                 let ticket: Ticket = change.record().unwrap().unwrap();
                 assert_eq!(ticket.site_id, branch);
+            }
+            EntityKind::Case => {
+                let case: Case = change.record().unwrap().unwrap();
+                assert_eq!(case.site_id, branch);
             }
         }
     }
@@ -817,6 +824,110 @@ async fn fifty_windows_calling_at_once_never_share_a_ticket(db: TestDb) {
         .collect();
     assert_eq!(waiting.len(), 10);
     assert!(waiting.iter().all(|seq| *seq > 50));
+}
+
+async fn a_case_lists_what_is_missing_and_counts_the_trips(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let center = snapshot.sites[0].id;
+    let clerk = clerk_at(center);
+    let matter = snapshot
+        .matters
+        .iter()
+        .find(|m| m.materials.len() >= 2)
+        .unwrap()
+        .clone();
+    let draft = |id: &str, provided: &[String], outcome| CaseDraft {
+        id: Uuid::new_v4(),
+        ticket_id: None,
+        matter_id: matter.id,
+        applicant: ApplicantId::Organisation(id.into()),
+        applicant_name: "玉环市清港镇亮洁洗车行".into(),
+        provided: provided.to_vec(),
+        outcome,
+    };
+    let decide = |draft: CaseDraft| Command::new(CommandBody::DecideCase(draft));
+    let head = storage.head().await.unwrap();
+
+    // A credit code with a wrong check character is refused with the reason; nothing is kept.
+    let wrong = storage
+        .apply_command(
+            &clerk,
+            &decide(draft("91350100M000100Y44", &[], CaseOutcome::Incomplete)),
+            NOW,
+        )
+        .await
+        .unwrap();
+    let error = wrong.error.unwrap();
+    assert_eq!(error.reason.as_deref(), Some("id_check_character"));
+    assert_eq!(
+        error.message,
+        "统一社会信用代码校验位不正确，请核对是否输错"
+    );
+    assert_eq!(storage.head().await.unwrap(), head);
+
+    // First trip: one material missing, so a one-time notice listing exactly that one.
+    let brought = matter.materials[1..].to_vec();
+    let refused = storage
+        .apply_command(
+            &clerk,
+            &decide(draft("91350100M000100Y43", &brought, CaseOutcome::Accepted)),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.error.unwrap().reason.as_deref(),
+        Some("materials_missing")
+    );
+    let outcome = storage
+        .apply_command(
+            &clerk,
+            &decide(draft(
+                "91350100m000100y43",
+                &brought,
+                CaseOutcome::Incomplete,
+            )),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.status,
+        CommandStatus::Applied,
+        "{:?}",
+        outcome.error
+    );
+    let first: Case = serde_json::from_value(outcome.record.unwrap()).unwrap();
+    assert_eq!(first.trip, 1);
+    assert!(first.number.starts_with("GZ-"), "{}", first.number);
+    assert_eq!(
+        first.applicant,
+        ApplicantId::Organisation("91350100M000100Y43".into())
+    );
+    let missing: Vec<_> = first
+        .materials
+        .iter()
+        .filter(|m| !m.provided)
+        .map(|m| m.name.clone())
+        .collect();
+    assert_eq!(missing, vec![matter.materials[0].clone()]);
+
+    // Second trip with everything: accepted, numbered as a receipt, trip 2.
+    let outcome = storage
+        .apply_command(
+            &clerk,
+            &decide(draft(
+                "91350100M000100Y43",
+                &matter.materials,
+                CaseOutcome::Accepted,
+            )),
+            NOW + 1,
+        )
+        .await
+        .unwrap();
+    let second: Case = serde_json::from_value(outcome.record.unwrap()).unwrap();
+    assert_eq!((second.trip, second.outcome), (2, CaseOutcome::Accepted));
+    assert!(second.number.starts_with("SL-") && second.number != first.number);
 }
 
 async fn a_stale_base_version_is_a_conflict(db: TestDb) {
