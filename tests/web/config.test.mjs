@@ -3,18 +3,14 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../support/browser.mjs'
 import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
 
 const BASE = required('ONETRIP_BASE_URL')
 let browser
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {

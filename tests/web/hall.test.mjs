@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../support/browser.mjs'
 import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
 
 const SERVER = required('ONETRIP_SERVER_BIN')
@@ -69,10 +69,7 @@ before(async () => {
   port = await freePort()
   base = `http://127.0.0.1:${port}`
   await start()
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-  })
+  browser = await launchChromium()
   clerk = await login('clerk')
   const me = await api('GET', '/auth/me', clerk)
   const config = await api('GET', '/config', clerk)

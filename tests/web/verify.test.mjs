@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createPublicKey } from 'node:crypto'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../support/browser.mjs'
 import { outputDir, required } from '../support/env.mjs'
 import { issuerKey, signed } from '../support/signing.mjs'
 
@@ -32,11 +32,7 @@ const CLAIM = [
 let browser
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {

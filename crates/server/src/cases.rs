@@ -10,6 +10,7 @@ use onetrip_domain::identity::ApplicantId;
 use uuid::Uuid;
 
 use crate::actor::Actor;
+use crate::commands::refuse;
 
 /// What the decision is planned against, read in the command's transaction.
 #[derive(Debug, Clone, Default)]
@@ -20,10 +21,6 @@ pub struct CaseView {
     pub earlier_trips: u32,
     /// Cases the site decided today before this one.
     pub decided_today: u32,
-}
-
-fn refuse(actor: &Actor, code: ErrorCode, reason: &str, zh: String, en: String) -> ApiError {
-    ApiError::new(code, actor.lang.pick(zh, en)).with_reason(reason)
 }
 
 /// How cases of an applicant are found: kind and normalised identifier.

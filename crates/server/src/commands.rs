@@ -24,6 +24,17 @@ pub enum Write {
     Case(onetrip_api::case::Case),
 }
 
+/// A refusal in the actor's language with the rule's own code as the reason.
+pub(crate) fn refuse(
+    actor: &Actor,
+    code: ErrorCode,
+    reason: &str,
+    zh: String,
+    en: String,
+) -> ApiError {
+    ApiError::new(code, actor.lang.pick(zh, en)).with_reason(reason)
+}
+
 fn invalid(actor: &Actor, error: ConfigError) -> ApiError {
     ApiError::new(ErrorCode::Invalid, error.message(actor.lang)).with_reason(error.code())
 }

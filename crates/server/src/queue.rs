@@ -11,6 +11,7 @@ use onetrip_domain::queue::{FairnessPolicy, PriorityClass, Waiting, pick_next};
 use uuid::Uuid;
 
 use crate::actor::Actor;
+use crate::commands::refuse;
 
 /// What a queue command is planned against.
 #[derive(Debug, Clone, Default)]
@@ -35,10 +36,6 @@ pub struct ViewKey {
     pub ticket: Option<Uuid>,
     /// The window whose current ticket is needed.
     pub window: Option<Uuid>,
-}
-
-fn refuse(actor: &Actor, code: ErrorCode, reason: &str, zh: String, en: String) -> ApiError {
-    ApiError::new(code, actor.lang.pick(zh, en)).with_reason(reason)
 }
 
 fn may_work_the_queue(actor: &Actor, site: Uuid) -> Result<(), ApiError> {
@@ -72,11 +69,7 @@ pub fn view_key(
             window: None,
         }),
         CommandBody::CallNext { window_id } => {
-            let window = current
-                .windows
-                .iter()
-                .find(|w| w.id == *window_id)
-                .ok_or_else(|| no_window(actor))?;
+            let window = window(actor, current, *window_id)?;
             Ok(ViewKey {
                 site: window.site_id,
                 service: None,
@@ -96,14 +89,20 @@ pub fn view_key(
     }
 }
 
-fn no_window(actor: &Actor) -> ApiError {
-    refuse(
-        actor,
-        ErrorCode::NotFound,
-        "window_not_found",
-        "该窗口不存在或已删除".into(),
-        "The window does not exist".into(),
-    )
+fn window<'a>(
+    actor: &Actor,
+    current: &'a ConfigSnapshot,
+    id: Uuid,
+) -> Result<&'a onetrip_domain::config::Window, ApiError> {
+    current.windows.iter().find(|w| w.id == id).ok_or_else(|| {
+        refuse(
+            actor,
+            ErrorCode::NotFound,
+            "window_not_found",
+            "该窗口不存在或已删除".into(),
+            "The window does not exist".into(),
+        )
+    })
 }
 
 fn no_ticket(actor: &Actor) -> ApiError {
@@ -195,11 +194,7 @@ pub fn plan(
             })
         }
         CommandBody::CallNext { window_id } => {
-            let window = current
-                .windows
-                .iter()
-                .find(|w| w.id == *window_id)
-                .ok_or_else(|| no_window(actor))?;
+            let window = window(actor, current, *window_id)?;
             may_work_the_queue(actor, window.site_id)?;
             if let Some(current) = &view.ticket {
                 return Err(refuse(
