@@ -203,6 +203,18 @@ pub struct ChangeRecord {
 }
 
 impl Write {
+    /// Whether the write changes the site configuration (sites, services, matters, windows).
+    pub fn changes_configuration(&self) -> bool {
+        matches!(
+            self,
+            Write::Site(_)
+                | Write::Service(_)
+                | Write::Matter(_)
+                | Write::Window(_)
+                | Write::DeleteWindow(_)
+        )
+    }
+
     /// What the caller gets back at once: the ticket a queue command issued or moved.
     pub fn record(&self) -> Option<serde_json::Value> {
         match self {

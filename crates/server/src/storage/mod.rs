@@ -142,3 +142,28 @@ pub trait Storage: Send + Sync + 'static {
     /// any other server process on the same database.
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64>;
 }
+
+/// The configuration kept in memory by a storage, tagged with the database's configuration
+/// version it was read at.
+#[derive(Default)]
+pub struct ConfigCache(std::sync::Mutex<Option<(i64, std::sync::Arc<ConfigSnapshot>)>>);
+
+impl ConfigCache {
+    /// The kept configuration, if it was read at `version`.
+    pub fn get(&self, version: i64) -> Option<std::sync::Arc<ConfigSnapshot>> {
+        let kept = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.as_ref()
+            .filter(|(at, _)| *at == version)
+            .map(|(_, snapshot)| snapshot.clone())
+    }
+
+    pub fn put(&self, version: i64, snapshot: std::sync::Arc<ConfigSnapshot>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((version, snapshot));
+    }
+}

@@ -19,6 +19,8 @@ pub struct PostgresStorage {
     /// Writers of this process take turns here before the advisory lock, so that waiting
     /// commands do not each hold a pooled connection and an open transaction.
     writers: tokio::sync::Mutex<()>,
+    /// The configuration, read again only after a change.
+    config: super::ConfigCache,
     /// Dropping the storage stops its listener.
     _stop: oneshot::Sender<()>,
 }
@@ -40,6 +42,7 @@ impl PostgresStorage {
             pool,
             events,
             writers: tokio::sync::Mutex::new(()),
+            config: super::ConfigCache::default(),
             _stop: stop,
         })
     }

@@ -318,7 +318,29 @@ macro_rules! sql_storage {
                 Ok(crate::cases::plan(actor, draft, current, &view, now_ms, &day).map(Write::Case))
             }
 
+            /// The configuration, from memory while no change has been committed since it was read.
+            pub async fn cached_snapshot(
+                conn: &mut Conn,
+                cache: &crate::storage::ConfigCache,
+            ) -> StorageResult<std::sync::Arc<ConfigSnapshot>> {
+                let version = sqlx::query_scalar::<_, i64>("SELECT version FROM config_version WHERE id = 1")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if let Some(kept) = cache.get(version) {
+                    return Ok(kept);
+                }
+                // Read after the version: what is kept is at least as new as its tag.
+                let fresh = std::sync::Arc::new(snapshot(conn).await?);
+                cache.put(version, fresh.clone());
+                Ok(fresh)
+            }
+
             pub async fn write(conn: &mut Conn, write: &Write) -> StorageResult<()> {
+                if write.changes_configuration() {
+                    sqlx::query("UPDATE config_version SET version = version + 1 WHERE id = 1")
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 match write {
                     Write::Site(site) => {
                         sqlx::query(
@@ -593,7 +615,7 @@ macro_rules! sql_storage {
 
             async fn config_snapshot(&self) -> crate::storage::StorageResult<onetrip_api::config::ConfigSnapshot> {
                 let mut conn = self.pool.acquire().await?;
-                queries::snapshot(&mut conn).await
+                Ok((*queries::cached_snapshot(&mut conn, &self.config).await?).clone())
             }
 
             async fn apply_command(
@@ -615,7 +637,7 @@ macro_rules! sql_storage {
                 if let Some(outcome) = stored_outcome(&mut tx, &id, command.id).await? {
                     return Ok(outcome);
                 }
-                let current = queries::snapshot(&mut tx).await?;
+                let current = queries::cached_snapshot(&mut tx, &self.config).await?;
                 let (entity, entity_id) = command.body.target();
                 let version = queries::version(&mut tx, entity, entity_id).await?;
                 let mut committed_seq = None;

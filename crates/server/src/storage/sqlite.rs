@@ -17,6 +17,8 @@ pub struct SqliteStorage {
     /// Writers of this process take turns here instead of in SQLite's busy handler, which
     /// sleeps in steps of up to 100 ms while another transaction holds the file.
     writers: tokio::sync::Mutex<()>,
+    /// The configuration, read again only after a change.
+    config: super::ConfigCache,
 }
 
 impl SqliteStorage {
@@ -46,6 +48,7 @@ impl SqliteStorage {
             pool,
             events: broadcast::channel(1024).0,
             writers: tokio::sync::Mutex::new(()),
+            config: super::ConfigCache::default(),
         })
     }
 

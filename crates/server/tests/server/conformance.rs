@@ -55,6 +55,7 @@ conformance!(
     the_queue_numbers_tickets_and_calls_them_by_the_policy,
     fifty_windows_calling_at_once_never_share_a_ticket,
     a_case_lists_what_is_missing_and_counts_the_trips,
+    a_configuration_change_by_another_process_is_seen_at_once,
     a_stale_base_version_is_a_conflict,
     concurrent_writers_never_let_a_reader_skip_a_change,
     subscribers_hear_every_commit,
@@ -928,6 +929,40 @@ async fn a_case_lists_what_is_missing_and_counts_the_trips(db: TestDb) {
     let second: Case = serde_json::from_value(outcome.record.unwrap()).unwrap();
     assert_eq!((second.trip, second.outcome), (2, CaseOutcome::Accepted));
     assert!(second.number.starts_with("SL-") && second.number != first.number);
+}
+
+async fn a_configuration_change_by_another_process_is_seen_at_once(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    // Another process on the same database (its own pool and its own kept configuration).
+    let other = db.reopen().await;
+    assert_eq!(other.config_snapshot().await.unwrap(), snapshot);
+    let window = new_window(&snapshot, 88);
+    let outcome = storage
+        .apply_command(&Actor::system(), &save_window(&window), NOW)
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, CommandStatus::Applied);
+    assert!(
+        other
+            .config_snapshot()
+            .await
+            .unwrap()
+            .windows
+            .contains(&window)
+    );
+    // And its commands are planned against it: the number is taken.
+    let clash = other
+        .apply_command(
+            &Actor::system(),
+            &save_window(&new_window(&snapshot, 88)),
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        clash.error.unwrap().reason.as_deref(),
+        Some("duplicate_window_number")
+    );
 }
 
 async fn a_stale_base_version_is_a_conflict(db: TestDb) {
