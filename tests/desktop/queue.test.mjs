@@ -78,4 +78,18 @@ test('a clerk at a window issues tickets, calls, recalls, marks a no-show and fi
   await driver.click('[data-testid=queue-finish]')
   await driver.waitFor('[data-testid=queue-idle]')
   assert.match(await driver.text('[data-testid=queue-waiting-count]'), /本窗口等候 0 人/)
+
+  // Held while the citizen fetches a copy, then back in the queue, then served.
+  await driver.click('[data-testid=queue-issue]')
+  await driver.waitForText('.el-message', (text) => text.includes(`已取号：${prefix}003`))
+  await driver.click('[data-testid=queue-call-next]')
+  await driver.waitForText('[data-testid=queue-current-number]', (text) => text === `${prefix}003`)
+  await driver.click('[data-testid=queue-hold]')
+  await driver.waitForText('[data-testid=queue-held]', (text) => text.includes(`${prefix}003`))
+  await driver.click('[data-testid=queue-resume]')
+  await driver.waitForText('[data-testid=queue-waiting-count]', (text) => text.includes('本窗口等候 1 人'))
+  await driver.click('[data-testid=queue-call-ticket]')
+  await driver.waitForText('[data-testid=queue-current-number]', (text) => text === `${prefix}003`)
+  await driver.click('[data-testid=queue-finish]')
+  await driver.waitFor('[data-testid=queue-idle]')
 })

@@ -68,6 +68,24 @@ pub enum CommandBody {
     },
     /// The window's decision on an applicant's matter (一窗受理).
     DecideCase(CaseDraft),
+    /// The window calls one waiting ticket out of turn.
+    CallTicket {
+        window_id: Uuid,
+        ticket_id: Uuid,
+    },
+    /// Puts the ticket at the window aside (挂起: waiting for a copy or a signature).
+    Hold {
+        ticket_id: Uuid,
+    },
+    /// A held ticket goes back to the queue at its original place.
+    Resume {
+        ticket_id: Uuid,
+    },
+    /// Sends a ticket to another service's queue, keeping its original issue time.
+    Transfer {
+        ticket_id: Uuid,
+        service_id: Uuid,
+    },
 }
 
 impl CommandBody {
@@ -84,7 +102,11 @@ impl CommandBody {
             CommandBody::CallNext { window_id } => (EntityKind::Window, *window_id),
             CommandBody::Recall { ticket_id }
             | CommandBody::NoShow { ticket_id }
-            | CommandBody::Finish { ticket_id } => (EntityKind::Ticket, *ticket_id),
+            | CommandBody::Finish { ticket_id }
+            | CommandBody::CallTicket { ticket_id, .. }
+            | CommandBody::Hold { ticket_id }
+            | CommandBody::Resume { ticket_id }
+            | CommandBody::Transfer { ticket_id, .. } => (EntityKind::Ticket, *ticket_id),
             CommandBody::DecideCase(draft) => (EntityKind::Case, draft.id),
         }
     }
@@ -112,6 +134,10 @@ impl CommandBody {
                 | CommandBody::Recall { .. }
                 | CommandBody::NoShow { .. }
                 | CommandBody::Finish { .. }
+                | CommandBody::CallTicket { .. }
+                | CommandBody::Hold { .. }
+                | CommandBody::Resume { .. }
+                | CommandBody::Transfer { .. }
         )
     }
 
@@ -129,6 +155,10 @@ impl CommandBody {
             CommandBody::NoShow { .. } => "no_show",
             CommandBody::Finish { .. } => "finish",
             CommandBody::DecideCase(_) => "decide_case",
+            CommandBody::CallTicket { .. } => "call_ticket",
+            CommandBody::Hold { .. } => "hold",
+            CommandBody::Resume { .. } => "resume",
+            CommandBody::Transfer { .. } => "transfer",
         }
     }
 }

@@ -52,6 +52,8 @@ pub enum TicketStatus {
     Done,
     /// Did not come after the recalls (过号).
     NoShow,
+    /// Put aside at the window (挂起); goes back to its original place when resumed.
+    Held,
 }
 
 impl TicketStatus {
@@ -61,6 +63,7 @@ impl TicketStatus {
             TicketStatus::Called => "called",
             TicketStatus::Done => "done",
             TicketStatus::NoShow => "no_show",
+            TicketStatus::Held => "held",
         }
     }
 
@@ -70,6 +73,7 @@ impl TicketStatus {
             TicketStatus::Called,
             TicketStatus::Done,
             TicketStatus::NoShow,
+            TicketStatus::Held,
         ]
         .into_iter()
         .find(|status| status.as_str() == text)

@@ -72,6 +72,10 @@ fn local_effect(body: &CommandBody) -> Option<(EntityKind, Uuid, Option<serde_js
         | CommandBody::Recall { .. }
         | CommandBody::NoShow { .. }
         | CommandBody::Finish { .. }
+        | CommandBody::CallTicket { .. }
+        | CommandBody::Hold { .. }
+        | CommandBody::Resume { .. }
+        | CommandBody::Transfer { .. }
         | CommandBody::DecideCase(_) => return None,
     };
     Some((kind, id, data))

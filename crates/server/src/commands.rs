@@ -114,6 +114,10 @@ pub fn plan(
         | CommandBody::Recall { .. }
         | CommandBody::NoShow { .. }
         | CommandBody::Finish { .. }
+        | CommandBody::CallTicket { .. }
+        | CommandBody::Hold { .. }
+        | CommandBody::Resume { .. }
+        | CommandBody::Transfer { .. }
         | CommandBody::DecideCase(_) => Err(ApiError::new(
             ErrorCode::Internal,
             "queue and case commands are planned by crate::queue and crate::cases",

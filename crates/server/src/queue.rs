@@ -22,8 +22,10 @@ pub struct QueueView {
     pub recent_classes: Vec<PriorityClass>,
     /// The next number of the service being issued today.
     pub next_seq: i64,
-    /// The ticket the command names, or the window's current one for a call.
+    /// The ticket the command names.
     pub ticket: Option<Ticket>,
+    /// The ticket being served at the window a call names.
+    pub current: Option<Ticket>,
 }
 
 /// Where a queue command's view is read from.
@@ -77,9 +79,24 @@ pub fn view_key(
                 window: Some(window.id),
             })
         }
+        CommandBody::CallTicket {
+            window_id,
+            ticket_id,
+        } => {
+            let window = window(actor, current, *window_id)?;
+            Ok(ViewKey {
+                site: window.site_id,
+                service: None,
+                ticket: Some(*ticket_id),
+                window: Some(window.id),
+            })
+        }
         CommandBody::Recall { ticket_id }
         | CommandBody::NoShow { ticket_id }
-        | CommandBody::Finish { ticket_id } => Ok(ViewKey {
+        | CommandBody::Finish { ticket_id }
+        | CommandBody::Hold { ticket_id }
+        | CommandBody::Resume { ticket_id }
+        | CommandBody::Transfer { ticket_id, .. } => Ok(ViewKey {
             site: ticket_site.ok_or_else(|| no_ticket(actor))?,
             service: None,
             ticket: Some(*ticket_id),
@@ -196,14 +213,8 @@ pub fn plan(
         CommandBody::CallNext { window_id } => {
             let window = window(actor, current, *window_id)?;
             may_work_the_queue(actor, window.site_id)?;
-            if let Some(current) = &view.ticket {
-                return Err(refuse(
-                    actor,
-                    ErrorCode::Invalid,
-                    "window_busy",
-                    format!("请先办结或过号当前的 {} 号", current.number),
-                    format!("Finish ticket {} or mark it no-show first", current.number),
-                ));
+            if let Some(current) = &view.current {
+                return Err(busy(actor, current));
             }
             let waiting: Vec<Waiting> = view
                 .waiting
@@ -289,6 +300,124 @@ pub fn plan(
                 },
             })
         }
+        CommandBody::CallTicket { window_id, .. } => {
+            let window = window(actor, current, *window_id)?;
+            may_work_the_queue(actor, window.site_id)?;
+            if let Some(current) = &view.current {
+                return Err(busy(actor, current));
+            }
+            let ticket = view.ticket.as_ref().ok_or_else(|| no_ticket(actor))?;
+            if ticket.status != TicketStatus::Waiting || ticket.site_id != window.site_id {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "ticket_not_waiting",
+                    format!("{} 号不在本中心等候", ticket.number),
+                    format!("Ticket {} is not waiting at this site", ticket.number),
+                ));
+            }
+            if !window.service_ids.contains(&ticket.service_id) {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "service_not_at_window",
+                    format!("本窗口不办理 {} 号的业务，请转移后再叫", ticket.number),
+                    format!(
+                        "This window does not handle ticket {}'s service; transfer it first",
+                        ticket.number
+                    ),
+                ));
+            }
+            Ok(Ticket {
+                status: TicketStatus::Called,
+                called_at_ms: Some(now_ms),
+                window_id: Some(window.id),
+                window_number: Some(window.number),
+                called_by: Some(actor.account.username.clone()),
+                ..ticket.clone()
+            })
+        }
+        CommandBody::Hold { .. } | CommandBody::Resume { .. } | CommandBody::Transfer { .. } => {
+            let ticket = view.ticket.as_ref().ok_or_else(|| no_ticket(actor))?;
+            may_work_the_queue(actor, ticket.site_id)?;
+            let (wanted, zh, en) = match body {
+                CommandBody::Hold { .. } => (
+                    ticket.status == TicketStatus::Called,
+                    "不在窗口办理中，不能挂起",
+                    "is not being served and cannot be held",
+                ),
+                CommandBody::Resume { .. } => (
+                    ticket.status == TicketStatus::Held,
+                    "没有被挂起",
+                    "is not held",
+                ),
+                _ => (
+                    matches!(ticket.status, TicketStatus::Called | TicketStatus::Waiting),
+                    "已办结或过号，不能转移",
+                    "is finished or gone and cannot be transferred",
+                ),
+            };
+            if !wanted {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "ticket_state",
+                    format!("{} 号{zh}", ticket.number),
+                    format!("Ticket {} {en}", ticket.number),
+                ));
+            }
+            // Off the window either way; the place in the queue is the original issue time.
+            let off_window = Ticket {
+                window_id: None,
+                window_number: None,
+                ..ticket.clone()
+            };
+            Ok(match body {
+                CommandBody::Hold { .. } => Ticket {
+                    status: TicketStatus::Held,
+                    ..off_window
+                },
+                CommandBody::Resume { .. } => Ticket {
+                    status: TicketStatus::Waiting,
+                    ..off_window
+                },
+                CommandBody::Transfer { service_id, .. } => {
+                    let served = current
+                        .windows
+                        .iter()
+                        .any(|w| w.site_id == ticket.site_id && w.service_ids.contains(service_id));
+                    let service = current.services.iter().find(|s| s.id == *service_id);
+                    match service {
+                        Some(_) if served => Ticket {
+                            status: TicketStatus::Waiting,
+                            service_id: *service_id,
+                            called_at_ms: None,
+                            ..off_window
+                        },
+                        _ => {
+                            return Err(refuse(
+                                actor,
+                                ErrorCode::Invalid,
+                                "service_not_served",
+                                "本中心没有办理该业务的窗口".into(),
+                                "No window at this site handles that service".into(),
+                            ));
+                        }
+                    }
+                }
+                _ => off_window,
+            })
+        }
         _ => Err(ApiError::new(ErrorCode::Internal, "not a queue command")),
     }
+}
+
+fn busy(actor: &Actor, current: &Ticket) -> ApiError {
+    refuse(
+        actor,
+        ErrorCode::Invalid,
+        "window_busy",
+        format!("请先办结或过号当前的 {} 号", current.number),
+        format!("Finish ticket {} or mark it no-show first", current.number),
+    )
 }

@@ -43,6 +43,10 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'recall':
     case 'no_show':
     case 'finish':
+    case 'call_ticket':
+    case 'hold':
+    case 'resume':
+    case 'transfer':
     case 'decide_case':
       return t('sync.describe.queue')
   }

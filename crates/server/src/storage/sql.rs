@@ -202,7 +202,10 @@ macro_rules! sql_storage {
                 let named = match body {
                     onetrip_api::command::CommandBody::Recall { ticket_id }
                     | onetrip_api::command::CommandBody::NoShow { ticket_id }
-                    | onetrip_api::command::CommandBody::Finish { ticket_id } => {
+                    | onetrip_api::command::CommandBody::Finish { ticket_id }
+                    | onetrip_api::command::CommandBody::Hold { ticket_id }
+                    | onetrip_api::command::CommandBody::Resume { ticket_id }
+                    | onetrip_api::command::CommandBody::Transfer { ticket_id, .. } => {
                         sqlx::query_scalar::<_, String>("SELECT site_id FROM tickets WHERE id = $1")
                             .bind(ticket_id.to_string())
                             .fetch_optional(&mut *conn)
@@ -254,21 +257,31 @@ macro_rules! sql_storage {
                     .await?,
                     None => 0,
                 };
-                let ticket = match (key.ticket, key.window) {
-                    (Some(id), _) => sqlx::query_scalar::<_, String>("SELECT data FROM tickets WHERE id = $1")
+                let ticket = match key.ticket {
+                    Some(id) => sqlx::query_scalar::<_, String>("SELECT data FROM tickets WHERE id = $1")
                         .bind(id.to_string())
                         .fetch_optional(&mut *conn)
                         .await?,
-                    (None, Some(window)) => sqlx::query_scalar::<_, String>(
+                    None => None,
+                };
+                let at_window = match key.window {
+                    Some(window) => sqlx::query_scalar::<_, String>(
                         "SELECT data FROM tickets WHERE window_id = $1 AND status = 'called' LIMIT 1",
                     )
                     .bind(window.to_string())
                     .fetch_optional(&mut *conn)
                     .await?,
-                    (None, None) => None,
+                    None => None,
                 };
                 let ticket = ticket_rows(ticket.into_iter().collect()).await?.pop();
-                let view = crate::queue::QueueView { waiting, recent_classes, next_seq, ticket };
+                let at_window = ticket_rows(at_window.into_iter().collect()).await?.pop();
+                let view = crate::queue::QueueView {
+                    waiting,
+                    recent_classes,
+                    next_seq,
+                    ticket,
+                    current: at_window,
+                };
                 let policy = onetrip_domain::queue::FairnessPolicy::default();
                 Ok(crate::queue::plan(actor, body, current, &view, &policy, now_ms, &day).map(Write::Ticket))
             }

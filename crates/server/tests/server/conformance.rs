@@ -56,6 +56,7 @@ conformance!(
     fifty_windows_calling_at_once_never_share_a_ticket,
     a_case_lists_what_is_missing_and_counts_the_trips,
     a_configuration_change_by_another_process_is_seen_at_once,
+    a_window_holds_resumes_transfers_and_calls_out_of_turn,
     a_stale_base_version_is_a_conflict,
     concurrent_writers_never_let_a_reader_skip_a_change,
     subscribers_hear_every_commit,
@@ -962,6 +963,142 @@ async fn a_configuration_change_by_another_process_is_seen_at_once(db: TestDb) {
     assert_eq!(
         clash.error.unwrap().reason.as_deref(),
         Some("duplicate_window_number")
+    );
+}
+
+async fn a_window_holds_resumes_transfers_and_calls_out_of_turn(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let center = snapshot.sites[0].id;
+    let clerk = clerk_at(center);
+    // A window of one service, so that another service exists to transfer to.
+    let window = snapshot
+        .windows
+        .iter()
+        .find(|w| w.site_id == center && w.service_ids.len() == 1)
+        .unwrap()
+        .clone();
+    let a = window.service_ids[0];
+    let b = snapshot
+        .windows
+        .iter()
+        .filter(|w| w.site_id == center)
+        .flat_map(|w| w.service_ids.iter().copied())
+        .find(|s| !window.service_ids.contains(s))
+        .unwrap();
+    let s = storage.as_ref();
+    let mut tickets = Vec::new();
+    for minute in 0..3 {
+        tickets.push(
+            ticket_of(
+                s,
+                &clerk,
+                &issue(center, a, PriorityClass::Normal),
+                NOW + minute * 60_000,
+            )
+            .await,
+        );
+    }
+    let (t1, t2, t3) = (tickets[0].id, tickets[1].id, tickets[2].id);
+    let at = NOW + 10 * 60_000;
+    let call_next = || {
+        Command::new(CommandBody::CallNext {
+            window_id: window.id,
+        })
+    };
+    let on = |body: CommandBody| Command::new(body);
+
+    // Held while waiting for a copy: the next is called; resumed, it comes back first.
+    assert_eq!(ticket_of(s, &clerk, &call_next(), at).await.id, t1);
+    let held = ticket_of(s, &clerk, &on(CommandBody::Hold { ticket_id: t1 }), at).await;
+    assert_eq!((held.status, held.window_id), (TicketStatus::Held, None));
+    assert_eq!(ticket_of(s, &clerk, &call_next(), at).await.id, t2);
+    ticket_of(s, &clerk, &on(CommandBody::Finish { ticket_id: t2 }), at).await;
+    let back = ticket_of(s, &clerk, &on(CommandBody::Resume { ticket_id: t1 }), at).await;
+    assert_eq!(
+        (back.status, back.queued_at_ms),
+        (TicketStatus::Waiting, NOW)
+    );
+    assert_eq!(ticket_of(s, &clerk, &call_next(), at).await.id, t1);
+
+    // Out of turn: not while another is served; then t3 directly.
+    let busy = storage
+        .apply_command(
+            &clerk,
+            &on(CommandBody::CallTicket {
+                window_id: window.id,
+                ticket_id: t3,
+            }),
+            at,
+        )
+        .await
+        .unwrap();
+    assert_eq!(busy.error.unwrap().reason.as_deref(), Some("window_busy"));
+    ticket_of(s, &clerk, &on(CommandBody::Finish { ticket_id: t1 }), at).await;
+    let called = ticket_of(
+        s,
+        &clerk,
+        &on(CommandBody::CallTicket {
+            window_id: window.id,
+            ticket_id: t3,
+        }),
+        at,
+    )
+    .await;
+    assert_eq!((called.id, called.status), (t3, TicketStatus::Called));
+
+    // Transferred to another service: same number, same place, off this window's queue.
+    let moved = ticket_of(
+        s,
+        &clerk,
+        &on(CommandBody::Transfer {
+            ticket_id: t3,
+            service_id: b,
+        }),
+        at,
+    )
+    .await;
+    assert_eq!(
+        (
+            moved.status,
+            moved.service_id,
+            moved.number.as_str(),
+            moved.queued_at_ms
+        ),
+        (
+            TicketStatus::Waiting,
+            b,
+            tickets[2].number.as_str(),
+            tickets[2].queued_at_ms
+        )
+    );
+    let empty = storage
+        .apply_command(&clerk, &call_next(), at)
+        .await
+        .unwrap();
+    assert_eq!(empty.error.unwrap().reason.as_deref(), Some("queue_empty"));
+    let elsewhere = storage
+        .apply_command(
+            &clerk,
+            &on(CommandBody::CallTicket {
+                window_id: window.id,
+                ticket_id: t3,
+            }),
+            at,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        elsewhere.error.unwrap().reason.as_deref(),
+        Some("service_not_at_window")
+    );
+    // A finished ticket cannot be resumed.
+    let finished = storage
+        .apply_command(&clerk, &on(CommandBody::Resume { ticket_id: t2 }), at)
+        .await
+        .unwrap();
+    assert_eq!(
+        finished.error.unwrap().reason.as_deref(),
+        Some("ticket_state")
     );
 }
 

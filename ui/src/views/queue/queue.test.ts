@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Ticket } from '../../bindings/Ticket'
-import { callNext, currentTicket, formatDuration, issueAssisted, waitingElsewhere, waitingFor } from './queue'
+import { callNext, currentTicket, formatDuration, heldAt, issueAssisted, transfer, waitingElsewhere, waitingFor } from './queue'
 
 const ticket = (n: number, extra: Partial<Ticket> = {}): Ticket => ({
   id: `t${n}`,
@@ -62,5 +62,16 @@ describe('the window view of the queue', () => {
       kind: 'issue_ticket',
       payload: { site_id: 'site', service_id: 'A', class: 'priority', source: 'assisted' },
     })
+  })
+})
+
+describe('held and transferred tickets', () => {
+  it('lists the held tickets of the site, oldest first', () => {
+    const tickets = [ticket(2, { status: 'held' }), ticket(1, { status: 'held' }), ticket(3, { status: 'held', site_id: 'other' }), ticket(4)]
+    expect(heldAt(tickets, 'site').map((t) => t.number)).toEqual(['A001', 'A002'])
+  })
+
+  it('sends a transfer with the new service', () => {
+    expect(transfer('t1', 'B')).toMatchObject({ kind: 'transfer', payload: { ticket_id: 't1', service_id: 'B' } })
   })
 })

@@ -53,6 +53,24 @@ export const recall = (ticketId: string): Command => ({ id: newId(), kind: 'reca
 export const finish = (ticketId: string): Command => ({ id: newId(), kind: 'finish', payload: { ticket_id: ticketId } })
 export const noShow = (ticketId: string): Command => ({ id: newId(), kind: 'no_show', payload: { ticket_id: ticketId } })
 
+export const callTicket = (windowId: string, ticketId: string): Command => ({
+  id: newId(),
+  kind: 'call_ticket',
+  payload: { window_id: windowId, ticket_id: ticketId },
+})
+export const hold = (ticketId: string): Command => ({ id: newId(), kind: 'hold', payload: { ticket_id: ticketId } })
+export const resume = (ticketId: string): Command => ({ id: newId(), kind: 'resume', payload: { ticket_id: ticketId } })
+export const transfer = (ticketId: string, serviceId: string): Command => ({
+  id: newId(),
+  kind: 'transfer',
+  payload: { ticket_id: ticketId, service_id: serviceId },
+})
+
+/** Tickets put aside at a site (挂起), oldest first: they go back to their place when resumed. */
+export function heldAt(tickets: readonly Ticket[], siteId: string): Ticket[] {
+  return tickets.filter((t) => t.site_id === siteId && t.status === 'held').sort((a, b) => a.queued_at_ms - b.queued_at_ms)
+}
+
 /** A ticket issued by the clerk for the citizen at the counter (代取号). */
 export function issueAssisted(siteId: string, serviceId: string, priority: PriorityClass): Command {
   return {
