@@ -55,6 +55,8 @@ pub struct Case {
     pub clerk: String,
     #[ts(type = "number")]
     pub decided_at_ms: i64,
+    /// For an accepted case, the last day of the promised time in working days, `YYYY-MM-DD`.
+    pub due_date: Option<String>,
 }
 
 /// What the window decided, as the clerk sends it.

@@ -1,6 +1,7 @@
 //! The service center's vocabulary and rules, free of IO so that every rule is unit-testable.
 
 pub mod auth;
+pub mod calendar;
 pub mod config;
 pub mod identity;
 pub mod lang;

@@ -40,6 +40,8 @@ pub fn plan(
     now_ms: i64,
     day: &str,
 ) -> Result<Case, ApiError> {
+    // Weekends only until the calendar's holidays and swapped days are kept on the server.
+    let calendar = onetrip_domain::calendar::Calendar::default();
     let site = view.ticket_site.or(actor.account.site_id).ok_or_else(|| {
         refuse(
             actor,
@@ -157,5 +159,13 @@ pub fn plan(
         ),
         clerk: actor.account.username.clone(),
         decided_at_ms: now_ms,
+        due_date: (draft.outcome == CaseOutcome::Accepted)
+            .then(|| onetrip_domain::calendar::Day::parse(day))
+            .flatten()
+            .map(|today| {
+                calendar
+                    .add_working_days(today, u32::from(matter.promised_days))
+                    .to_string()
+            }),
     })
 }

@@ -14,4 +14,8 @@ trip: number,
 /**
  * `SL-20261127-0001` for a receipt, `GZ-20261127-0001` for a one-time notice.
  */
-number: string, clerk: string, decided_at_ms: number, };
+number: string, clerk: string, decided_at_ms: number, 
+/**
+ * For an accepted case, the last day of the promised time in working days, `YYYY-MM-DD`.
+ */
+due_date: string | null, };

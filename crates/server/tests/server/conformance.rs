@@ -929,6 +929,18 @@ async fn a_case_lists_what_is_missing_and_counts_the_trips(db: TestDb) {
         .unwrap();
     let second: Case = serde_json::from_value(outcome.record.unwrap()).unwrap();
     assert_eq!((second.trip, second.outcome), (2, CaseOutcome::Accepted));
+    // Due after the matter's promised working days, weekends skipped.
+    let decided =
+        onetrip_domain::calendar::Day::parse(&onetrip_server::verify::center_date(NOW)).unwrap();
+    assert_eq!(
+        second.due_date,
+        Some(
+            onetrip_domain::calendar::Calendar::default()
+                .add_working_days(decided, u32::from(matter.promised_days))
+                .to_string()
+        )
+    );
+    assert_eq!(first.due_date, None);
     assert!(second.number.starts_with("SL-") && second.number != first.number);
 }
 

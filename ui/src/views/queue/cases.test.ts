@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Case } from '../../bindings/Case'
 import type { Matter } from '../../bindings/Matter'
-import { decideCase, maskId, missingOf, noticeRecord } from './cases'
+import { decideCase, maskId, missingOf, noticeRecord, promisedText } from './cases'
 
 const matter: Matter = {
   id: 'm',
@@ -35,6 +35,7 @@ describe('one-window acceptance', () => {
       number: 'GZ-20261127-0001',
       clerk: 'clerk',
       decided_at_ms: new Date(2026, 10, 27, 9, 30).getTime(),
+      due_date: null,
     }
     const record = noticeRecord(decided, matter, { center: '玉环市行政服务中心', window: '1号窗口', clerk: '王小红' })
     expect(record.missing).toEqual([{ name: '经营者身份证明' }, { name: '经营场所使用证明' }])
@@ -52,5 +53,12 @@ describe('one-window acceptance', () => {
       payload: { applicant: { kind: 'organisation', value: '91350100m000100y43' }, applicant_name: '洗车行', ticket_id: 't' },
     })
     expect(maskId('11010519491231002X')).toBe('1101**********002X')
+  })
+})
+
+describe('the promised time on the receipt', () => {
+  it('names the due date the server counted in working days', () => {
+    expect(promisedText(7, '2026-12-08')).toBe('7个工作日（2026年12月8日前办结）')
+    expect(promisedText(7, null)).toBe('7个工作日')
   })
 })

@@ -77,7 +77,7 @@ export function receiptRecord(c: Case, matter: Matter, desk: Desk, phone: string
     ...(phone.trim() ? { phone: phone.trim() } : {}),
     matter: matter.name,
     accepted_at: `${y}年${Number(m)}月${Number(d)}日 ${time}`,
-    promised: matter.promised_days ? `${matter.promised_days}个工作日` : '即办',
+    promised: matter.promised_days ? promisedText(matter.promised_days, c.due_date) : '即办',
     materials: c.materials.map((x) => ({ name: x.name, form: '已收' })),
     window: desk.window,
     clerk: desk.clerk,
@@ -88,4 +88,11 @@ export function receiptRecord(c: Case, matter: Matter, desk: Desk, phone: string
 /** `3310**********123X`: the identifier as printed on receipts. */
 export function maskId(id: string): string {
   return [...id].map((c, i) => (i >= 4 && i < 14 ? '*' : c)).join('')
+}
+
+/** `7个工作日（2026年12月8日前办结）`. */
+export function promisedText(days: number, due: string | null): string {
+  if (!due) return `${days}个工作日`
+  const [y, m, d] = due.split('-')
+  return `${days}个工作日（${y}年${Number(m)}月${Number(d)}日前办结）`
 }
