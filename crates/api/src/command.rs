@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::print::PrintRecord;
 use crate::queue::IssueTicket;
 use crate::sync::EntityKind;
+use crate::verify::DocumentToSign;
 
 /// A write, identified by a UUID the client made; the server applies an id at most once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
@@ -86,6 +87,8 @@ pub enum CommandBody {
         ticket_id: Uuid,
         service_id: Uuid,
     },
+    /// Issues a document: the server signs its QR payload with the authority's key.
+    SignDocument(DocumentToSign),
 }
 
 impl CommandBody {
@@ -108,6 +111,7 @@ impl CommandBody {
             | CommandBody::Resume { ticket_id }
             | CommandBody::Transfer { ticket_id, .. } => (EntityKind::Ticket, *ticket_id),
             CommandBody::DecideCase(draft) => (EntityKind::Case, draft.id),
+            CommandBody::SignDocument(document) => (EntityKind::Document, document.id),
         }
     }
 
@@ -159,6 +163,7 @@ impl CommandBody {
             CommandBody::Hold { .. } => "hold",
             CommandBody::Resume { .. } => "resume",
             CommandBody::Transfer { .. } => "transfer",
+            CommandBody::SignDocument(_) => "sign_document",
         }
     }
 }

@@ -43,5 +43,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     verify::VerifyKey::export_all_to(dir)?;
     verify::VerifyRequest::export_all_to(dir)?;
     verify::VerifyResponse::export_all_to(dir)?;
+    verify::DocumentToSign::export_all_to(dir)?;
+    verify::IssuedDocument::export_all_to(dir)?;
     Ok(())
 }

@@ -16,10 +16,11 @@ pub enum EntityKind {
     PrintRecord,
     Ticket,
     Case,
+    Document,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 7] = [
+    pub const ALL: [EntityKind; 8] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -27,6 +28,7 @@ impl EntityKind {
         EntityKind::PrintRecord,
         EntityKind::Ticket,
         EntityKind::Case,
+        EntityKind::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +40,7 @@ impl EntityKind {
             EntityKind::PrintRecord => "print_record",
             EntityKind::Ticket => "ticket",
             EntityKind::Case => "case",
+            EntityKind::Document => "document",
         }
     }
 

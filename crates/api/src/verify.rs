@@ -69,6 +69,41 @@ impl From<onetrip_print::signing::Claim> for DocumentClaim {
     }
 }
 
+impl From<DocumentClaim> for onetrip_print::signing::Claim {
+    fn from(claim: DocumentClaim) -> onetrip_print::signing::Claim {
+        onetrip_print::signing::Claim {
+            kind: claim.kind,
+            number: claim.number,
+            holder: claim.holder,
+            valid_from: claim.valid_from,
+            valid_until: claim.valid_until,
+            issuer: claim.issuer,
+        }
+    }
+}
+
+/// A document to issue: the server signs its claim for the QR code. The id is made by the
+/// caller, so that sending it twice issues it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct DocumentToSign {
+    pub id: uuid::Uuid,
+    pub claim: DocumentClaim,
+    /// Filled in by the server with its signature; whatever a client sends is replaced.
+    #[serde(default)]
+    pub payload: Option<String>,
+}
+
+/// An issued document: its claim, the signed payload its QR code carries, who had it signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct IssuedDocument {
+    pub id: uuid::Uuid,
+    pub claim: DocumentClaim,
+    pub payload: String,
+    pub signed_by: String,
+    #[ts(type = "number")]
+    pub signed_at_ms: i64,
+}
+
 impl VerifyResponse {
     /// The answer for a payload checked with `key` on `checked_on` (`YYYY-MM-DD`): the one
     /// mapping from the signing module's verdict to the wire, for the server and the desktop.

@@ -76,7 +76,8 @@ fn local_effect(body: &CommandBody) -> Option<(EntityKind, Uuid, Option<serde_js
         | CommandBody::Hold { .. }
         | CommandBody::Resume { .. }
         | CommandBody::Transfer { .. }
-        | CommandBody::DecideCase(_) => return None,
+        | CommandBody::DecideCase(_)
+        | CommandBody::SignDocument(_) => return None,
     };
     Some((kind, id, data))
 }

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures::Stream;
 use onetrip_api::auth::{Account, LoginRequest, LoginResponse};
-use onetrip_api::command::{Command, CommandOutcome, CommandStatus};
+use onetrip_api::command::{Command, CommandBody, CommandOutcome, CommandStatus};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
@@ -206,9 +206,24 @@ async fn config(
 async fn command(
     State(state): State<AppState>,
     Authed(actor): Authed,
-    Body(command): Body<Command>,
+    Body(mut command): Body<Command>,
 ) -> Result<Json<CommandOutcome>, HttpError> {
     let now = state.clock.now_ms();
+    // A document to issue is signed here, with the authority's key that only the server holds;
+    // Ed25519 signatures are deterministic, so a replayed command carries the same payload.
+    if let CommandBody::SignDocument(document) = &mut command.body {
+        let claim = document.claim.clone().into();
+        let payload = state.issuer_key.sign(&claim).map_err(|error| {
+            HttpError(ApiError::new(
+                ErrorCode::Invalid,
+                actor.lang.pick(
+                    format!("证件信息不能签发：{error}"),
+                    format!("The document cannot be signed: {error}"),
+                ),
+            ))
+        })?;
+        document.payload = Some(payload);
+    }
     let outcome = state
         .storage
         .apply_command(&actor, &command, now)

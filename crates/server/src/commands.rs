@@ -22,6 +22,7 @@ pub enum Write {
     PrintRecord(PrintRecord),
     Ticket(onetrip_api::queue::Ticket),
     Case(onetrip_api::case::Case),
+    Document(onetrip_api::verify::IssuedDocument),
 }
 
 /// A refusal in the actor's language with the rule's own code as the reason.
@@ -62,11 +63,12 @@ pub fn plan(
     actor: &Actor,
     body: &CommandBody,
     current: &ConfigSnapshot,
+    now_ms: i64,
 ) -> Result<Write, ApiError> {
     // Every role prints; only the configuration needs the right to edit it.
     let configures = !matches!(
         body,
-        CommandBody::RecordPrint(_) | CommandBody::DecideCase(_)
+        CommandBody::RecordPrint(_) | CommandBody::DecideCase(_) | CommandBody::SignDocument(_)
     ) && !body.is_queue();
     if configures && !actor.role().may_edit_configuration() {
         return Err(forbidden(actor));
@@ -109,6 +111,7 @@ pub fn plan(
         CommandBody::RecordPrint(record) => {
             plan_print_record(actor, record).map(Write::PrintRecord)
         }
+        CommandBody::SignDocument(document) => plan_signed_document(actor, document, now_ms),
         CommandBody::IssueTicket(_)
         | CommandBody::CallNext { .. }
         | CommandBody::Recall { .. }
@@ -178,6 +181,39 @@ fn plan_print_record(actor: &Actor, record: &PrintRecord) -> Result<PrintRecord,
     })
 }
 
+/// An issued document, signed by the server (the HTTP handler fills in the payload with the
+/// authority's key before the command is applied).
+fn plan_signed_document(
+    actor: &Actor,
+    document: &onetrip_api::verify::DocumentToSign,
+    now_ms: i64,
+) -> Result<Write, ApiError> {
+    use onetrip_domain::auth::Role;
+    if !matches!(
+        actor.role(),
+        Role::PermitOfficer | Role::Supervisor | Role::Admin
+    ) {
+        return Err(refuse(
+            actor,
+            ErrorCode::Forbidden,
+            "sign_forbidden",
+            "您的角色无权签发证件".into(),
+            "Your role may not issue documents".into(),
+        ));
+    }
+    let payload = document
+        .payload
+        .clone()
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the document was not signed"))?;
+    Ok(Write::Document(onetrip_api::verify::IssuedDocument {
+        id: document.id,
+        claim: document.claim.clone(),
+        payload,
+        signed_by: actor.account.username.clone(),
+        signed_at_ms: now_ms,
+    }))
+}
+
 /// What the account may read of the configuration.
 pub fn visible_to(actor: &Actor, snapshot: ConfigSnapshot) -> ConfigSnapshot {
     let scope = actor.scope();
@@ -224,6 +260,7 @@ impl Write {
         match self {
             Write::Ticket(ticket) => serde_json::to_value(ticket).ok(),
             Write::Case(case) => serde_json::to_value(case).ok(),
+            Write::Document(document) => serde_json::to_value(document).ok(),
             _ => None,
         }
     }
@@ -266,6 +303,12 @@ impl Write {
                 ticket.id,
                 serde_json::to_value(ticket)?,
                 Some(ticket.site_id),
+            ),
+            Write::Document(document) => upsert(
+                EntityKind::Document,
+                document.id,
+                serde_json::to_value(document)?,
+                None,
             ),
             Write::Case(case) => upsert(
                 EntityKind::Case,

@@ -49,6 +49,8 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'transfer':
     case 'decide_case':
       return t('sync.describe.queue')
+    case 'sign_document':
+      return t('sync.describe.sign_document', { number: command.payload.claim.number })
   }
 }
 

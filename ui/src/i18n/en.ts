@@ -204,6 +204,7 @@ const en: typeof zhCN = {
       delete_window: 'Delete window',
       delete_window_known: 'Delete window: {window}',
       record_print: 'Print log: {title}',
+      sign_document: 'Issue document: {number}',
       queue: 'Queue action',
       windowAt: '{window} ({site})',
       matterIn: '{name} ({service})',

@@ -199,6 +199,7 @@ export default {
       delete_window: '删除窗口',
       delete_window_known: '删除窗口：{window}',
       record_print: '打印记录：{title}',
+      sign_document: '签发证件：{number}',
       queue: '排队叫号操作',
       windowAt: '{window}（{site}）',
       matterIn: '{name}（{service}）',

@@ -448,6 +448,23 @@ macro_rules! sql_storage {
                         .execute(&mut *conn)
                         .await?;
                     }
+                    Write::Document(document) => {
+                        let data = serde_json::to_string(document)
+                            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                        sqlx::query(
+                            "INSERT INTO issued_documents (id, kind, number, payload, signed_by, signed_at_ms, data)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(document.id.to_string())
+                        .bind(&document.claim.kind)
+                        .bind(&document.claim.number)
+                        .bind(&document.payload)
+                        .bind(&document.signed_by)
+                        .bind(document.signed_at_ms)
+                        .bind(data)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
                     Write::Case(case) => {
                         let data = serde_json::to_string(case)
                             .map_err(|e| StorageError::Corrupt(e.to_string()))?;
@@ -667,7 +684,7 @@ macro_rules! sql_storage {
                             onetrip_api::command::CommandBody::DecideCase(draft) => {
                                 queries::plan_case(&mut tx, actor, draft, &current, now_ms).await?
                             }
-                            body => crate::commands::plan(actor, body, &current),
+                            body => crate::commands::plan(actor, body, &current, now_ms),
                         };
                         match planned {
                             Ok(write) => {

@@ -403,3 +403,105 @@ async fn the_verify_page_refuses_huge_input_and_explains_malformed_input() {
     let (_, _, html) = page(&state, "?payload=+", None).await;
     assert!(html.contains("请先粘贴二维码内容"));
 }
+
+async fn login(state: &AppState, username: &str) -> String {
+    let (status, body) = call(
+        state,
+        Request::post("/api/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({"username": username, "password": onetrip_server::seed::DEMO_PASSWORD})
+                    .to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+fn sign_command(id: &str, claim: &Claim) -> Value {
+    json!({
+        "id": id,
+        "kind": "sign_document",
+        "payload": {
+            "id": uuid::Uuid::new_v4(),
+            "claim": claim,
+            // A client cannot choose what the server signs: this is replaced.
+            "payload": "OT1|forged",
+        },
+    })
+}
+
+async fn send(state: &AppState, token: &str, command: &Value) -> (StatusCode, Value) {
+    call(
+        state,
+        Request::post("/api/commands")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(command.to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_server_signs_a_document_it_issues_and_the_payload_verifies() {
+    let db = sqlite().await;
+    assert!(
+        onetrip_server::seed::seed_demo(db.storage.as_ref(), NOW)
+            .await
+            .unwrap()
+    );
+    let state = AppState::new(db.storage.clone(), Arc::new(ManualClock::new(NOW))).unwrap();
+    let officer = login(&state, "permit").await;
+    let command = sign_command(&uuid::Uuid::new_v4().to_string(), &claim("2031-11-26"));
+    let (status, body) = send(&state, &officer, &command).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let payload = body["record"]["payload"].as_str().unwrap().to_owned();
+    assert_eq!(body["record"]["signed_by"], "permit");
+    assert_eq!(
+        payload,
+        state.issuer_key.sign(&claim("2031-11-26")).unwrap()
+    );
+    // Anyone checks it with the published key.
+    let (_, verdict) = call(
+        &state,
+        Request::post("/api/verify")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({ "payload": payload }).to_string()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(verdict["verdict"], "valid");
+    // Sent again by a retry: the same document, the same payload.
+    let (_, again) = send(&state, &officer, &command).await;
+    assert_eq!(again["record"]["payload"], payload.as_str());
+
+    // A window clerk may not issue documents; a claim that cannot be signed says why.
+    let clerk = login(&state, "clerk").await;
+    let (status, body) = send(
+        &state,
+        &clerk,
+        &sign_command(&uuid::Uuid::new_v4().to_string(), &claim("2031-11-26")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["reason"], "sign_forbidden");
+    let mut bad = claim("2031-11-26");
+    bad.holder = "老街|面馆".into();
+    let (status, body) = send(
+        &state,
+        &officer,
+        &sign_command(&uuid::Uuid::new_v4().to_string(), &bad),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("证件信息不能签发"),
+        "{body}"
+    );
+}
