@@ -77,20 +77,27 @@ export class WebDriver {
     return this.command('GET', `/element/${element}/text`)
   }
 
-  /** Waits until the text of `selector` satisfies `predicate`; returns that text. */
+  /**
+   * Waits until the text of an element matching `selector` satisfies `predicate`; returns that
+   * text. Every match counts: toasts, for one, stack while an older one fades out.
+   */
   async waitForText(selector, predicate, timeoutMs = 20000) {
     const deadline = Date.now() + timeoutMs
-    let text = ''
+    let seen = []
     while (Date.now() < deadline) {
       try {
-        text = await this.text(selector)
-        if (predicate(text)) return text
+        seen = []
+        for (const element of await this.findAll(selector)) {
+          const text = await this.command('GET', `/element/${element}/text`)
+          if (predicate(text)) return text
+          seen.push(text)
+        }
       } catch {
-        // not there yet
+        // not there yet, or replaced while read
       }
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
-    throw new Error(`timed out waiting for the text of ${selector}; last seen: ${JSON.stringify(text)}`)
+    throw new Error(`timed out waiting for the text of ${selector}; last seen: ${JSON.stringify(seen)}`)
   }
 
   /** A PNG of the window, as a Buffer. */
