@@ -42,6 +42,7 @@ test('a clerk at a window issues tickets, calls, recalls, marks a no-show and fi
   await pause(1500)
   writeFileSync(join(outputDir(), 'desktop-queue.png'), await driver.screenshot())
   await driver.click('[data-testid=queue-recall]')
+  await driver.waitForText('[data-testid=queue-current]', (text) => text.includes('已重呼1'))
   await driver.click('[data-testid=queue-recall]')
   await driver.waitForText('[data-testid=queue-current]', (text) => text.includes('已重呼2'))
   await driver.click('[data-testid=queue-no-show]')

@@ -49,11 +49,18 @@ export class WebDriver {
     throw new Error(`timed out waiting for ${selector}: ${lastError?.message ?? 'not displayed'}`)
   }
 
-  /** Clicks `selector`, retrying while something (a toast, an animation) still covers it. */
+  /**
+   * Clicks `selector` once it is enabled (a button is disabled while its last action runs),
+   * retrying while something (a toast, an animation) still covers it.
+   */
   async click(selector, timeoutMs = 20000) {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const element = await this.waitFor(selector, Math.max(deadline - Date.now(), 0))
+      if (!(await this.command('GET', `/element/${element}/enabled`)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        continue
+      }
       try {
         await this.command('POST', `/element/${element}/click`, {})
         return
