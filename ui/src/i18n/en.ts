@@ -307,7 +307,7 @@ const en: typeof zhCN = {
     printing: 'Sending to the printer…',
     preview: 'Print preview',
     previewLoading: 'Preparing the preview…',
-    previewPages: '{n} pages',
+    previewPages: '{n} page | {n} pages',
     previewFirst: '{n} pages; the preview shows the first {shown}',
     sent: 'Sent to {printer}: {title}',
     reprintNote: 'This document was printed before; this print is logged as a reprint',
