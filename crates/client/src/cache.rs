@@ -67,17 +67,8 @@ fn local_effect(body: &CommandBody) -> Option<(EntityKind, Uuid, Option<serde_js
         CommandBody::SaveWindow(window) => serde_json::to_value(window).ok(),
         CommandBody::DeleteWindow { .. } => None,
         CommandBody::RecordPrint(record) => serde_json::to_value(record).ok(),
-        CommandBody::IssueTicket(_)
-        | CommandBody::CallNext { .. }
-        | CommandBody::Recall { .. }
-        | CommandBody::NoShow { .. }
-        | CommandBody::Finish { .. }
-        | CommandBody::CallTicket { .. }
-        | CommandBody::Hold { .. }
-        | CommandBody::Resume { .. }
-        | CommandBody::Transfer { .. }
-        | CommandBody::DecideCase(_)
-        | CommandBody::SignDocument(_) => return None,
+        // Queue, case and signing commands are online-only: they never wait in the outbox.
+        _ => return None,
     };
     Some((kind, id, data))
 }

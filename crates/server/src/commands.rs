@@ -112,19 +112,6 @@ pub fn plan(
             plan_print_record(actor, record).map(Write::PrintRecord)
         }
         CommandBody::SignDocument(document) => plan_signed_document(actor, document, now_ms),
-        CommandBody::IssueTicket(_)
-        | CommandBody::CallNext { .. }
-        | CommandBody::Recall { .. }
-        | CommandBody::NoShow { .. }
-        | CommandBody::Finish { .. }
-        | CommandBody::CallTicket { .. }
-        | CommandBody::Hold { .. }
-        | CommandBody::Resume { .. }
-        | CommandBody::Transfer { .. }
-        | CommandBody::DecideCase(_) => Err(ApiError::new(
-            ErrorCode::Internal,
-            "queue and case commands are planned by crate::queue and crate::cases",
-        )),
         CommandBody::DeleteWindow { id } => {
             let Some(existing) = current.windows.iter().find(|w| w.id == *id) else {
                 return Err(ApiError::new(
@@ -138,6 +125,11 @@ pub fn plan(
             check_site_scope(actor, existing.site_id)?;
             Ok(Write::DeleteWindow(*id))
         }
+        // Queue and case commands read the database to plan: crate::queue and crate::cases.
+        _ => Err(ApiError::new(
+            ErrorCode::Internal,
+            "queue and case commands are planned by crate::queue and crate::cases",
+        )),
     }
 }
 

@@ -249,14 +249,7 @@ pub fn plan(
                 .iter()
                 .find(|t| t.id == pick.ticket)
                 .ok_or_else(|| no_ticket(actor))?;
-            Ok(Ticket {
-                status: TicketStatus::Called,
-                called_at_ms: Some(now_ms),
-                window_id: Some(window.id),
-                window_number: Some(window.number),
-                called_by: Some(actor.account.username.clone()),
-                ..ticket.clone()
-            })
+            Ok(called(ticket, window, actor, now_ms))
         }
         CommandBody::Recall { .. } | CommandBody::NoShow { .. } | CommandBody::Finish { .. } => {
             let ticket = view.ticket.as_ref().ok_or_else(|| no_ticket(actor))?;
@@ -328,14 +321,7 @@ pub fn plan(
                     ),
                 ));
             }
-            Ok(Ticket {
-                status: TicketStatus::Called,
-                called_at_ms: Some(now_ms),
-                window_id: Some(window.id),
-                window_number: Some(window.number),
-                called_by: Some(actor.account.username.clone()),
-                ..ticket.clone()
-            })
+            Ok(called(ticket, window, actor, now_ms))
         }
         CommandBody::Hold { .. } | CommandBody::Resume { .. } | CommandBody::Transfer { .. } => {
             let ticket = view.ticket.as_ref().ok_or_else(|| no_ticket(actor))?;
@@ -420,4 +406,21 @@ fn busy(actor: &Actor, current: &Ticket) -> ApiError {
         format!("请先办结或过号当前的 {} 号", current.number),
         format!("Finish ticket {} or mark it no-show first", current.number),
     )
+}
+
+/// The ticket as called to `window` by `actor` now.
+fn called(
+    ticket: &Ticket,
+    window: &onetrip_domain::config::Window,
+    actor: &Actor,
+    now_ms: i64,
+) -> Ticket {
+    Ticket {
+        status: TicketStatus::Called,
+        called_at_ms: Some(now_ms),
+        window_id: Some(window.id),
+        window_number: Some(window.number),
+        called_by: Some(actor.account.username.clone()),
+        ..ticket.clone()
+    }
 }
