@@ -15,6 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "outbox_discard",
             "verify_document",
             "queue_tickets",
+            "queue_window_states",
             "print_templates",
             "print_sample",
             "print_preview",

@@ -45,6 +45,8 @@ fn commands(site: Uuid, window: &Window) -> [Command; 2] {
             class: PriorityClass::Normal,
             source: TicketSource::Kiosk,
             appointment_at_ms: None,
+            holder: None,
+            appointment_id: None,
         })),
         Command::new(CommandBody::CallNext {
             window_id: window.id,

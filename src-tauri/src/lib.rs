@@ -30,6 +30,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::sync::outbox_discard,
         commands::printing::verify_document,
         commands::queue::queue_tickets,
+        commands::queue::queue_window_states,
         commands::printing::print_templates,
         commands::printing::print_sample,
         commands::printing::print_preview,

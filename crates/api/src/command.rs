@@ -1,5 +1,6 @@
 //! Commands: every write is one, carrying a client-made id so that sending it again is harmless.
 
+use onetrip_domain::calendar::CalendarDay;
 use onetrip_domain::config::{Matter, Service, Site, Window};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 use crate::case::CaseDraft;
 use crate::error::ApiError;
 use crate::print::PrintRecord;
-use crate::queue::IssueTicket;
+use crate::queue::{Appointment, IssueTicket};
 use crate::sync::EntityKind;
 use crate::verify::DocumentToSign;
 
@@ -89,6 +90,30 @@ pub enum CommandBody {
     },
     /// Issues a document: the server signs its QR payload with the authority's key.
     SignDocument(DocumentToSign),
+    /// The clerk at the window goes on a break (暂停): the window calls nobody until it ends.
+    StartBreak {
+        window_id: Uuid,
+    },
+    /// The break ends and the window calls again.
+    EndBreak {
+        window_id: Uuid,
+    },
+    /// Books an appointment (by telephone or at the counter) for a later check-in.
+    BookAppointment(Appointment),
+    /// Marks a day as a public holiday or a swapped working day (county-wide).
+    SaveCalendarDay(CalendarDay),
+    /// The day goes back to what its weekday says.
+    DeleteCalendarDay {
+        date: String,
+    },
+}
+
+/// The id under which a calendar day is kept: the same date always has the same one.
+pub fn calendar_day_id(date: &str) -> Uuid {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_URL,
+        format!("onetrip:calendar-day:{date}").as_bytes(),
+    )
 }
 
 impl CommandBody {
@@ -112,6 +137,16 @@ impl CommandBody {
             | CommandBody::Transfer { ticket_id, .. } => (EntityKind::Ticket, *ticket_id),
             CommandBody::DecideCase(draft) => (EntityKind::Case, draft.id),
             CommandBody::SignDocument(document) => (EntityKind::Document, document.id),
+            CommandBody::StartBreak { window_id } | CommandBody::EndBreak { window_id } => {
+                (EntityKind::WindowState, *window_id)
+            }
+            CommandBody::BookAppointment(appointment) => (EntityKind::Appointment, appointment.id),
+            CommandBody::SaveCalendarDay(day) => {
+                (EntityKind::CalendarDay, calendar_day_id(&day.date))
+            }
+            CommandBody::DeleteCalendarDay { date } => {
+                (EntityKind::CalendarDay, calendar_day_id(date))
+            }
         }
     }
 
@@ -142,6 +177,9 @@ impl CommandBody {
                 | CommandBody::Hold { .. }
                 | CommandBody::Resume { .. }
                 | CommandBody::Transfer { .. }
+                | CommandBody::StartBreak { .. }
+                | CommandBody::EndBreak { .. }
+                | CommandBody::BookAppointment(_)
         )
     }
 
@@ -164,6 +202,11 @@ impl CommandBody {
             CommandBody::Resume { .. } => "resume",
             CommandBody::Transfer { .. } => "transfer",
             CommandBody::SignDocument(_) => "sign_document",
+            CommandBody::StartBreak { .. } => "start_break",
+            CommandBody::EndBreak { .. } => "end_break",
+            CommandBody::BookAppointment(_) => "book_appointment",
+            CommandBody::SaveCalendarDay(_) => "save_calendar_day",
+            CommandBody::DeleteCalendarDay { .. } => "delete_calendar_day",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! What the site-configuration screens read.
 
+use onetrip_domain::calendar::CalendarDay;
 use onetrip_domain::config::{Matter, Service, Site, Window};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -12,4 +13,7 @@ pub struct ConfigSnapshot {
     pub services: Vec<Service>,
     pub matters: Vec<Matter>,
     pub windows: Vec<Window>,
+    /// Public holidays and swapped working days, by date.
+    #[serde(default)]
+    pub calendar: Vec<CalendarDay>,
 }

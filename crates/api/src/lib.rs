@@ -35,6 +35,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     case::Case::export_all_to(dir)?;
     case::CaseDraft::export_all_to(dir)?;
     queue::IssueTicket::export_all_to(dir)?;
+    queue::WindowState::export_all_to(dir)?;
     print::PrintTemplateInfo::export_all_to(dir)?;
     print::Printer::export_all_to(dir)?;
     print::PrintRequest::export_all_to(dir)?;

@@ -17,10 +17,13 @@ pub enum EntityKind {
     Ticket,
     Case,
     Document,
+    CalendarDay,
+    WindowState,
+    Appointment,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 11] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -29,6 +32,9 @@ impl EntityKind {
         EntityKind::Ticket,
         EntityKind::Case,
         EntityKind::Document,
+        EntityKind::CalendarDay,
+        EntityKind::WindowState,
+        EntityKind::Appointment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +47,9 @@ impl EntityKind {
             EntityKind::Ticket => "ticket",
             EntityKind::Case => "case",
             EntityKind::Document => "document",
+            EntityKind::CalendarDay => "calendar_day",
+            EntityKind::WindowState => "window_state",
+            EntityKind::Appointment => "appointment",
         }
     }
 

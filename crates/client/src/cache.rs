@@ -14,6 +14,7 @@ use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::print::PrintRecord;
 use onetrip_api::queue::Ticket;
 use onetrip_api::sync::{ChangeOp, EntityKind, SyncPage};
+use onetrip_domain::calendar::CalendarDay;
 use onetrip_domain::config::{Matter, Service, Site, SiteKind, Window};
 use serde::de::DeserializeOwned;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -206,6 +207,18 @@ impl Cache {
             .collect()
     }
 
+    /// Whether each window of the sites the account may see is open or on a break.
+    pub async fn window_states(&self) -> Result<Vec<onetrip_api::queue::WindowState>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM entities WHERE kind = 'window_state'")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(cache_error)?;
+        rows.iter()
+            .map(|data| serde_json::from_str(data).map_err(cache_error))
+            .collect()
+    }
+
     /// How many records of each kind the replica holds (for tests and diagnostics).
     pub async fn count(&self, kind: EntityKind) -> Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM entities WHERE kind = $1")
@@ -220,7 +233,8 @@ impl Cache {
     pub async fn config_snapshot(&self, owner: &str) -> Result<ConfigSnapshot> {
         let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
             "SELECT kind, id, position, data FROM entities
-                 WHERE kind IN ('site', 'service', 'matter', 'window') ORDER BY position",
+                 WHERE kind IN ('site', 'service', 'matter', 'window', 'calendar_day')
+                 ORDER BY position",
         )
         .fetch_all(&self.pool)
         .await
@@ -275,6 +289,8 @@ impl Cache {
         let mut services: Vec<Service> = typed(&records, &removed, EntityKind::Service)?;
         let mut matters: Vec<Matter> = typed(&records, &removed, EntityKind::Matter)?;
         let mut windows: Vec<Window> = typed(&records, &removed, EntityKind::Window)?;
+        let mut calendar: Vec<CalendarDay> = typed(&records, &removed, EntityKind::CalendarDay)?;
+        calendar.sort_by(|a, b| a.date.cmp(&b.date));
         // The server's orders: sites as created (centers first), services by prefix, matters
         // by service and name, windows by site and number.
         sites.sort_by_key(|site| site.kind != SiteKind::Center);
@@ -296,6 +312,7 @@ impl Cache {
         };
         windows.sort_by_key(|w| (site_rank(w.site_id), w.number));
         Ok(ConfigSnapshot {
+            calendar,
             sites,
             services,
             matters,

@@ -328,6 +328,12 @@ impl Desktop {
         self.sync.cache.tickets(&today).await
     }
 
+    /// Windows on a break, and since when.
+    pub async fn window_states(&self) -> Result<Vec<onetrip_api::queue::WindowState>, ApiError> {
+        self.owner().await?;
+        self.sync.cache.window_states().await
+    }
+
     /// Commands the server refused after they waited in the outbox.
     pub async fn failed_commands(&self) -> Result<Vec<FailedCommand>, ApiError> {
         self.sync.cache.failed(&self.owner().await?).await

@@ -75,6 +75,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 /// One day that is not as its weekday says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarDay {
     /// `YYYY-MM-DD`.
     pub date: String,

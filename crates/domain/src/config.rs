@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::Lang;
+use crate::calendar::{CalendarDay, Day};
+use crate::queue::{
+    AGING_MINUTES, FairnessPolicy, MAX_APPOINTMENT_EARLY_MINUTES, MAX_PRIORITY_RATIO,
+};
 
 /// Longest name accepted for a site, service, matter or checklist item.
 pub const MAX_NAME_CHARS: usize = 60;
@@ -54,6 +58,17 @@ pub struct Site {
     pub name: String,
     pub kind: SiteKind,
     pub parent_id: Option<Uuid>,
+    /// How the site's queue calls: the priority ratio, the aging bound, appointments' lead.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub policy: Option<FairnessPolicy>,
+}
+
+impl Site {
+    /// The site's fairness policy, or the default one when none is set.
+    pub fn fairness(&self) -> FairnessPolicy {
+        self.policy.unwrap_or_default()
+    }
 }
 
 /// A category of matters with its ticket prefix (A 企业开办 …).
@@ -121,6 +136,10 @@ pub enum ConfigError {
     WindowWithoutServices,
     #[error("a site cannot be its own parent")]
     InvalidParent,
+    #[error("fairness policy out of range: {0}")]
+    InvalidPolicy(&'static str),
+    #[error("bad calendar date {0:?}")]
+    InvalidDate(String),
 }
 
 impl ConfigError {
@@ -140,6 +159,8 @@ impl ConfigError {
             ConfigError::DuplicateWindowNumber(_) => "duplicate_window_number",
             ConfigError::WindowWithoutServices => "window_without_services",
             ConfigError::InvalidParent => "invalid_parent",
+            ConfigError::InvalidPolicy(_) => "invalid_policy",
+            ConfigError::InvalidDate(_) => "invalid_date",
         }
     }
 
@@ -197,6 +218,32 @@ impl ConfigError {
                 "上级中心不能是本中心".into(),
                 "A site cannot be its own parent".into(),
             ),
+            ConfigError::InvalidPolicy(field) => match *field {
+                "priority_ratio" => (
+                    format!("优先号与普通号的叫号比例须为 1 到 {MAX_PRIORITY_RATIO}"),
+                    format!("The priority ratio must be 1 to {MAX_PRIORITY_RATIO}"),
+                ),
+                "aging_minutes" => (
+                    format!(
+                        "最长等候时限须为 {} 到 {} 分钟",
+                        AGING_MINUTES.0, AGING_MINUTES.1
+                    ),
+                    format!(
+                        "The longest wait must be {} to {} minutes",
+                        AGING_MINUTES.0, AGING_MINUTES.1
+                    ),
+                ),
+                _ => (
+                    format!("预约提前叫号时间须为 0 到 {MAX_APPOINTMENT_EARLY_MINUTES} 分钟"),
+                    format!(
+                        "Appointments may be called 0 to {MAX_APPOINTMENT_EARLY_MINUTES} minutes early"
+                    ),
+                ),
+            },
+            ConfigError::InvalidDate(date) => (
+                format!("日期“{date}”不正确，请用 年-月-日 格式"),
+                format!("The date {date:?} is not valid; use YYYY-MM-DD"),
+            ),
         };
         lang.pick(zh, en)
     }
@@ -242,9 +289,25 @@ pub fn check_site(draft: &Site, sites: &[Site]) -> Result<Site, ConfigError> {
             return Err(ConfigError::UnknownSite);
         }
     }
+    if let Some(policy) = &draft.policy {
+        policy.check().map_err(ConfigError::InvalidPolicy)?;
+    }
     Ok(Site {
         name,
         ..draft.clone()
+    })
+}
+
+/// Checks a calendar exception; returns it with its date written `YYYY-MM-DD` and its name
+/// trimmed.
+pub fn check_calendar_day(draft: &CalendarDay) -> Result<CalendarDay, ConfigError> {
+    let date = Day::parse(&draft.date)
+        .filter(|day| (2000..=2100).contains(&day.ymd().0))
+        .ok_or_else(|| ConfigError::InvalidDate(draft.date.clone()))?;
+    Ok(CalendarDay {
+        date: date.to_string(),
+        working: draft.working,
+        name: clean_name(&draft.name)?,
     })
 }
 
@@ -352,6 +415,7 @@ mod tests {
             name: "玉环市行政服务中心".into(),
             kind: SiteKind::Center,
             parent_id: None,
+            policy: None,
         }
     }
 
@@ -475,6 +539,7 @@ mod tests {
             id: Uuid::new_v4(),
             kind: SiteKind::Branch,
             parent_id: Some(center.id),
+            policy: None,
             ..center.clone()
         };
         let other_site = Window {
@@ -530,6 +595,7 @@ mod tests {
             name: "楚门镇分中心".into(),
             kind: SiteKind::Branch,
             parent_id: Some(center.id),
+            policy: None,
         };
         assert!(check_site(&branch, std::slice::from_ref(&center)).is_ok());
         branch.parent_id = Some(branch.id);

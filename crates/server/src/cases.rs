@@ -31,6 +31,19 @@ pub fn applicant_key(id: &ApplicantId) -> String {
     }
 }
 
+/// The working-day calendar every promised time and clock counts in: the county's holidays
+/// and swapped working days from the configuration. Days were checked when saved; one that no
+/// longer reads as a date is skipped rather than stopping the counter.
+pub fn working_calendar(current: &ConfigSnapshot) -> onetrip_domain::calendar::Calendar {
+    let days: Vec<_> = current
+        .calendar
+        .iter()
+        .filter(|day| onetrip_domain::calendar::Day::parse(&day.date).is_some())
+        .cloned()
+        .collect();
+    onetrip_domain::calendar::Calendar::new(&days).unwrap_or_default()
+}
+
 /// The case after the decision, or why not.
 pub fn plan(
     actor: &Actor,
@@ -40,8 +53,7 @@ pub fn plan(
     now_ms: i64,
     day: &str,
 ) -> Result<Case, ApiError> {
-    // Weekends only until the calendar's holidays and swapped days are kept on the server.
-    let calendar = onetrip_domain::calendar::Calendar::default();
+    let calendar = working_calendar(current);
     let site = view.ticket_site.or(actor.account.site_id).ok_or_else(|| {
         refuse(
             actor,

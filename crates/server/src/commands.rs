@@ -6,6 +6,7 @@ use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::print::{MAX_COPIES, MAX_TITLE_CHARS, PrintRecord};
 use onetrip_api::sync::{ChangeOp, EntityKind};
+use onetrip_domain::calendar::CalendarDay;
 use onetrip_domain::config::{self, ConfigError, Matter, Service, Site, Window};
 use uuid::Uuid;
 
@@ -23,6 +24,10 @@ pub enum Write {
     Ticket(onetrip_api::queue::Ticket),
     Case(onetrip_api::case::Case),
     Document(onetrip_api::verify::IssuedDocument),
+    WindowState(onetrip_api::queue::WindowState),
+    Appointment(onetrip_api::queue::Appointment),
+    CalendarDay(CalendarDay),
+    DeleteCalendarDay(String),
 }
 
 /// A refusal in the actor's language with the rule's own code as the reason.
@@ -112,6 +117,30 @@ pub fn plan(
             plan_print_record(actor, record).map(Write::PrintRecord)
         }
         CommandBody::SignDocument(document) => plan_signed_document(actor, document, now_ms),
+        CommandBody::SaveCalendarDay(_) | CommandBody::DeleteCalendarDay { .. } => {
+            // The holiday calendar is county-wide, like the services.
+            if actor.scope().site.is_some() {
+                return Err(forbidden(actor));
+            }
+            match body {
+                CommandBody::SaveCalendarDay(day) => config::check_calendar_day(day)
+                    .map(Write::CalendarDay)
+                    .map_err(|e| invalid(actor, e)),
+                CommandBody::DeleteCalendarDay { date } => {
+                    match current.calendar.iter().find(|day| day.date == *date) {
+                        Some(day) => Ok(Write::DeleteCalendarDay(day.date.clone())),
+                        None => Err(ApiError::new(
+                            ErrorCode::NotFound,
+                            actor.lang.pick(
+                                format!("{date} 不是节假日或调休日"),
+                                format!("{date} is not a holiday or swapped day"),
+                            ),
+                        )),
+                    }
+                }
+                _ => unreachable!("matched above"),
+            }
+        }
         CommandBody::DeleteWindow { id } => {
             let Some(existing) = current.windows.iter().find(|w| w.id == *id) else {
                 return Err(ApiError::new(
@@ -244,6 +273,8 @@ impl Write {
                 | Write::Matter(_)
                 | Write::Window(_)
                 | Write::DeleteWindow(_)
+                | Write::CalendarDay(_)
+                | Write::DeleteCalendarDay(_)
         )
     }
 
@@ -253,6 +284,7 @@ impl Write {
             Write::Ticket(ticket) => serde_json::to_value(ticket).ok(),
             Write::Case(case) => serde_json::to_value(case).ok(),
             Write::Document(document) => serde_json::to_value(document).ok(),
+            Write::Appointment(appointment) => serde_json::to_value(appointment).ok(),
             _ => None,
         }
     }
@@ -314,6 +346,31 @@ impl Write {
                 serde_json::to_value(record)?,
                 record.site_id,
             ),
+            Write::WindowState(state) => upsert(
+                EntityKind::WindowState,
+                state.window_id,
+                serde_json::to_value(state)?,
+                Some(state.site_id),
+            ),
+            Write::Appointment(appointment) => upsert(
+                EntityKind::Appointment,
+                appointment.id,
+                serde_json::to_value(appointment)?,
+                Some(appointment.site_id),
+            ),
+            Write::CalendarDay(day) => upsert(
+                EntityKind::CalendarDay,
+                onetrip_api::command::calendar_day_id(&day.date),
+                serde_json::to_value(day)?,
+                None,
+            ),
+            Write::DeleteCalendarDay(date) => ChangeRecord {
+                entity: EntityKind::CalendarDay,
+                id: onetrip_api::command::calendar_day_id(date),
+                op: ChangeOp::Delete,
+                data: None,
+                site_id: None,
+            },
             Write::DeleteWindow(id) => ChangeRecord {
                 entity: EntityKind::Window,
                 id: *id,

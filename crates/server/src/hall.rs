@@ -15,7 +15,7 @@ use axum::{Json, Router, routing::get};
 use futures::Stream;
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::{ApiError, ErrorCode};
-use onetrip_api::queue::{IssueTicket, Ticket, TicketSource, TicketStatus};
+use onetrip_api::queue::{IssueTicket, Ticket, TicketHolder, TicketSource, TicketStatus};
 use onetrip_domain::Lang;
 use onetrip_domain::auth::Role;
 use onetrip_domain::queue::PriorityClass;
@@ -31,6 +31,9 @@ use crate::state::AppState;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HallCall {
     pub number: String,
+    /// The holder's name masked (张*明), when the ticket knows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub window: u16,
     pub called_at_ms: i64,
     pub recalls: u32,
@@ -45,6 +48,8 @@ pub struct HallState {
     /// The latest calls, newest first.
     pub recent: Vec<HallCall>,
     pub waiting: usize,
+    /// Windows on a break (暂停服务), by number.
+    pub paused: Vec<u16>,
 }
 
 /// A service the kiosk offers.
@@ -70,6 +75,12 @@ pub struct KioskRequest {
     pub service_id: Uuid,
     #[serde(default)]
     pub priority: bool,
+    /// A mobile number for a text message when the turn comes near.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The resident ID number, so the window finds the applicant's earlier cases.
+    #[serde(default)]
+    pub id_number: Option<String>,
 }
 
 /// The ticket the kiosk prints and shows.
@@ -77,6 +88,14 @@ pub struct KioskRequest {
 pub struct KioskTicket {
     pub number: String,
     pub service: String,
+    /// For a check-in: the holder's masked name and the appointed time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_at_ms: Option<i64>,
+    /// The phone number the ticket will be announced to, masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     pub ahead: usize,
     pub estimated_minutes: u32,
     pub issued_at_ms: i64,
@@ -96,6 +115,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/public/sites/{site}/kiosk",
             get(kiosk_state).post(kiosk_issue),
+        )
+        .route(
+            "/api/public/sites/{site}/checkin",
+            axum::routing::post(kiosk_check_in),
         )
 }
 
@@ -143,11 +166,12 @@ async fn site_day(
     Ok((snapshot, name, tickets))
 }
 
-/// What the hall display shows for a site's tickets of the day.
-pub fn hall(site: String, tickets: &[Ticket]) -> HallState {
+/// What the hall display shows for a site's tickets of the day and its windows on a break.
+pub fn hall(site: String, tickets: &[Ticket], paused: Vec<u16>) -> HallState {
     let call = |t: &Ticket| {
         Some(HallCall {
             number: t.number.clone(),
+            name: t.public_name(),
             window: t.window_number?,
             called_at_ms: t.called_at_ms?,
             recalls: t.recalls,
@@ -170,7 +194,30 @@ pub fn hall(site: String, tickets: &[Ticket]) -> HallState {
             .iter()
             .filter(|t| t.status == TicketStatus::Waiting)
             .count(),
+        paused,
     }
+}
+
+/// Numbers of the site's windows on a break, in order.
+async fn paused_windows(
+    state: &AppState,
+    snapshot: &onetrip_api::config::ConfigSnapshot,
+    site: Uuid,
+    lang: Lang,
+) -> Result<Vec<u16>, HttpError> {
+    let states = state
+        .storage
+        .window_states(site)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let mut paused: Vec<u16> = snapshot
+        .windows
+        .iter()
+        .filter(|w| states.iter().any(|s| s.window_id == w.id && s.on_break))
+        .map(|w| w.number)
+        .collect();
+    paused.sort_unstable();
+    Ok(paused)
 }
 
 /// Minutes a new ticket of `service` is expected to wait: the people ahead, times the day's
@@ -195,8 +242,9 @@ async fn hall_state(
     ClientLang(lang): ClientLang,
     Path(site): Path<Uuid>,
 ) -> Result<Json<HallState>, HttpError> {
-    let (_, name, tickets) = site_day(&state, site, lang).await?;
-    Ok(Json(hall(name, &tickets)))
+    let (snapshot, name, tickets) = site_day(&state, site, lang).await?;
+    let paused = paused_windows(&state, &snapshot, site, lang).await?;
+    Ok(Json(hall(name, &tickets, paused)))
 }
 
 /// Tells open displays that something changed; they fetch the hall state again. Pings carry
@@ -226,21 +274,35 @@ async fn hall_events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(crate::app::KEEP_ALIVE))
 }
 
+/// Windows of the site that handle `service`, and how many of them are not on a break.
+fn windows_for(
+    snapshot: &onetrip_api::config::ConfigSnapshot,
+    site: Uuid,
+    service: Uuid,
+    paused: &[u16],
+) -> (usize, usize) {
+    let serving: Vec<u16> = snapshot
+        .windows
+        .iter()
+        .filter(|w| w.site_id == site && w.service_ids.contains(&service))
+        .map(|w| w.number)
+        .collect();
+    let open = serving.iter().filter(|n| !paused.contains(n)).count();
+    (serving.len(), open)
+}
+
 fn kiosk_services(
     snapshot: &onetrip_api::config::ConfigSnapshot,
     site: Uuid,
     tickets: &[Ticket],
+    paused: &[u16],
 ) -> Vec<KioskService> {
     snapshot
         .services
         .iter()
         .filter_map(|service| {
-            let windows = snapshot
-                .windows
-                .iter()
-                .filter(|w| w.site_id == site && w.service_ids.contains(&service.id))
-                .count();
-            if windows == 0 {
+            let (all, windows) = windows_for(snapshot, site, service.id, paused);
+            if all == 0 {
                 return None;
             }
             let waiting = tickets
@@ -264,9 +326,10 @@ async fn kiosk_state(
     Path(site): Path<Uuid>,
 ) -> Result<Json<KioskState>, HttpError> {
     let (snapshot, name, tickets) = site_day(&state, site, lang).await?;
+    let paused = paused_windows(&state, &snapshot, site, lang).await?;
     Ok(Json(KioskState {
         site: name,
-        services: kiosk_services(&snapshot, site, &tickets),
+        services: kiosk_services(&snapshot, site, &tickets, &paused),
     }))
 }
 
@@ -299,7 +362,7 @@ async fn kiosk_issue(
     })?;
     // An unknown site is a 404 before anything is issued.
     site_day(&state, site, lang).await?;
-    let command = Command::new(CommandBody::IssueTicket(IssueTicket {
+    let issue = IssueTicket {
         id: Uuid::new_v4(),
         site_id: site,
         service_id: request.service_id,
@@ -310,7 +373,95 @@ async fn kiosk_issue(
         },
         source: TicketSource::Kiosk,
         appointment_at_ms: None,
-    }));
+        holder: Some(TicketHolder {
+            name: None,
+            phone: request.phone.clone(),
+            id_number: request.id_number.clone(),
+        }),
+        appointment_id: None,
+    };
+    issue_at_kiosk(&state, site, lang, issue).await.map(Json)
+}
+
+/// What the citizen types to check in: a phone number, an ID number or the six-digit code.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckInRequest {
+    pub query: String,
+}
+
+/// Checks an appointment in: finds today's appointment at the site by phone number, ID number
+/// or code, and issues its ticket.
+async fn kiosk_check_in(
+    State(state): State<AppState>,
+    ClientLang(lang): ClientLang,
+    Path(site): Path<Uuid>,
+    body: Result<Json<CheckInRequest>, JsonRejection>,
+) -> Result<Json<KioskTicket>, HttpError> {
+    let query: String = body
+        .map(|Json(request)| request.query)
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
+    if query.is_empty() || query.len() > 32 {
+        return Err(HttpError(ApiError::new(
+            ErrorCode::BadRequest,
+            lang.pick(
+                "请输入预约时留的手机号、身份证号或 6 位预约码".into(),
+                "Enter the phone number, ID number or 6-digit code of the appointment".into(),
+            ),
+        )));
+    }
+    site_day(&state, site, lang).await?;
+    let day = crate::verify::center_date(state.clock.now_ms());
+    let found = state
+        .storage
+        .find_appointments(site, &day, &query)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let Some((appointment, _)) = found
+        .iter()
+        .filter(|(_, used)| !used)
+        .min_by_key(|(a, _)| a.at_ms)
+    else {
+        let (zh, en) = if found.is_empty() {
+            (
+                "没有找到您今天在本中心的预约，请核对后重输，或到咨询台取号",
+                "No appointment today at this site was found; check and try again, or ask at the information desk",
+            )
+        } else {
+            (
+                "您的预约已经签到取号，请留意大屏叫号",
+                "This appointment has checked in already; watch the display for the call",
+            )
+        };
+        return Err(HttpError(ApiError::new(
+            ErrorCode::NotFound,
+            lang.pick(zh.into(), en.into()),
+        )));
+    };
+    let issue = IssueTicket {
+        id: Uuid::new_v4(),
+        site_id: site,
+        service_id: appointment.service_id,
+        class: PriorityClass::Normal,
+        source: TicketSource::Appointment,
+        appointment_at_ms: Some(appointment.at_ms),
+        holder: None,
+        appointment_id: Some(appointment.id),
+    };
+    issue_at_kiosk(&state, site, lang, issue).await.map(Json)
+}
+
+/// Issues a ticket as the kiosk, and tells the citizen how many are ahead and how long.
+async fn issue_at_kiosk(
+    state: &AppState,
+    site: Uuid,
+    lang: Lang,
+    issue: IssueTicket,
+) -> Result<KioskTicket, HttpError> {
+    let command = Command::new(CommandBody::IssueTicket(issue));
     let outcome = state
         .storage
         .apply_command(&kiosk_actor(site, lang), &command, state.clock.now_ms())
@@ -323,8 +474,9 @@ async fn kiosk_issue(
         (_, _, Some(error)) => return Err(HttpError(error)),
         _ => return Err(internal(lang, "the kiosk's ticket was not issued")),
     };
-    let (snapshot, _, tickets) = site_day(&state, site, lang).await?;
-    let service = kiosk_services(&snapshot, site, &tickets)
+    let (snapshot, _, tickets) = site_day(state, site, lang).await?;
+    let paused = paused_windows(state, &snapshot, site, lang).await?;
+    let service = kiosk_services(&snapshot, site, &tickets, &paused)
         .into_iter()
         .find(|s| s.id == ticket.service_id);
     let ahead = tickets
@@ -336,18 +488,21 @@ async fn kiosk_issue(
                 && t.id != ticket.id
         })
         .count();
-    let windows = snapshot
-        .windows
-        .iter()
-        .filter(|w| w.site_id == site && w.service_ids.contains(&ticket.service_id))
-        .count();
-    Ok(Json(KioskTicket {
+    let (_, windows) = windows_for(&snapshot, site, ticket.service_id, &paused);
+    Ok(KioskTicket {
+        name: ticket.public_name(),
+        appointment_at_ms: ticket.appointment_at_ms,
+        phone: ticket
+            .holder
+            .as_ref()
+            .and_then(|h| h.phone.as_deref())
+            .map(onetrip_api::queue::mask_phone),
         number: ticket.number,
         service: service.map(|s| s.name).unwrap_or_default(),
         ahead,
         estimated_minutes: estimate(&tickets, ahead, windows),
         issued_at_ms: ticket.issued_at_ms,
-    }))
+    })
 }
 
 /// Scripts and styles are inline; data comes only from this server, and pages never write
@@ -405,6 +560,8 @@ mod tests {
             recalls: 0,
             called_by: None,
             finished_at_ms: called.map(|at| at + 10 * 60_000),
+            holder: None,
+            appointment_id: None,
         }
     }
 
@@ -416,7 +573,7 @@ mod tests {
             ticket(3, TicketStatus::Called, Some(2), Some(2_000)),
             ticket(4, TicketStatus::Waiting, None, None),
         ];
-        let state = hall("中心".into(), &tickets);
+        let state = hall("中心".into(), &tickets, vec![]);
         assert_eq!(
             state.current.iter().map(|c| c.window).collect::<Vec<_>>(),
             [2, 5]

@@ -5,13 +5,17 @@
 use onetrip_api::command::CommandBody;
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
-use onetrip_api::queue::{RECALLS_BEFORE_NO_SHOW, Ticket, TicketSource, TicketStatus};
+use onetrip_api::queue::{
+    Appointment, MAX_HOLDER_NAME_CHARS, RECALLS_BEFORE_NO_SHOW, Ticket, TicketHolder, TicketSource,
+    TicketStatus, WindowState,
+};
 use onetrip_domain::auth::Role;
+use onetrip_domain::identity::{IdKind, check_resident_id};
 use onetrip_domain::queue::{FairnessPolicy, PriorityClass, Waiting, pick_next};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::commands::refuse;
+use crate::commands::{Write, refuse};
 
 /// What a queue command is planned against.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +30,12 @@ pub struct QueueView {
     pub ticket: Option<Ticket>,
     /// The ticket being served at the window a call names.
     pub current: Option<Ticket>,
+    /// Whether the window a command names is on a break.
+    pub window_state: Option<WindowState>,
+    /// The appointment a check-in names, and whether a ticket was issued for it already.
+    pub appointment: Option<(Appointment, bool)>,
+    /// Check-in codes of the site's appointments on the day being booked.
+    pub codes_taken: Vec<String>,
 }
 
 /// Where a queue command's view is read from.
@@ -36,8 +46,12 @@ pub struct ViewKey {
     pub service: Option<Uuid>,
     /// The ticket the command names.
     pub ticket: Option<Uuid>,
-    /// The window whose current ticket is needed.
+    /// The window whose current ticket and break are needed.
     pub window: Option<Uuid>,
+    /// The appointment a check-in names.
+    pub appointment: Option<Uuid>,
+    /// The day whose appointment codes a booking needs.
+    pub booking_day: Option<String>,
 }
 
 fn may_work_the_queue(actor: &Actor, site: Uuid) -> Result<(), ApiError> {
@@ -65,18 +79,18 @@ pub fn view_key(
 ) -> Result<ViewKey, ApiError> {
     match body {
         CommandBody::IssueTicket(issue) => Ok(ViewKey {
-            site: issue.site_id,
             service: Some(issue.service_id),
             ticket: Some(issue.id),
-            window: None,
+            appointment: issue.appointment_id,
+            ..ViewKey::of(issue.site_id)
         }),
-        CommandBody::CallNext { window_id } => {
+        CommandBody::CallNext { window_id }
+        | CommandBody::StartBreak { window_id }
+        | CommandBody::EndBreak { window_id } => {
             let window = window(actor, current, *window_id)?;
             Ok(ViewKey {
-                site: window.site_id,
-                service: None,
-                ticket: None,
                 window: Some(window.id),
+                ..ViewKey::of(window.site_id)
             })
         }
         CommandBody::CallTicket {
@@ -85,10 +99,9 @@ pub fn view_key(
         } => {
             let window = window(actor, current, *window_id)?;
             Ok(ViewKey {
-                site: window.site_id,
-                service: None,
                 ticket: Some(*ticket_id),
                 window: Some(window.id),
+                ..ViewKey::of(window.site_id)
             })
         }
         CommandBody::Recall { ticket_id }
@@ -97,12 +110,28 @@ pub fn view_key(
         | CommandBody::Hold { ticket_id }
         | CommandBody::Resume { ticket_id }
         | CommandBody::Transfer { ticket_id, .. } => Ok(ViewKey {
-            site: ticket_site.ok_or_else(|| no_ticket(actor))?,
-            service: None,
             ticket: Some(*ticket_id),
-            window: None,
+            ..ViewKey::of(ticket_site.ok_or_else(|| no_ticket(actor))?)
+        }),
+        CommandBody::BookAppointment(appointment) => Ok(ViewKey {
+            booking_day: Some(crate::verify::center_date(appointment.at_ms)),
+            appointment: Some(appointment.id),
+            ..ViewKey::of(appointment.site_id)
         }),
         _ => Err(ApiError::new(ErrorCode::Internal, "not a queue command")),
+    }
+}
+
+impl ViewKey {
+    fn of(site: Uuid) -> ViewKey {
+        ViewKey {
+            site,
+            service: None,
+            ticket: None,
+            window: None,
+            appointment: None,
+            booking_day: None,
+        }
     }
 }
 
@@ -132,8 +161,214 @@ fn no_ticket(actor: &Actor) -> ApiError {
     )
 }
 
-/// The ticket after the command, or why not.
+/// The write a queue command makes, or why not.
 pub fn plan(
+    actor: &Actor,
+    body: &CommandBody,
+    current: &ConfigSnapshot,
+    view: &QueueView,
+    policy: &FairnessPolicy,
+    now_ms: i64,
+    day: &str,
+) -> Result<Write, ApiError> {
+    match body {
+        CommandBody::StartBreak { window_id } | CommandBody::EndBreak { window_id } => {
+            let window = window(actor, current, *window_id)?;
+            may_work_the_queue(actor, window.site_id)?;
+            let starting = matches!(body, CommandBody::StartBreak { .. });
+            let on_break = view.window_state.as_ref().is_some_and(|s| s.on_break);
+            if let (true, Some(current)) = (starting, &view.current) {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "window_busy",
+                    format!("请先办结、挂起或过号当前的 {} 号再暂停", current.number),
+                    format!(
+                        "Finish, hold or mark ticket {} no-show before the break",
+                        current.number
+                    ),
+                ));
+            }
+            if starting == on_break {
+                return Err(refuse(
+                    actor,
+                    ErrorCode::Invalid,
+                    "break_state",
+                    actor
+                        .lang
+                        .pick("窗口已经暂停".into(), "窗口没有暂停".into()),
+                    actor.lang.pick(
+                        "The window is on a break already".into(),
+                        "The window is not on a break".into(),
+                    ),
+                ));
+            }
+            Ok(Write::WindowState(WindowState {
+                window_id: window.id,
+                site_id: window.site_id,
+                on_break: starting,
+                since_ms: now_ms,
+                clerk: actor.account.username.clone(),
+            }))
+        }
+        CommandBody::BookAppointment(draft) => {
+            plan_booking(actor, draft, current, view, now_ms).map(Write::Appointment)
+        }
+        _ => plan_ticket(actor, body, current, view, policy, now_ms, day).map(Write::Ticket),
+    }
+}
+
+/// Longest an appointment may be booked ahead.
+const BOOKING_DAYS_AHEAD: i64 = 30;
+
+fn plan_booking(
+    actor: &Actor,
+    draft: &Appointment,
+    current: &ConfigSnapshot,
+    view: &QueueView,
+    now_ms: i64,
+) -> Result<Appointment, ApiError> {
+    may_work_the_queue(actor, draft.site_id)?;
+    if view.appointment.is_some() {
+        return Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            "appointment_exists",
+            "这个预约已经登记".into(),
+            "This appointment is booked already".into(),
+        ));
+    }
+    served_service(actor, current, draft.site_id, draft.service_id)?;
+    if draft.at_ms < now_ms - 60_000 || draft.at_ms > now_ms + BOOKING_DAYS_AHEAD * 86_400_000 {
+        return Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            "appointment_time",
+            format!("预约时间须在现在到 {BOOKING_DAYS_AHEAD} 天之内"),
+            format!("The appointment must be between now and {BOOKING_DAYS_AHEAD} days ahead"),
+        ));
+    }
+    let holder = checked_holder(actor, &draft.holder)?;
+    if holder.name.is_none() || (holder.phone.is_none() && holder.id_number.is_none()) {
+        return Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            "appointment_holder",
+            "预约须填写姓名，以及手机号或身份证号（用于签到）".into(),
+            "An appointment needs a name, and a phone or ID number to check in with".into(),
+        ));
+    }
+    // Six digits from the id, moved on past any code the day already gave.
+    let mut code = draft.id.as_u128() % 1_000_000;
+    while view
+        .codes_taken
+        .iter()
+        .any(|taken| *taken == format!("{code:06}"))
+    {
+        code = (code + 1) % 1_000_000;
+    }
+    Ok(Appointment {
+        holder,
+        code: format!("{code:06}"),
+        day: crate::verify::center_date(draft.at_ms),
+        booked_by: actor.account.username.clone(),
+        ..draft.clone()
+    })
+}
+
+/// The holder's details trimmed and checked: a name of reasonable length, a mobile number of
+/// 11 digits, an ID number with its check character. Empty parts are dropped.
+pub fn checked_holder(actor: &Actor, holder: &TicketHolder) -> Result<TicketHolder, ApiError> {
+    let given = |part: &Option<String>| {
+        part.as_deref()
+            .map(|text| {
+                text.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+            })
+            .filter(|text| !text.is_empty())
+    };
+    let name = given(&holder.name);
+    if name
+        .as_ref()
+        .is_some_and(|name| name.chars().count() > MAX_HOLDER_NAME_CHARS)
+    {
+        return Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            "holder_name",
+            format!("姓名不能超过 {MAX_HOLDER_NAME_CHARS} 个字"),
+            format!("The name must not exceed {MAX_HOLDER_NAME_CHARS} characters"),
+        ));
+    }
+    let phone = given(&holder.phone);
+    if let Some(phone) = &phone {
+        let digits = phone.len() == 11 && phone.bytes().all(|b| b.is_ascii_digit());
+        if !digits || !phone.starts_with('1') {
+            return Err(refuse(
+                actor,
+                ErrorCode::Invalid,
+                "holder_phone",
+                "手机号应为 1 开头的 11 位数字".into(),
+                "The phone number must be 11 digits starting with 1".into(),
+            ));
+        }
+    }
+    let id_number = given(&holder.id_number)
+        .map(|text| {
+            check_resident_id(&text).map_err(|error| {
+                ApiError::new(
+                    ErrorCode::Invalid,
+                    error.message(IdKind::Person, actor.lang),
+                )
+                .with_reason(error.code())
+            })
+        })
+        .transpose()?;
+    Ok(TicketHolder {
+        name,
+        phone,
+        id_number,
+    })
+}
+
+fn served_service<'a>(
+    actor: &Actor,
+    current: &'a ConfigSnapshot,
+    site: Uuid,
+    service: Uuid,
+) -> Result<&'a onetrip_domain::config::Service, ApiError> {
+    let service = current
+        .services
+        .iter()
+        .find(|s| s.id == service)
+        .ok_or_else(|| {
+            refuse(
+                actor,
+                ErrorCode::NotFound,
+                "service_not_found",
+                "没有这个业务类别".into(),
+                "No such service".into(),
+            )
+        })?;
+    let served = current
+        .windows
+        .iter()
+        .any(|w| w.site_id == site && w.service_ids.contains(&service.id));
+    if !served {
+        return Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            "service_not_served",
+            format!("本中心没有办理“{}”的窗口", service.name),
+            format!("No window at this site handles {}", service.name),
+        ));
+    }
+    Ok(service)
+}
+
+/// The ticket after a ticket command, or why not.
+fn plan_ticket(
     actor: &Actor,
     body: &CommandBody,
     current: &ConfigSnapshot,
@@ -154,32 +389,10 @@ pub fn plan(
                     "This ticket was issued already".into(),
                 ));
             }
-            let service = current
-                .services
-                .iter()
-                .find(|s| s.id == issue.service_id)
-                .ok_or_else(|| {
-                    refuse(
-                        actor,
-                        ErrorCode::NotFound,
-                        "service_not_found",
-                        "没有这个业务类别".into(),
-                        "No such service".into(),
-                    )
-                })?;
-            let served = current
-                .windows
-                .iter()
-                .any(|w| w.site_id == issue.site_id && w.service_ids.contains(&service.id));
-            if !served {
-                return Err(refuse(
-                    actor,
-                    ErrorCode::Invalid,
-                    "service_not_served",
-                    format!("本中心没有办理“{}”的窗口", service.name),
-                    format!("No window at this site handles {}", service.name),
-                ));
+            if issue.appointment_id.is_some() {
+                return check_in(actor, issue, current, view, now_ms, day);
             }
+            let service = served_service(actor, current, issue.site_id, issue.service_id)?;
             if (issue.source == TicketSource::Appointment) != issue.appointment_at_ms.is_some() {
                 return Err(refuse(
                     actor,
@@ -208,6 +421,13 @@ pub fn plan(
                 recalls: 0,
                 called_by: None,
                 finished_at_ms: None,
+                holder: issue
+                    .holder
+                    .as_ref()
+                    .map(|holder| checked_holder(actor, holder))
+                    .transpose()?
+                    .filter(|holder| *holder != TicketHolder::default()),
+                appointment_id: None,
             })
         }
         CommandBody::CallNext { window_id } => {
@@ -216,6 +436,7 @@ pub fn plan(
             if let Some(current) = &view.current {
                 return Err(busy(actor, current));
             }
+            not_on_break(actor, view)?;
             let waiting: Vec<Waiting> = view
                 .waiting
                 .iter()
@@ -299,6 +520,7 @@ pub fn plan(
             if let Some(current) = &view.current {
                 return Err(busy(actor, current));
             }
+            not_on_break(actor, view)?;
             let ticket = view.ticket.as_ref().ok_or_else(|| no_ticket(actor))?;
             if ticket.status != TicketStatus::Waiting || ticket.site_id != window.site_id {
                 return Err(refuse(
@@ -396,6 +618,84 @@ pub fn plan(
         }
         _ => Err(ApiError::new(ErrorCode::Internal, "not a queue command")),
     }
+}
+
+fn not_on_break(actor: &Actor, view: &QueueView) -> Result<(), ApiError> {
+    if view.window_state.as_ref().is_some_and(|s| s.on_break) {
+        return Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            "window_on_break",
+            "窗口暂停中，请先恢复服务再叫号".into(),
+            "The window is on a break; end the break before calling".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The ticket for an appointment checked in today at its site, issued at most once.
+fn check_in(
+    actor: &Actor,
+    issue: &onetrip_api::queue::IssueTicket,
+    current: &ConfigSnapshot,
+    view: &QueueView,
+    now_ms: i64,
+    day: &str,
+) -> Result<Ticket, ApiError> {
+    let refused = |reason: &str, zh: &str, en: &str| {
+        Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            reason,
+            zh.into(),
+            en.into(),
+        ))
+    };
+    let Some((appointment, used)) = &view.appointment else {
+        return refused(
+            "appointment_not_found",
+            "没有找到这个预约",
+            "No such appointment",
+        );
+    };
+    let same = appointment.site_id == issue.site_id && appointment.service_id == issue.service_id;
+    if !same || appointment.day != day {
+        return refused(
+            "appointment_not_today",
+            "这个预约不是今天在本中心办理",
+            "This appointment is not for today at this site",
+        );
+    }
+    if *used {
+        return refused(
+            "appointment_checked_in",
+            "这个预约已经签到取号",
+            "This appointment has checked in already",
+        );
+    }
+    let service = served_service(actor, current, appointment.site_id, appointment.service_id)?;
+    Ok(Ticket {
+        id: issue.id,
+        site_id: appointment.site_id,
+        service_id: service.id,
+        day: day.to_owned(),
+        seq: view.next_seq,
+        number: format!("{}{:03}", service.prefix, view.next_seq),
+        class: issue.class,
+        source: TicketSource::Appointment,
+        status: TicketStatus::Waiting,
+        issued_at_ms: now_ms,
+        queued_at_ms: now_ms,
+        appointment_at_ms: Some(appointment.at_ms),
+        called_at_ms: None,
+        window_id: None,
+        window_number: None,
+        recalls: 0,
+        called_by: None,
+        finished_at_ms: None,
+        holder: Some(appointment.holder.clone()),
+        appointment_id: Some(appointment.id),
+    })
 }
 
 fn busy(actor: &Actor, current: &Ticket) -> ApiError {

@@ -214,6 +214,7 @@ pub async fn seed_demo(storage: &dyn Storage, now_ms: i64) -> anyhow::Result<boo
         name: "玉环市行政服务中心".into(),
         kind: SiteKind::Center,
         parent_id: None,
+        policy: None,
     };
     apply(CommandBody::SaveSite(center.clone())).await?;
     let mut branches = Vec::new();
@@ -223,6 +224,7 @@ pub async fn seed_demo(storage: &dyn Storage, now_ms: i64) -> anyhow::Result<boo
             name: format!("{name}便民服务中心"),
             kind: SiteKind::Branch,
             parent_id: Some(center.id),
+            policy: None,
         };
         apply(CommandBody::SaveSite(branch.clone())).await?;
         branches.push(branch);

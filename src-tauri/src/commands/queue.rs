@@ -2,11 +2,18 @@
 //! (`command_send`), online-only.
 
 use onetrip_api::error::ApiError;
-use onetrip_api::queue::Ticket;
+use onetrip_api::queue::{Ticket, WindowState};
 use onetrip_client::Desktop;
 use tauri::State;
 
 #[tauri::command]
 pub async fn queue_tickets(desktop: State<'_, Desktop>) -> Result<Vec<Ticket>, ApiError> {
     desktop.queue_tickets().await
+}
+
+#[tauri::command]
+pub async fn queue_window_states(
+    desktop: State<'_, Desktop>,
+) -> Result<Vec<WindowState>, ApiError> {
+    desktop.window_states().await
 }

@@ -44,7 +44,7 @@ describe('web backend', () => {
   it('signs in, keeps the token and sends it with later requests', async () => {
     const { fetch, backend, storage, sent } = setup('en')
     fetch.mockResolvedValueOnce(json(200, { token: 'tok-1', account, expires_at_ms: 1 }))
-    fetch.mockResolvedValueOnce(json(200, { sites: [], services: [], matters: [], windows: [] }))
+    fetch.mockResolvedValueOnce(json(200, { sites: [], services: [], matters: [], windows: [], calendar: [] }))
 
     await expect(backend.login('wang', 'secret')).resolves.toEqual(account)
     expect(storage.getItem(TOKEN_KEY)).toBe('tok-1')

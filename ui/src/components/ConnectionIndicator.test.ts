@@ -16,6 +16,7 @@ const snapshot: ConfigSnapshot = {
   services: [],
   matters: [],
   windows: [],
+  calendar: [],
 }
 
 const status = (extra: Partial<ConnectionStatus> = {}): ConnectionStatus => ({

@@ -9,6 +9,7 @@ const snapshot: ConfigSnapshot = {
   services: [{ id: 'svc-a', prefix: 'A', name: '企业开办' }],
   matters: [],
   windows: [{ id: 'w3', site_id: 'center', number: 3, service_ids: ['svc-a'] }],
+  calendar: [],
 }
 
 const zh = (key: string, params?: Record<string, string | number>) => i18n.global.t(key, params ?? {}, { locale: 'zh-CN' })

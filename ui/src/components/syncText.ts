@@ -48,7 +48,15 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'resume':
     case 'transfer':
     case 'decide_case':
+    case 'start_break':
+    case 'end_break':
+    case 'book_appointment':
       return t('sync.describe.queue')
+    // Holidays are county-wide configuration, also sent at once.
+    case 'save_calendar_day':
+      return t('sync.describe.save_calendar_day', { date: command.payload.date, name: command.payload.name })
+    case 'delete_calendar_day':
+      return t('sync.describe.delete_calendar_day', { date: command.payload.date })
     case 'sign_document':
       return t('sync.describe.sign_document', { number: command.payload.claim.number })
   }

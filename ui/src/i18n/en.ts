@@ -205,6 +205,8 @@ const en: typeof zhCN = {
       delete_window_known: 'Delete window: {window}',
       record_print: 'Print log: {title}',
       sign_document: 'Issue document: {number}',
+      save_calendar_day: 'Set calendar day: {date} {name}',
+      delete_calendar_day: 'Remove calendar day: {date}',
       queue: 'Queue action',
       windowAt: '{window} ({site})',
       matterIn: '{name} ({service})',

@@ -200,6 +200,8 @@ export default {
       delete_window_known: '删除窗口：{window}',
       record_print: '打印记录：{title}',
       sign_document: '签发证件：{number}',
+      save_calendar_day: '设置节假日：{date} {name}',
+      delete_calendar_day: '取消节假日：{date}',
       queue: '排队叫号操作',
       windowAt: '{window}（{site}）',
       matterIn: '{name}（{service}）',

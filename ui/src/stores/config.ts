@@ -7,7 +7,7 @@ import { useBackend } from '../backend'
 import { toApiError } from '../backend/errors'
 import type { CommandOutcome } from '../backend/types'
 
-const EMPTY: ConfigSnapshot = { sites: [], services: [], matters: [], windows: [] }
+const EMPTY: ConfigSnapshot = { sites: [], services: [], matters: [], windows: [], calendar: [] }
 
 export const useConfigStore = defineStore('config', () => {
   const snapshot = ref<ConfigSnapshot>(EMPTY)

@@ -12,7 +12,7 @@ import { useSyncStore } from './sync'
 import { desktopOnlyCalls } from '../backend/web'
 
 const admin: Account = { id: 'a1', username: 'li', display_name: '李强', role: 'admin', site_id: null, specialty: null }
-const empty: ConfigSnapshot = { sites: [], services: [], matters: [], windows: [] }
+const empty: ConfigSnapshot = { sites: [], services: [], matters: [], windows: [], calendar: [] }
 
 function setup() {
   let emit: (event: SyncEvent) => void = () => undefined

@@ -111,6 +111,21 @@ pub trait Storage: Send + Sync + 'static {
         day: &str,
     ) -> StorageResult<Vec<onetrip_api::queue::Ticket>>;
 
+    /// The site's windows that have been on a break or back from one.
+    async fn window_states(
+        &self,
+        site: Uuid,
+    ) -> StorageResult<Vec<onetrip_api::queue::WindowState>>;
+
+    /// The site's appointments of the day found by phone number, ID number or check-in code,
+    /// each with whether it has checked in already.
+    async fn find_appointments(
+        &self,
+        site: Uuid,
+        day: &str,
+        query: &str,
+    ) -> StorageResult<Vec<(onetrip_api::queue::Appointment, bool)>>;
+
     /// The newest audit entries first.
     async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;
 

@@ -23,6 +23,10 @@ macro_rules! sql_storage {
 
             type Conn = <$db as sqlx::Database>::Connection;
 
+            fn json(value: &impl serde::Serialize) -> StorageResult<String> {
+                serde_json::to_string(value).map_err(|e| StorageError::Corrupt(e.to_string()))
+            }
+
             pub fn uuid(text: &str) -> StorageResult<Uuid> {
                 Uuid::parse_str(text).map_err(|_| StorageError::Corrupt(format!("bad id {text:?}")))
             }
@@ -56,19 +60,23 @@ macro_rules! sql_storage {
             }
 
             pub async fn snapshot(conn: &mut Conn) -> StorageResult<ConfigSnapshot> {
-                let sites = sqlx::query_as::<_, (String, String, String, Option<String>)>(
-                    "SELECT id, name, kind, parent_id FROM sites ORDER BY created_seq",
+                let sites = sqlx::query_as::<_, (String, String, String, Option<String>, Option<String>)>(
+                    "SELECT id, name, kind, parent_id, policy FROM sites ORDER BY created_seq",
                 )
                 .fetch_all(&mut *conn)
                 .await?
                 .into_iter()
-                .map(|(id, name, kind, parent_id)| {
+                .map(|(id, name, kind, parent_id, policy)| {
                     Ok(Site {
                         id: uuid(&id)?,
                         name,
                         kind: SiteKind::parse(&kind)
                             .ok_or_else(|| StorageError::Corrupt(format!("bad site kind {kind:?}")))?,
                         parent_id: opt_uuid(parent_id)?,
+                        policy: policy
+                            .map(|text| serde_json::from_str(&text))
+                            .transpose()
+                            .map_err(|e| StorageError::Corrupt(format!("policy of site {id}: {e}")))?,
                     })
                 })
                 .collect::<StorageResult<Vec<_>>>()?;
@@ -131,7 +139,16 @@ macro_rules! sql_storage {
                 })
                 .collect::<StorageResult<Vec<_>>>()?;
 
-                Ok(ConfigSnapshot { sites, services, matters, windows })
+                let calendar = sqlx::query_as::<_, (String, bool, String)>(
+                    "SELECT date, working, name FROM calendar_days ORDER BY date",
+                )
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(date, working, name)| onetrip_domain::calendar::CalendarDay { date, working, name })
+                .collect();
+
+                Ok(ConfigSnapshot { sites, services, matters, windows, calendar })
             }
 
             pub async fn head(conn: &mut Conn) -> StorageResult<i64> {
@@ -181,6 +198,10 @@ macro_rules! sql_storage {
                 .bind(now_ms)
                 .fetch_one(&mut *conn)
                 .await?)
+            }
+
+            pub fn parsed<T: serde::de::DeserializeOwned>(data: &str) -> StorageResult<T> {
+                serde_json::from_str(data).map_err(|e| StorageError::Corrupt(e.to_string()))
             }
 
             pub async fn ticket_rows(rows: Vec<String>) -> StorageResult<Vec<onetrip_api::queue::Ticket>> {
@@ -273,6 +294,38 @@ macro_rules! sql_storage {
                     .await?,
                     None => None,
                 };
+                let window_state = match key.window {
+                    Some(window) => sqlx::query_scalar::<_, String>("SELECT data FROM window_states WHERE window_id = $1")
+                        .bind(window.to_string())
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .map(|data| parsed(&data))
+                        .transpose()?,
+                    None => None,
+                };
+                let appointment = match key.appointment {
+                    Some(id) => {
+                        let found = sqlx::query_as::<_, (String, bool)>(
+                            "SELECT data, EXISTS (SELECT 1 FROM tickets t WHERE t.appointment_id = a.id)
+                             FROM appointments a WHERE a.id = $1",
+                        )
+                        .bind(id.to_string())
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                        found.map(|(data, used)| parsed(&data).map(|a| (a, used))).transpose()?
+                    }
+                    None => None,
+                };
+                let codes_taken = match &key.booking_day {
+                    Some(day) => sqlx::query_scalar::<_, String>(
+                        "SELECT code FROM appointments WHERE site_id = $1 AND day = $2",
+                    )
+                    .bind(&site)
+                    .bind(day)
+                    .fetch_all(&mut *conn)
+                    .await?,
+                    None => Vec::new(),
+                };
                 let ticket = ticket_rows(ticket.into_iter().collect()).await?.pop();
                 let at_window = ticket_rows(at_window.into_iter().collect()).await?.pop();
                 let view = crate::queue::QueueView {
@@ -281,9 +334,17 @@ macro_rules! sql_storage {
                     next_seq,
                     ticket,
                     current: at_window,
+                    window_state,
+                    appointment,
+                    codes_taken,
                 };
-                let policy = onetrip_domain::queue::FairnessPolicy::default();
-                Ok(crate::queue::plan(actor, body, current, &view, &policy, now_ms, &day).map(Write::Ticket))
+                let policy = current
+                    .sites
+                    .iter()
+                    .find(|s| s.id == key.site)
+                    .map(Site::fairness)
+                    .unwrap_or_default();
+                Ok(crate::queue::plan(actor, body, current, &view, &policy, now_ms, &day))
             }
 
             /// Reads what a case decision needs and plans it.
@@ -357,15 +418,17 @@ macro_rules! sql_storage {
                 match write {
                     Write::Site(site) => {
                         sqlx::query(
-                            "INSERT INTO sites (id, name, kind, parent_id, created_seq)
-                             VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM sites))
+                            "INSERT INTO sites (id, name, kind, parent_id, policy, created_seq)
+                             VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM sites))
                              ON CONFLICT (id) DO UPDATE
-                             SET name = excluded.name, kind = excluded.kind, parent_id = excluded.parent_id",
+                             SET name = excluded.name, kind = excluded.kind, parent_id = excluded.parent_id,
+                                 policy = excluded.policy",
                         )
                         .bind(site.id.to_string())
                         .bind(&site.name)
                         .bind(site.kind.as_str())
                         .bind(site.parent_id.map(|id| id.to_string()))
+                        .bind(site.policy.map(|policy| json(&policy)).transpose()?)
                         .execute(&mut *conn)
                         .await?;
                     }
@@ -428,8 +491,8 @@ macro_rules! sql_storage {
                             .map_err(|e| StorageError::Corrupt(e.to_string()))?;
                         sqlx::query(
                             "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
-                                 queued_at_ms, called_at_ms, window_id, data)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                 queued_at_ms, called_at_ms, window_id, data, appointment_id)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                              ON CONFLICT (id) DO UPDATE SET status = excluded.status,
                                  queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
                                  window_id = excluded.window_id, data = excluded.data",
@@ -445,8 +508,52 @@ macro_rules! sql_storage {
                         .bind(ticket.called_at_ms)
                         .bind(ticket.window_id.map(|id| id.to_string()))
                         .bind(data)
+                        .bind(ticket.appointment_id.map(|id| id.to_string()))
                         .execute(&mut *conn)
                         .await?;
+                    }
+                    Write::WindowState(state) => {
+                        sqlx::query(
+                            "INSERT INTO window_states (window_id, site_id, data) VALUES ($1, $2, $3)
+                             ON CONFLICT (window_id) DO UPDATE SET data = excluded.data",
+                        )
+                        .bind(state.window_id.to_string())
+                        .bind(state.site_id.to_string())
+                        .bind(json(state)?)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                    Write::Appointment(appointment) => {
+                        sqlx::query(
+                            "INSERT INTO appointments (id, site_id, day, phone, id_number, code, data)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(appointment.id.to_string())
+                        .bind(appointment.site_id.to_string())
+                        .bind(&appointment.day)
+                        .bind(appointment.holder.phone.as_deref())
+                        .bind(appointment.holder.id_number.as_deref())
+                        .bind(&appointment.code)
+                        .bind(json(appointment)?)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                    Write::CalendarDay(day) => {
+                        sqlx::query(
+                            "INSERT INTO calendar_days (date, working, name) VALUES ($1, $2, $3)
+                             ON CONFLICT (date) DO UPDATE SET working = excluded.working, name = excluded.name",
+                        )
+                        .bind(&day.date)
+                        .bind(day.working)
+                        .bind(&day.name)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
+                    Write::DeleteCalendarDay(date) => {
+                        sqlx::query("DELETE FROM calendar_days WHERE date = $1")
+                            .bind(date)
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Write::Document(document) => {
                         let data = serde_json::to_string(document)
@@ -763,6 +870,39 @@ macro_rules! sql_storage {
                 let mut tickets = queries::ticket_rows(rows).await?;
                 tickets.sort_by_key(|t| (t.issued_at_ms, t.seq));
                 Ok(tickets)
+            }
+
+            async fn window_states(
+                &self,
+                site: uuid::Uuid,
+            ) -> crate::storage::StorageResult<Vec<onetrip_api::queue::WindowState>> {
+                let rows = sqlx::query_scalar::<_, String>("SELECT data FROM window_states WHERE site_id = $1")
+                    .bind(site.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|data| queries::parsed(data)).collect()
+            }
+
+            async fn find_appointments(
+                &self,
+                site: uuid::Uuid,
+                day: &str,
+                query: &str,
+            ) -> crate::storage::StorageResult<Vec<(onetrip_api::queue::Appointment, bool)>> {
+                let rows = sqlx::query_as::<_, (String, bool)>(
+                    "SELECT data, EXISTS (SELECT 1 FROM tickets t WHERE t.appointment_id = a.id)
+                     FROM appointments a
+                     WHERE a.site_id = $1 AND a.day = $2 AND (a.phone = $3 OR a.id_number = $3 OR a.code = $3)
+                     ORDER BY a.id",
+                )
+                .bind(site.to_string())
+                .bind(day)
+                .bind(query)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|(data, used)| queries::parsed(data).map(|a| (a, *used)))
+                    .collect()
             }
 
             async fn audit_log(&self, limit: i64) -> crate::storage::StorageResult<Vec<crate::storage::AuditEntry>> {

@@ -6,7 +6,9 @@ use onetrip_api::case::{Case, CaseDraft, CaseOutcome};
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::ErrorCode;
 use onetrip_api::print::PrintRecord;
-use onetrip_api::queue::{IssueTicket, Ticket, TicketSource, TicketStatus};
+use onetrip_api::queue::{
+    Appointment, IssueTicket, Ticket, TicketSource, TicketStatus, WindowState,
+};
 use onetrip_api::sync::{Change, ChangeOp, EntityKind, SyncPage};
 use onetrip_domain::auth::{LoginAttempts, Role};
 use onetrip_domain::config::Window;
@@ -60,6 +62,9 @@ conformance!(
     a_stale_base_version_is_a_conflict,
     concurrent_writers_never_let_a_reader_skip_a_change,
     subscribers_hear_every_commit,
+    a_site_policy_and_the_holiday_calendar_shape_calls_and_due_dates,
+    a_window_on_break_calls_nobody,
+    an_appointment_checks_in_once_and_shows_a_masked_name,
 );
 
 const NOW: i64 = 1_790_000_000_000;
@@ -426,8 +431,16 @@ async fn readers_see_only_their_scope(db: TestDb) {
                 let case: Case = change.record().unwrap().unwrap();
                 assert_eq!(case.site_id, branch);
             }
-            // Issued documents are county-wide: everyone may check them.
-            EntityKind::Document => {}
+            // Issued documents and the holiday calendar are county-wide.
+            EntityKind::Document | EntityKind::CalendarDay => {}
+            EntityKind::WindowState => {
+                let state: WindowState = change.record().unwrap().unwrap();
+                assert_eq!(state.site_id, branch);
+            }
+            EntityKind::Appointment => {
+                let appointment: Appointment = change.record().unwrap().unwrap();
+                assert_eq!(appointment.site_id, branch);
+            }
         }
     }
     assert_eq!(
@@ -564,6 +577,8 @@ fn issue(site: Uuid, service: Uuid, class: PriorityClass) -> Command {
         class,
         source: TicketSource::Assisted,
         appointment_at_ms: None,
+        holder: None,
+        appointment_id: None,
     }))
 }
 
@@ -1248,4 +1263,394 @@ async fn subscribers_hear_every_commit(db: TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!(seq, storage.head().await.unwrap());
+}
+
+fn supervisor_at(site: Uuid) -> Actor {
+    Actor {
+        account: onetrip_api::auth::Account {
+            role: Role::Supervisor,
+            username: "supervisor-q".into(),
+            ..clerk_at(site).account
+        },
+        lang: onetrip_domain::Lang::ZhCn,
+    }
+}
+
+/// The refusal's reason, after checking the command was refused and changed nothing.
+async fn refusal(storage: &dyn Storage, actor: &Actor, command: &Command, now: i64) -> String {
+    let head = storage.head().await.unwrap();
+    let outcome = storage.apply_command(actor, command, now).await.unwrap();
+    assert_eq!(outcome.status, CommandStatus::Rejected, "{outcome:?}");
+    assert_eq!(storage.head().await.unwrap(), head);
+    outcome.error.unwrap().reason.unwrap_or_default()
+}
+
+async fn applied(storage: &dyn Storage, actor: &Actor, command: &Command, now: i64) {
+    let outcome = storage.apply_command(actor, command, now).await.unwrap();
+    assert_eq!(
+        outcome.status,
+        CommandStatus::Applied,
+        "{:?}",
+        outcome.error
+    );
+}
+
+async fn a_site_policy_and_the_holiday_calendar_shape_calls_and_due_dates(db: TestDb) {
+    use onetrip_domain::calendar::{Calendar, CalendarDay, Day};
+    use onetrip_domain::queue::FairnessPolicy;
+
+    let (storage, snapshot) = seeded(&db).await;
+    let s = storage.as_ref();
+    let site = snapshot.sites[0].clone();
+    let clerk = clerk_at(site.id);
+    let admin = Actor::system();
+    let window = snapshot
+        .windows
+        .iter()
+        .find(|w| w.site_id == site.id)
+        .unwrap()
+        .clone();
+    let service = window.service_ids[0];
+
+    // A policy out of range is refused with the reason; a site supervisor may not set one.
+    let with_ratio = |ratio| {
+        Command::new(CommandBody::SaveSite(onetrip_domain::config::Site {
+            policy: Some(FairnessPolicy {
+                priority_ratio: ratio,
+                ..FairnessPolicy::default()
+            }),
+            ..site.clone()
+        }))
+    };
+    assert_eq!(
+        refusal(s, &admin, &with_ratio(0), NOW).await,
+        "invalid_policy"
+    );
+    refusal(s, &supervisor_at(site.id), &with_ratio(1), NOW).await;
+    applied(s, &admin, &with_ratio(1), NOW).await;
+    let kept = s.config_snapshot().await.unwrap();
+    assert_eq!(kept.sites[0].fairness().priority_ratio, 1);
+
+    // At 1:1, two priority tickets and two normal ones alternate (the default 2:1 would call
+    // both priority tickets first).
+    let classes = [
+        PriorityClass::Normal,
+        PriorityClass::Normal,
+        PriorityClass::Priority,
+        PriorityClass::Priority,
+    ];
+    let mut ids = Vec::new();
+    for (minute, class) in classes.into_iter().enumerate() {
+        let at = NOW + minute as i64 * 60_000;
+        ids.push(
+            ticket_of(s, &clerk, &issue(site.id, service, class), at)
+                .await
+                .id,
+        );
+    }
+    let mut order = Vec::new();
+    for step in 0..4 {
+        let at = NOW + (5 + step) * 60_000;
+        let called = ticket_of(
+            s,
+            &clerk,
+            &Command::new(CommandBody::CallNext {
+                window_id: window.id,
+            }),
+            at,
+        )
+        .await;
+        order.push(called.id);
+        ticket_of(
+            s,
+            &clerk,
+            &Command::new(CommandBody::Finish {
+                ticket_id: called.id,
+            }),
+            at,
+        )
+        .await;
+    }
+    assert_eq!(order, vec![ids[2], ids[0], ids[3], ids[1]]);
+
+    // A holiday on the next weekday moves an accepted case's due date by a day.
+    let today = Day::parse(&onetrip_server::verify::center_date(NOW)).unwrap();
+    let weekends_only = Calendar::default();
+    let next = weekends_only.add_working_days(today, 1);
+    let holiday = CalendarDay {
+        date: next.to_string(),
+        working: false,
+        name: "测试假日".into(),
+    };
+    let bad = CalendarDay {
+        date: "2026-02-30".into(),
+        ..holiday.clone()
+    };
+    assert_eq!(
+        refusal(
+            s,
+            &admin,
+            &Command::new(CommandBody::SaveCalendarDay(bad)),
+            NOW
+        )
+        .await,
+        "invalid_date"
+    );
+    refusal(
+        s,
+        &supervisor_at(site.id),
+        &Command::new(CommandBody::SaveCalendarDay(holiday.clone())),
+        NOW,
+    )
+    .await;
+    applied(
+        s,
+        &admin,
+        &Command::new(CommandBody::SaveCalendarDay(holiday.clone())),
+        NOW,
+    )
+    .await;
+    assert_eq!(
+        s.config_snapshot().await.unwrap().calendar,
+        vec![holiday.clone()]
+    );
+
+    let matter = snapshot
+        .matters
+        .iter()
+        .find(|m| m.promised_days >= 1)
+        .unwrap()
+        .clone();
+    let outcome = s
+        .apply_command(
+            &clerk,
+            &Command::new(CommandBody::DecideCase(CaseDraft {
+                id: Uuid::new_v4(),
+                ticket_id: None,
+                matter_id: matter.id,
+                applicant: ApplicantId::Organisation("91350100M000100Y43".into()),
+                applicant_name: "玉环市清港镇亮洁洗车行".into(),
+                provided: matter.materials.clone(),
+                outcome: CaseOutcome::Accepted,
+            })),
+            NOW,
+        )
+        .await
+        .unwrap();
+    let case: Case = serde_json::from_value(outcome.record.unwrap()).unwrap();
+    let days = u32::from(matter.promised_days);
+    let with_holiday = Calendar::new(std::slice::from_ref(&holiday))
+        .unwrap()
+        .add_working_days(today, days);
+    assert_ne!(with_holiday, weekends_only.add_working_days(today, days));
+    assert_eq!(case.due_date, Some(with_holiday.to_string()));
+
+    // Deleting it gives the day back to its weekday.
+    applied(
+        s,
+        &admin,
+        &Command::new(CommandBody::DeleteCalendarDay {
+            date: holiday.date.clone(),
+        }),
+        NOW,
+    )
+    .await;
+    assert!(s.config_snapshot().await.unwrap().calendar.is_empty());
+}
+
+async fn a_window_on_break_calls_nobody(db: TestDb) {
+    let (storage, snapshot) = seeded(&db).await;
+    let s = storage.as_ref();
+    let center = snapshot.sites[0].id;
+    let clerk = clerk_at(center);
+    let window = snapshot
+        .windows
+        .iter()
+        .find(|w| w.site_id == center)
+        .unwrap()
+        .clone();
+    let on = |body: CommandBody| Command::new(body);
+    let start = || {
+        on(CommandBody::StartBreak {
+            window_id: window.id,
+        })
+    };
+    let end = || {
+        on(CommandBody::EndBreak {
+            window_id: window.id,
+        })
+    };
+    let call = || {
+        on(CommandBody::CallNext {
+            window_id: window.id,
+        })
+    };
+    let waiting = ticket_of(
+        s,
+        &clerk,
+        &issue(center, window.service_ids[0], PriorityClass::Normal),
+        NOW,
+    )
+    .await;
+
+    // Not while a ticket is served; then on a break, nobody is called.
+    let served = ticket_of(s, &clerk, &call(), NOW).await;
+    assert_eq!(refusal(s, &clerk, &start(), NOW).await, "window_busy");
+    ticket_of(
+        s,
+        &clerk,
+        &on(CommandBody::Finish {
+            ticket_id: served.id,
+        }),
+        NOW,
+    )
+    .await;
+    assert_eq!(refusal(s, &clerk, &end(), NOW).await, "break_state");
+    applied(s, &clerk, &start(), NOW + 1).await;
+    assert_eq!(refusal(s, &clerk, &start(), NOW + 2).await, "break_state");
+    let second = ticket_of(
+        s,
+        &clerk,
+        &issue(center, window.service_ids[0], PriorityClass::Normal),
+        NOW + 3,
+    )
+    .await;
+    assert_eq!(
+        refusal(s, &clerk, &call(), NOW + 4).await,
+        "window_on_break"
+    );
+    let states = s.window_states(center).await.unwrap();
+    assert_eq!(states.len(), 1);
+    assert!(states[0].on_break && states[0].since_ms == NOW + 1 && states[0].clerk == "clerk-q");
+
+    // Back from the break, the window calls again.
+    applied(s, &clerk, &end(), NOW + 5).await;
+    let called = ticket_of(s, &clerk, &call(), NOW + 6).await;
+    assert!(called.id == second.id || called.id == waiting.id);
+    assert!(!s.window_states(center).await.unwrap()[0].on_break);
+    // A clerk of another site may not pause this window.
+    let other = clerk_at(snapshot.sites[1].id);
+    assert_eq!(
+        refusal(s, &other, &start(), NOW + 7).await,
+        "queue_forbidden"
+    );
+}
+
+async fn an_appointment_checks_in_once_and_shows_a_masked_name(db: TestDb) {
+    use onetrip_api::queue::TicketHolder;
+
+    let (storage, snapshot) = seeded(&db).await;
+    let s = storage.as_ref();
+    let center = snapshot.sites[0].id;
+    let clerk = clerk_at(center);
+    let service = snapshot
+        .windows
+        .iter()
+        .find(|w| w.site_id == center)
+        .unwrap()
+        .service_ids[0];
+    let book = |holder: TicketHolder, at_ms: i64| {
+        Command::new(CommandBody::BookAppointment(Appointment {
+            id: Uuid::new_v4(),
+            site_id: center,
+            service_id: service,
+            at_ms,
+            holder,
+            code: String::new(),
+            day: String::new(),
+            booked_by: String::new(),
+        }))
+    };
+    let holder = TicketHolder {
+        name: Some("张三明".into()),
+        phone: Some("138 1234 5678".into()),
+        id_number: None,
+    };
+    let later = NOW + 30 * 60_000;
+    // Refused: no way to check in; a wrong ID number; a wrong phone number; a time past.
+    let nameless = TicketHolder {
+        phone: None,
+        ..holder.clone()
+    };
+    assert_eq!(
+        refusal(s, &clerk, &book(nameless, later), NOW).await,
+        "appointment_holder"
+    );
+    let wrong_id = TicketHolder {
+        id_number: Some("11010519491231002Y".into()),
+        ..holder.clone()
+    };
+    assert_eq!(
+        refusal(s, &clerk, &book(wrong_id, later), NOW).await,
+        "id_character"
+    );
+    let wrong_phone = TicketHolder {
+        phone: Some("23812345678".into()),
+        ..holder.clone()
+    };
+    assert_eq!(
+        refusal(s, &clerk, &book(wrong_phone, later), NOW).await,
+        "holder_phone"
+    );
+    assert_eq!(
+        refusal(s, &clerk, &book(holder.clone(), NOW - 3_600_000), NOW).await,
+        "appointment_time"
+    );
+
+    let booked = s
+        .apply_command(&clerk, &book(holder.clone(), later), NOW)
+        .await
+        .unwrap();
+    let booked: Appointment = serde_json::from_value(booked.record.unwrap()).unwrap();
+    assert_eq!(booked.code.len(), 6);
+    assert_eq!(booked.holder.phone.as_deref(), Some("13812345678"));
+    let day = onetrip_server::verify::center_date(NOW);
+    for query in ["13812345678", booked.code.as_str()] {
+        let found = s.find_appointments(center, &day, query).await.unwrap();
+        assert_eq!(found, vec![(booked.clone(), false)]);
+    }
+
+    // Checking in issues an appointment ticket with the name; a second check-in is refused.
+    let check_in = || {
+        Command::new(CommandBody::IssueTicket(IssueTicket {
+            id: Uuid::new_v4(),
+            site_id: center,
+            service_id: service,
+            class: PriorityClass::Normal,
+            source: TicketSource::Appointment,
+            appointment_at_ms: Some(booked.at_ms),
+            holder: None,
+            appointment_id: Some(booked.id),
+        }))
+    };
+    let ticket = ticket_of(s, &clerk, &check_in(), NOW + 60_000).await;
+    assert_eq!(ticket.appointment_at_ms, Some(later));
+    assert_eq!(ticket.appointment_id, Some(booked.id));
+    assert_eq!(ticket.public_name().as_deref(), Some("张*明"));
+    assert_eq!(
+        refusal(s, &clerk, &check_in(), NOW + 61_000).await,
+        "appointment_checked_in"
+    );
+    let found = s
+        .find_appointments(center, &day, &booked.code)
+        .await
+        .unwrap();
+    assert_eq!(found, vec![(booked.clone(), true)]);
+
+    // A walk-in's ID number is checked too.
+    let walk_in = Command::new(CommandBody::IssueTicket(IssueTicket {
+        holder: Some(TicketHolder {
+            name: None,
+            phone: None,
+            id_number: Some("110105194912310021".into()),
+        }),
+        ..match issue(center, service, PriorityClass::Normal).body {
+            CommandBody::IssueTicket(issue) => issue,
+            _ => unreachable!(),
+        }
+    }));
+    assert_eq!(
+        refusal(s, &clerk, &walk_in, NOW).await,
+        "id_check_character"
+    );
 }

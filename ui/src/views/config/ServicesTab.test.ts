@@ -15,6 +15,7 @@ const snapshot: ConfigSnapshot = {
   services: [{ id: 'svc-a', prefix: 'A', name: '企业开办' }],
   matters: [],
   windows: [],
+  calendar: [],
 }
 
 function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
