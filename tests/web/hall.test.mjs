@@ -140,3 +140,81 @@ test('a call from a clerk shows on the hall display within a second, also after 
   writeFileSync(join(outputDir(), 'web-hall-after-restart.png'), await page.screenshot())
   await context.close()
 })
+
+test('an appointment checks in at the kiosk once, and the display shows its masked name and a window on a break', async () => {
+  clerk = await login('clerk')
+  const config = await api('GET', '/config', clerk)
+  const [, window2, window3] = config.windows.filter((w) => w.site_id === center).sort((a, b) => a.number - b.number)
+  const phone = '13812345678'
+  const booked = await api('POST', '/commands', clerk, command('book_appointment', {
+    id: uuid(), site_id: center, service_id: window2.service_ids[0], at_ms: Date.now() + 20 * 60000,
+    holder: { name: '张三明', phone },
+  }))
+  assert.equal(booked.record.code.length, 6)
+
+  const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  await page.goto(`${base}/kiosk/${center}`)
+  const checkIn = async (digits) => {
+    await page.getByTestId('kiosk-open-checkin').click()
+    for (const digit of digits) await page.locator(`#checkin-keypad [data-testid=key-${digit}]`).click()
+    assert.equal(await page.getByTestId('kiosk-checkin-query').textContent(), digits)
+    await page.getByTestId('kiosk-checkin-go').click()
+  }
+  await checkIn(phone)
+  await page.getByTestId('kiosk-ticket-number').waitFor()
+  const number = await page.getByTestId('kiosk-ticket-number').textContent()
+  assert.match(await page.getByTestId('kiosk-ticket-holder').textContent(), /张\*明.*预约 \d\d:\d\d/)
+  await page.screenshot({ path: join(outputDir(), 'web-kiosk-checkin.png') })
+  // The same appointment again: refused with the reason, no second ticket.
+  await page.locator('#back').click()
+  await checkIn(booked.record.code)
+  await page.getByTestId('kiosk-error').filter({ hasText: '已经签到' }).waitFor()
+  await page.getByTestId('kiosk-contact').click()
+  await page.locator('#contact-keypad [data-testid=key-1]').click()
+  await page.screenshot({ path: join(outputDir(), 'web-kiosk-home.png') })
+  await context.close()
+
+  const hall = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' })).newPage()
+  await hall.goto(`${base}/hall/${center}`)
+  await hall.getByTestId('hall-status').filter({ hasText: '已连接' }).waitFor()
+  const state = await (await fetch(`${base}/api/public/sites/${center}/hall`)).json()
+  assert.ok(!JSON.stringify(state).includes(phone), 'the public state never carries the phone number')
+  const tickets = await api('POST', '/commands', clerk, command('call_ticket', {
+    window_id: window2.id,
+    ticket_id: (await issueLookup(number)).id,
+  }))
+  assert.equal(tickets.record.number, number)
+  await hall.getByTestId('hall-current').filter({ hasText: '张*明' }).waitFor({ timeout: 2000 })
+  await api('POST', '/commands', clerk, command('start_break', { window_id: window3.id }))
+  await hall.getByTestId('hall-paused').filter({ hasText: `${window3.number}号窗口暂停服务` }).waitFor({ timeout: 2000 })
+  await hall.screenshot({ path: join(outputDir(), 'web-hall-names-break.png') })
+  // A window on a break calls nobody, with the reason.
+  const refused = await fetch(`${base}/api/commands`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${clerk}` },
+    body: JSON.stringify(command('call_next', { window_id: window3.id })),
+  }).then((r) => r.json())
+  assert.equal(refused.reason, 'window_on_break')
+  assert.equal(refused.message, '窗口暂停中，请先恢复服务再叫号')
+  await api('POST', '/commands', clerk, command('end_break', { window_id: window3.id }))
+  await hall.waitForFunction(() => document.querySelector('[data-testid=hall-paused]').textContent === '', null, { timeout: 2000 })
+  await hall.context().close()
+})
+
+/** Today's ticket with this number at the center, as the sync log has it. */
+async function issueLookup(number) {
+  let since = 0
+  let found
+  for (;;) {
+    const page = await api('GET', `/sync?since=${since}&limit=1000`, clerk)
+    for (const change of page.changes) {
+      const record = typeof change.data === 'string' ? JSON.parse(change.data) : change.data
+      if (change.entity === 'ticket' && record?.number === number) found = record
+    }
+    if (!page.has_more) break
+    since = page.next
+  }
+  assert.ok(found, `ticket ${number} in the sync log`)
+  return found
+}
