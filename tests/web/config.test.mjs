@@ -100,3 +100,53 @@ test('a clerk reads the configuration but cannot edit it', async () => {
   assert.equal(refused.body.code, 'forbidden')
   await page.close()
 })
+
+test('an admin enters a public holiday and a swapped working day, and sets a site calling rule', async () => {
+  const page = await login('admin')
+  await page.getByTestId('nav-admin').click()
+  await page.getByTestId('config-tab-calendar').click()
+  const table = page.getByTestId('calendar-table')
+  const year = new Date().getFullYear()
+  const add = async (date, name, working) => {
+    await page.getByTestId('calendar-add').click()
+    await page.getByTestId('calendar-dialog').waitFor()
+    await page.locator('[data-testid=calendar-form-date] input').fill(date)
+    await page.keyboard.press('Enter')
+    if (working) await page.getByTestId('calendar-form-working').click()
+    await page.getByTestId('calendar-form-name').fill(name)
+    await page.getByTestId('calendar-form-save').click()
+    await table.getByText(name, { exact: true }).waitFor()
+  }
+  await add(`${year}-12-31`, '测试假日', false)
+  await add(`${year}-12-27`, '测试调休上班', true)
+  const row = table.locator('tr', { hasText: '测试调休上班' })
+  assert.match(await row.innerText(), /调休上班/)
+  assert.match(await page.locator('.summary').innerText(), /放假 1 天，调休上班 1 天/)
+  await page.getByTestId('calendar-dialog').waitFor({ state: 'hidden' })
+  await page.waitForTimeout(500)
+  await page.screenshot({ path: join(outputDir(), 'web-config-calendar.png') })
+
+  // A date that does not exist is refused by the server with the reason.
+  const token = await page.evaluate(() => sessionStorage.getItem('onetrip.token'))
+  assert.ok(token, 'the web session keeps its token')
+  const response = await fetch(`${BASE}/api/commands`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Accept-Language': 'zh-CN' },
+    body: JSON.stringify({ id: crypto.randomUUID(), kind: 'save_calendar_day', payload: { date: `${year}-02-30`, working: false, name: '错日' } }),
+  })
+  const body = await response.json()
+  assert.equal(body.reason, 'invalid_date')
+  assert.match(body.message, /日期.*不正确/)
+
+  // The center's calling rule: 1 priority to 1 normal.
+  await page.getByTestId('config-tab-sites').click()
+  await page.getByTestId('sites-table').getByText('玉环市行政服务中心', { exact: true }).first().waitFor()
+  await page.getByTestId('site-edit').first().click()
+  await page.getByTestId('site-dialog').waitFor()
+  await page.locator('[data-testid=site-form-ratio] input').fill('1')
+  await page.locator('[data-testid=site-form-aging] input').fill('30')
+  await page.getByTestId('site-dialog').screenshot({ path: join(outputDir(), 'web-config-site-policy.png') })
+  await page.getByTestId('site-form-save').click()
+  await page.getByTestId('site-policy').first().filter({ hasText: '优先 1:1 普通，最长等候 30 分钟' }).waitFor()
+  await page.close()
+})

@@ -16,6 +16,7 @@ import type {
   SyncEvent,
   Ticket,
   VerifyResponse,
+  WindowState,
 } from './types'
 
 /** Printing lives on the desktop, next to the printers; the browser build refuses it. */
@@ -41,6 +42,8 @@ export interface PrintingBackend {
 export interface DesktopOnlyBackend extends PrintingBackend {
   /** Today's tickets at the sites the account may see. */
   queueTickets(): Promise<Ticket[]>
+  /** Windows that went on a break or came back, with since when. */
+  queueWindowStates(): Promise<WindowState[]>
 }
 
 /** Checking a document's signed QR code: offline on the desktop with the kept key. */

@@ -19,6 +19,7 @@ import type {
   SyncEvent,
   Ticket,
   VerifyResponse,
+  WindowState,
 } from './types'
 
 type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>
@@ -74,6 +75,7 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     printCalibrationGrid: (printer, tray) => run<JobStatus>('calibration_print_grid', { printer, tray }),
     verifyDocument: (payload) => run<VerifyResponse>('verify_document', { payload }),
     queueTickets: () => run<Ticket[]>('queue_tickets'),
+    queueWindowStates: () => run<WindowState[]>('queue_window_states'),
     async onSyncEvent(handler) {
       const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
       const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))

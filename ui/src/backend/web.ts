@@ -152,5 +152,6 @@ export function desktopOnlyCalls(error: () => ApiError): DesktopOnlyBackend {
     saveCalibration: refuse,
     printCalibrationGrid: refuse,
     queueTickets: refuse,
+    queueWindowStates: refuse,
   }
 }

@@ -3,6 +3,10 @@ import type { Service } from '../../bindings/Service'
 import type { Site } from '../../bindings/Site'
 import type { Window } from '../../bindings/Window'
 import {
+  DEFAULT_POLICY,
+  calendarForm,
+  checkCalendarDay,
+  saveCalendarDayCommand,
   checkMatter,
   checkService,
   checkSite,
@@ -124,17 +128,20 @@ describe('window commands', () => {
 
 describe('site, service and matter commands', () => {
   it('builds save_site; a center has no parent', () => {
-    const command = saveSiteCommand({ id: null, name: ' 清港镇分中心 ', kind: 'branch', parent_id: 'center' })
+    const command = saveSiteCommand({ id: null, name: ' 清港镇分中心 ', kind: 'branch', parent_id: 'center', policy: DEFAULT_POLICY })
     expect(command.payload).toMatchObject({ name: '清港镇分中心', kind: 'branch', parent_id: 'center' })
     const center = saveSiteCommand({ ...siteForm(sites[1]), parent_id: 'chumen' })
-    expect(center.payload).toEqual({ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null })
+    expect(center.payload).toEqual({ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null, policy: DEFAULT_POLICY })
+    // A site's own policy is kept through an edit, not reset to the default.
+    const own = { priority_ratio: 1, aging_minutes: 30, appointment_early_minutes: 5 }
+    expect(saveSiteCommand(siteForm({ ...sites[1], policy: own })).payload).toMatchObject({ policy: own })
   })
 
   it('checks sites', () => {
-    expect(checkSite({ id: null, name: '', kind: 'center', parent_id: null })).toEqual({ key: 'nameRequired' })
-    expect(checkSite({ id: null, name: '干江镇', kind: 'branch', parent_id: null })).toEqual({ key: 'parentRequired' })
-    expect(checkSite({ id: 'x', name: '干江镇', kind: 'branch', parent_id: 'x' })).toEqual({ key: 'parentSelf' })
-    expect(checkSite({ id: null, name: '玉环', kind: 'center', parent_id: null })).toBeNull()
+    expect(checkSite({ id: null, name: '', kind: 'center', parent_id: null, policy: DEFAULT_POLICY })).toEqual({ key: 'nameRequired' })
+    expect(checkSite({ id: null, name: '干江镇', kind: 'branch', parent_id: null, policy: DEFAULT_POLICY })).toEqual({ key: 'parentRequired' })
+    expect(checkSite({ id: 'x', name: '干江镇', kind: 'branch', parent_id: 'x', policy: DEFAULT_POLICY })).toEqual({ key: 'parentSelf' })
+    expect(checkSite({ id: null, name: '玉环', kind: 'center', parent_id: null, policy: DEFAULT_POLICY })).toBeNull()
   })
 
   it('builds save_service with an upper-case prefix and refuses a taken or bad one', () => {
@@ -181,5 +188,18 @@ describe('savedNotice', () => {
 
   it('says a queued change was kept on this computer', () => {
     expect(savedNotice('queued', 'common.saved')).toEqual({ type: 'info', key: 'sync.queued' })
+  })
+})
+
+describe('calendar days', () => {
+  it('needs a date and a name, and sends the day trimmed', () => {
+    expect(checkCalendarDay(calendarForm())).toEqual({ key: 'dateRequired' })
+    expect(checkCalendarDay({ date: '2026-10-01', working: false, name: ' ' })).toEqual({ key: 'nameRequired' })
+    const form = { date: '2026-10-11', working: true, name: ' 国庆调休上班 ' }
+    expect(checkCalendarDay(form)).toBeNull()
+    expect(saveCalendarDayCommand(form)).toMatchObject({
+      kind: 'save_calendar_day',
+      payload: { date: '2026-10-11', working: true, name: '国庆调休上班' },
+    })
   })
 })

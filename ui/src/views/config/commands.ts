@@ -1,5 +1,7 @@
 // Configuration forms: their state, their checks, and the commands they turn into.
+import type { CalendarDay } from '../../bindings/CalendarDay'
 import type { Command } from '../../bindings/Command'
+import type { FairnessPolicy } from '../../bindings/FairnessPolicy'
 import type { Matter } from '../../bindings/Matter'
 import type { Service } from '../../bindings/Service'
 import type { Site } from '../../bindings/Site'
@@ -32,12 +34,21 @@ export interface SiteForm {
   name: string
   kind: SiteKind
   parent_id: string | null
+  /** How the site's queue calls. */
+  policy: FairnessPolicy
 }
 
+/** The policy a site without its own uses (as the server's default). */
+export const DEFAULT_POLICY: FairnessPolicy = { priority_ratio: 2, aging_minutes: 45, appointment_early_minutes: 10 }
+
+/** The bounds the server checks a policy against. */
+export const POLICY_LIMITS = { ratio: [1, 10], aging: [5, 240], early: [0, 60] } as const
+
 export function siteForm(site?: Site): SiteForm {
+  const policy = { ...(site?.policy ?? DEFAULT_POLICY) }
   return site
-    ? { id: site.id, name: site.name, kind: site.kind, parent_id: site.parent_id }
-    : { id: null, name: '', kind: 'branch', parent_id: null }
+    ? { id: site.id, name: site.name, kind: site.kind, parent_id: site.parent_id, policy }
+    : { id: null, name: '', kind: 'branch', parent_id: null, policy }
 }
 
 export function checkSite(form: SiteForm): Problem | null {
@@ -56,6 +67,7 @@ export function saveSiteCommand(form: SiteForm): Command {
       name: form.name.trim(),
       kind: form.kind,
       parent_id: form.kind === 'center' ? null : form.parent_id,
+      policy: { ...form.policy },
     },
   }
 }
@@ -204,4 +216,31 @@ export interface SavedNotice {
  */
 export function savedNotice(status: CommandStatus, appliedKey: string): SavedNotice {
   return status === 'queued' ? { type: 'info', key: 'sync.queued' } : { type: 'success', key: appliedKey }
+}
+
+// ---- the holiday calendar ----
+
+export interface CalendarForm {
+  date: string
+  working: boolean
+  name: string
+}
+
+export function calendarForm(): CalendarForm {
+  return { date: '', working: false, name: '' }
+}
+
+export function checkCalendarDay(form: CalendarForm): Problem | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.date)) return { key: 'dateRequired' }
+  if (!form.name.trim()) return { key: 'nameRequired' }
+  return null
+}
+
+export function saveCalendarDayCommand(form: CalendarForm): Command {
+  const day: CalendarDay = { date: form.date, working: form.working, name: form.name.trim() }
+  return { id: newId(), kind: 'save_calendar_day', payload: day }
+}
+
+export function deleteCalendarDayCommand(date: string): Command {
+  return { id: newId(), kind: 'delete_calendar_day', payload: { date } }
 }

@@ -3,6 +3,7 @@
 import type { Command } from '../../bindings/Command'
 import type { PriorityClass } from '../../bindings/PriorityClass'
 import type { Ticket } from '../../bindings/Ticket'
+import type { TicketHolder } from '../../bindings/TicketHolder'
 import { newId } from '../config/commands'
 
 /** Key under which this computer remembers the window its clerk works at. */
@@ -71,8 +72,10 @@ export function heldAt(tickets: readonly Ticket[], siteId: string): Ticket[] {
   return tickets.filter((t) => t.site_id === siteId && t.status === 'held').sort((a, b) => a.queued_at_ms - b.queued_at_ms)
 }
 
-/** A ticket issued by the clerk for the citizen at the counter (代取号). */
-export function issueAssisted(siteId: string, serviceId: string, priority: PriorityClass): Command {
+/** A ticket issued by the clerk for the citizen at the counter (代取号), with the phone or ID
+ *  number the citizen gave, if any. */
+export function issueAssisted(siteId: string, serviceId: string, priority: PriorityClass, holder: TicketHolder = {}): Command {
+  const given = holderOf(holder)
   return {
     id: newId(),
     kind: 'issue_ticket',
@@ -83,6 +86,37 @@ export function issueAssisted(siteId: string, serviceId: string, priority: Prior
       class: priority,
       source: 'assisted',
       appointment_at_ms: null,
+      ...(given ? { holder: given } : {}),
+    },
+  }
+}
+
+/** The holder's parts that were filled in, trimmed; null when none was. */
+export function holderOf(holder: TicketHolder): TicketHolder | null {
+  const parts = Object.entries(holder)
+    .map(([key, value]) => [key, typeof value === 'string' ? value.trim() : ''] as const)
+    .filter(([, value]) => value !== '')
+  return parts.length ? (Object.fromEntries(parts) as TicketHolder) : null
+}
+
+/** A window goes on a break (暂停) or comes back. */
+export const startBreak = (windowId: string): Command => ({ id: newId(), kind: 'start_break', payload: { window_id: windowId } })
+export const endBreak = (windowId: string): Command => ({ id: newId(), kind: 'end_break', payload: { window_id: windowId } })
+
+/** Books an appointment for a citizen (telephone booking, or at the counter for a later day). */
+export function bookAppointment(siteId: string, serviceId: string, atMs: number, holder: TicketHolder): Command {
+  return {
+    id: newId(),
+    kind: 'book_appointment',
+    payload: {
+      id: newId(),
+      site_id: siteId,
+      service_id: serviceId,
+      at_ms: atMs,
+      holder: holderOf(holder) ?? {},
+      code: '',
+      day: '',
+      booked_by: '',
     },
   }
 }
