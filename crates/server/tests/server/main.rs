@@ -1,9 +1,11 @@
 //! Integration tests of the central API: one storage conformance suite run on SQLite and on
-//! PostgreSQL, and HTTP tests through the real router.
+//! PostgreSQL, HTTP tests through the real router, and real server processes sharing one
+//! PostgreSQL database.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod conformance;
 mod http;
+mod processes;
 mod support;
 mod verify;
