@@ -47,10 +47,9 @@ async fn start(database_url: &str, data: &std::path::Path) -> Server {
     };
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Ok(response) = reqwest::get(format!("{}/health", server.base)).await {
-            if response.status().is_success() {
-                return server;
-            }
+        let health = reqwest::get(format!("{}/health", server.base)).await;
+        if health.is_ok_and(|response| response.status().is_success()) {
+            return server;
         }
         assert!(Instant::now() < deadline, "the server did not start");
         tokio::time::sleep(Duration::from_millis(100)).await;
