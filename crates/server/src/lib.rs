@@ -10,6 +10,7 @@ pub mod commands;
 pub mod hall;
 pub mod http_error;
 pub mod queue;
+pub mod queue_state;
 pub mod seed;
 pub mod serve;
 pub mod state;

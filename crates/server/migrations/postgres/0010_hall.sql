@@ -31,3 +31,13 @@ CREATE UNIQUE INDEX appointments_code ON appointments (site_id, day, code);
 
 ALTER TABLE tickets ADD COLUMN appointment_id TEXT;
 CREATE UNIQUE INDEX tickets_appointment ON tickets (appointment_id);
+
+-- The ticket being served at a window, found by every call at that window.
+CREATE INDEX tickets_at_window ON tickets (window_id) WHERE status = 'called';
+
+-- How many times each site's queue was written: a server process keeps the day's queue in
+-- memory and reads it again when another process moved it.
+CREATE TABLE queue_versions (
+    site_id TEXT PRIMARY KEY,
+    version BIGINT NOT NULL
+);

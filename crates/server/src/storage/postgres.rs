@@ -21,6 +21,8 @@ pub struct PostgresStorage {
     writers: tokio::sync::Mutex<()>,
     /// The configuration, read again only after a change.
     config: super::ConfigCache,
+    /// The day's queues in memory, and queue commands waiting to be written together.
+    queue: crate::queue_state::QueueMemory,
     /// Dropping the storage stops its listener.
     _stop: oneshot::Sender<()>,
 }
@@ -43,6 +45,7 @@ impl PostgresStorage {
             events,
             writers: tokio::sync::Mutex::new(()),
             config: super::ConfigCache::default(),
+            queue: crate::queue_state::QueueMemory::default(),
             _stop: stop,
         })
     }

@@ -200,6 +200,53 @@ macro_rules! sql_storage {
                 .await?)
             }
 
+            /// The site's queue version: how many times its queue was written (0: never).
+            pub async fn queue_version(conn: &mut Conn, site: Uuid) -> StorageResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>("SELECT version FROM queue_versions WHERE site_id = $1")
+                    .bind(site.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .unwrap_or(0))
+            }
+
+            /// Counts a write of the site's queue; returns the new version.
+            pub async fn bump_queue_version(conn: &mut Conn, site: Uuid) -> StorageResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO queue_versions (site_id, version) VALUES ($1, 1)
+                     ON CONFLICT (site_id) DO UPDATE SET version = queue_versions.version + 1
+                     RETURNING version",
+                )
+                .bind(site.to_string())
+                .fetch_one(&mut *conn)
+                .await?)
+            }
+
+            /// The site's queue of `day` as the database has it.
+            pub async fn load_site_queue(
+                conn: &mut Conn,
+                site: Uuid,
+                day: &str,
+                version: i64,
+            ) -> StorageResult<crate::queue_state::SiteQueue> {
+                let tickets = sqlx::query_scalar::<_, String>(
+                    "SELECT data FROM tickets WHERE site_id = $1 AND (day = $2 OR status = 'called')",
+                )
+                .bind(site.to_string())
+                .bind(day)
+                .fetch_all(&mut *conn)
+                .await?;
+                let states = sqlx::query_scalar::<_, String>("SELECT data FROM window_states WHERE site_id = $1")
+                    .bind(site.to_string())
+                    .fetch_all(&mut *conn)
+                    .await?;
+                Ok(crate::queue_state::SiteQueue::load(
+                    day,
+                    version,
+                    ticket_rows(tickets).await?,
+                    states.iter().map(|data| parsed(data)).collect::<StorageResult<Vec<_>>>()?,
+                ))
+            }
+
             pub fn parsed<T: serde::de::DeserializeOwned>(data: &str) -> StorageResult<T> {
                 serde_json::from_str(data).map_err(|e| StorageError::Corrupt(e.to_string()))
             }
@@ -630,6 +677,408 @@ macro_rules! sql_storage {
             }
         }
 
+        impl $storage {
+            /// Applies one command in its own transaction; the caller holds the writer lock.
+            async fn apply_single(
+                &self,
+                actor: &crate::actor::Actor,
+                command: &onetrip_api::command::Command,
+                now_ms: i64,
+            ) -> crate::storage::StorageResult<onetrip_api::command::CommandOutcome> {
+                use onetrip_api::command::{CommandOutcome, CommandStatus};
+
+                let id = command.id.to_string();
+                let kind = command.body.kind();
+                let payload = serde_json::to_string(&command.body)
+                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query($serialize).execute(&mut *tx).await?;
+                if let Some(outcome) = stored_outcome(&mut tx, &id).await? {
+                    return Ok(outcome);
+                }
+                let current = queries::cached_snapshot(&mut tx, &self.config).await?;
+                let (entity, entity_id) = command.body.target();
+                // Only a command made against a version needs the record's current one.
+                let version = match command.base_version {
+                    Some(_) => queries::version(&mut tx, entity, entity_id).await?,
+                    None => 0,
+                };
+                let mut committed_seq = None;
+                let mut record = None;
+                let (status, error) = match command.base_version {
+                    Some(base) if base != version => {
+                        (CommandStatus::Conflict, Some(crate::commands::conflict(actor)))
+                    }
+                    _ => {
+                        let planned = match &command.body {
+                            body if body.is_queue() => {
+                                queries::plan_queue(&mut tx, actor, body, &current, now_ms).await?
+                            }
+                            onetrip_api::command::CommandBody::DecideCase(draft) => {
+                                queries::plan_case(&mut tx, actor, draft, &current, now_ms).await?
+                            }
+                            body => crate::commands::plan(actor, body, &current, now_ms),
+                        };
+                        match planned {
+                            Ok(write) => {
+                                queries::write(&mut tx, &write).await?;
+                                // The queue moved outside the batch: every process reads it again.
+                                let moved = match &write {
+                                    crate::commands::Write::Ticket(ticket) => Some(ticket.site_id),
+                                    crate::commands::Write::WindowState(state) => Some(state.site_id),
+                                    _ => None,
+                                };
+                                if let Some(site) = moved {
+                                    queries::bump_queue_version(&mut tx, site).await?;
+                                    crate::queue_state::lock(&self.queue.sites).remove(&site);
+                                }
+                                let change = write
+                                    .change(&current)
+                                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+                                let seq = queries::record_change(&mut tx, &change, &id, now_ms).await?;
+                                self.notify_in_transaction(&mut tx, seq).await?;
+                                committed_seq = Some(seq);
+                                record = write.record();
+                                (CommandStatus::Applied, None)
+                            }
+                            Err(error) => (CommandStatus::Rejected, Some(error)),
+                        }
+                    }
+                };
+                let status_text = status.as_str();
+                let error_json = error
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+                let record_json = record
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
+                sqlx::query(
+                    "INSERT INTO commands (id, account_id, kind, received_at_ms, status, error, record)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&id)
+                .bind(actor.account.id.to_string())
+                .bind(kind)
+                .bind(now_ms)
+                .bind(status_text)
+                .bind(&error_json)
+                .bind(&record_json)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO audit_log (at_ms, account_id, username, command_id, kind, payload, status, error)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(now_ms)
+                .bind(actor.account.id.to_string())
+                .bind(&actor.account.username)
+                .bind(&id)
+                .bind(kind)
+                .bind(&payload)
+                .bind(status_text)
+                .bind(&error_json)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                if let Some(seq) = committed_seq {
+                    self.after_commit(seq);
+                }
+                Ok(CommandOutcome { command_id: command.id, status, error, record })
+            }
+
+            /// Applies queue commands that arrived together: planned one after another against
+            /// the sites' states in memory, written in one transaction. When the batch fails as
+            /// a whole, each command is applied again on its own, so one bad command costs the
+            /// others nothing but time. The caller holds the writer lock.
+            async fn apply_batch(&self, batch: Vec<crate::queue_state::Pending>) {
+                let mut replies = Vec::with_capacity(batch.len());
+                let mut items = Vec::with_capacity(batch.len());
+                for pending in batch {
+                    replies.push(pending.reply);
+                    items.push((pending.actor, pending.command, pending.now_ms));
+                }
+                let outcomes = match self.try_batch(&items).await {
+                    Ok(outcomes) => outcomes,
+                    Err(error) => {
+                        tracing::warn!(%error, "a queue batch failed; applying its commands one by one");
+                        self.queue.forget();
+                        vec![None; items.len()]
+                    }
+                };
+                for ((reply, (actor, command, now_ms)), outcome) in replies.into_iter().zip(items).zip(outcomes) {
+                    let outcome = match outcome {
+                        Some(outcome) => Ok(outcome),
+                        None => self.apply_single(&actor, &command, now_ms).await,
+                    };
+                    // A caller that went away needs no answer.
+                    let _ = reply.send(outcome);
+                }
+            }
+
+            /// The batch's outcomes after its commit; `None` for a command left to the single
+            /// way (a ticket this process does not keep in memory).
+            async fn try_batch(
+                &self,
+                items: &[(crate::actor::Actor, onetrip_api::command::Command, i64)],
+            ) -> crate::storage::StorageResult<Vec<Option<onetrip_api::command::CommandOutcome>>> {
+                use onetrip_api::command::{CommandBody, CommandOutcome, CommandStatus};
+                use crate::storage::StorageError;
+
+                let corrupt = |e: serde_json::Error| StorageError::Corrupt(e.to_string());
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query($serialize).execute(&mut *tx).await?;
+                let current = queries::cached_snapshot(&mut tx, &self.config).await?;
+
+                // Commands applied before (a retry) get their stored outcome again.
+                let mut known = std::collections::HashMap::new();
+                {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, status, error, record FROM commands WHERE id IN (",
+                    );
+                    let mut ids = query.separated(", ");
+                    for (_, command, _) in items {
+                        ids.push_bind(command.id.to_string());
+                    }
+                    ids.push_unseparated(")");
+                    let rows: Vec<(String, String, Option<String>, Option<String>)> =
+                        query.build_query_as().fetch_all(&mut *tx).await?;
+                    for (id, status, error, record) in rows {
+                        known.insert(id.clone(), stored_row(&id, &status, error, record)?);
+                    }
+                }
+
+                // The sites the batch works on, read again where another process moved them.
+                // A ticket command's site is the site keeping the ticket in memory.
+                let opens = |body: &CommandBody| {
+                    matches!(
+                        body,
+                        CommandBody::IssueTicket(_) | CommandBody::CallNext { .. } | CommandBody::CallTicket { .. }
+                    )
+                };
+                let item_sites: Vec<Option<uuid::Uuid>> = items
+                    .iter()
+                    .map(|(_, command, _)| match &command.body {
+                        CommandBody::IssueTicket(issue) => Some(issue.site_id),
+                        CommandBody::CallNext { window_id } | CommandBody::CallTicket { window_id, .. } => {
+                            current.windows.iter().find(|w| w.id == *window_id).map(|w| w.site_id)
+                        }
+                        body => self.queue.site_of_ticket(body.target().1),
+                    })
+                    .collect();
+                let mut sites: std::collections::HashMap<uuid::Uuid, crate::queue_state::SiteQueue> =
+                    std::collections::HashMap::new();
+                for ((_, _, now_ms), site) in items.iter().zip(&item_sites) {
+                    let Some(site) = *site else { continue };
+                    if sites.contains_key(&site) {
+                        continue;
+                    }
+                    let day = crate::verify::center_date(*now_ms);
+                    let version = queries::queue_version(&mut tx, site).await?;
+                    let kept = crate::queue_state::lock(&self.queue.sites).remove(&site);
+                    let state = match kept {
+                        Some(state) if state.version == version && state.day == day => state,
+                        _ => queries::load_site_queue(&mut tx, site, &day, version).await?,
+                    };
+                    sites.insert(site, state);
+                }
+
+                let mut outcomes: Vec<Option<CommandOutcome>> = Vec::with_capacity(items.len());
+                let mut tickets: Vec<onetrip_api::queue::Ticket> = Vec::new();
+                let mut changes: Vec<(crate::commands::ChangeRecord, String, i64)> = Vec::new();
+                let mut records = Vec::new();
+                let mut touched = std::collections::HashSet::new();
+                for ((actor, command, now_ms), site) in items.iter().zip(&item_sites) {
+                    let id = command.id.to_string();
+                    if let Some(outcome) = known.get(&id) {
+                        outcomes.push(Some(outcome.clone()));
+                        continue;
+                    }
+                    let ticket_site = if opens(&command.body) { None } else { *site };
+                    if ticket_site.is_none() && !opens(&command.body) {
+                        // A ticket not kept in memory: the single way reads it.
+                        outcomes.push(None);
+                        continue;
+                    }
+                    let day = crate::verify::center_date(*now_ms);
+                    let planned = match crate::queue::view_key(actor, &command.body, &current, ticket_site) {
+                        Err(refusal) => Err(refusal),
+                        Ok(key) => {
+                            let Some(state) = sites.get_mut(&key.site) else {
+                                outcomes.push(None);
+                                continue;
+                            };
+                            if state.day != day
+                                || key.ticket.is_some_and(|t| !state.has_ticket(t))
+                                    && matches!(command.body, CommandBody::CallTicket { .. })
+                            {
+                                outcomes.push(None);
+                                continue;
+                            }
+                            let policy = current
+                                .sites
+                                .iter()
+                                .find(|s| s.id == key.site)
+                                .map(onetrip_domain::config::Site::fairness)
+                                .unwrap_or_default();
+                            let view = state.view(&key);
+                            match crate::queue::plan(actor, &command.body, &current, &view, &policy, *now_ms, &day) {
+                                Ok(crate::commands::Write::Ticket(ticket)) => {
+                                    state.apply(&ticket, crate::queue_state::calls(&command.body));
+                                    touched.insert(key.site);
+                                    Ok(ticket)
+                                }
+                                Ok(_) => {
+                                    return Err(StorageError::Corrupt("a batched queue command planned another write".into()));
+                                }
+                                Err(refusal) => Err(refusal),
+                            }
+                        }
+                    };
+                    let outcome = match planned {
+                        Ok(ticket) => {
+                            let write = crate::commands::Write::Ticket(ticket.clone());
+                            changes.push((write.change(&current).map_err(corrupt)?, id.clone(), *now_ms));
+                            tickets.push(ticket);
+                            CommandOutcome {
+                                command_id: command.id,
+                                status: CommandStatus::Applied,
+                                error: None,
+                                record: write.record(),
+                            }
+                        }
+                        Err(refusal) => CommandOutcome {
+                            command_id: command.id,
+                            status: CommandStatus::Rejected,
+                            error: Some(refusal),
+                            record: None,
+                        },
+                    };
+                    records.push((actor.clone(), command.clone(), *now_ms, outcome.clone()));
+                    known.insert(id, outcome.clone());
+                    outcomes.push(Some(outcome));
+                }
+
+                // One statement each for the tickets, the change log, the commands and the audit.
+                let mut latest: std::collections::HashMap<uuid::Uuid, usize> = std::collections::HashMap::new();
+                for (index, ticket) in tickets.iter().enumerate() {
+                    latest.insert(ticket.id, index);
+                }
+                let mut rows: Vec<&onetrip_api::queue::Ticket> =
+                    latest.values().map(|&index| &tickets[index]).collect();
+                rows.sort_by_key(|t| t.id);
+                if !rows.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
+                             queued_at_ms, called_at_ms, window_id, data, appointment_id) ",
+                    );
+                    let mut data = Vec::with_capacity(rows.len());
+                    for ticket in &rows {
+                        data.push(serde_json::to_string(ticket).map_err(corrupt)?);
+                    }
+                    query.push_values(rows.iter().zip(data), |mut row, (ticket, data)| {
+                        row.push_bind(ticket.id.to_string())
+                            .push_bind(ticket.site_id.to_string())
+                            .push_bind(ticket.service_id.to_string())
+                            .push_bind(ticket.day.clone())
+                            .push_bind(ticket.seq)
+                            .push_bind(ticket.status.as_str())
+                            .push_bind(ticket.class.as_str())
+                            .push_bind(ticket.queued_at_ms)
+                            .push_bind(ticket.called_at_ms)
+                            .push_bind(ticket.window_id.map(|id| id.to_string()))
+                            .push_bind(data)
+                            .push_bind(ticket.appointment_id.map(|id| id.to_string()));
+                    });
+                    query.push(
+                        " ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+                             service_id = excluded.service_id,
+                             queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
+                             window_id = excluded.window_id, data = excluded.data",
+                    );
+                    query.build().execute(&mut *tx).await?;
+                }
+                let mut last_seq = None;
+                if !changes.is_empty() {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO changes (entity, entity_id, op, data, site_id, command_id, at_ms) ",
+                    );
+                    let mut data = Vec::with_capacity(changes.len());
+                    for (change, _, _) in &changes {
+                        data.push(change.data.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?);
+                    }
+                    query.push_values(changes.iter().zip(data), |mut row, ((change, command_id, at_ms), data)| {
+                        row.push_bind(change.entity.as_str())
+                            .push_bind(change.id.to_string())
+                            .push_bind("upsert")
+                            .push_bind(data)
+                            .push_bind(change.site_id.map(|id| id.to_string()))
+                            .push_bind(command_id.clone())
+                            .push_bind(*at_ms);
+                    });
+                    query.push(" RETURNING seq");
+                    let seqs: Vec<i64> = query.build_query_scalar().fetch_all(&mut *tx).await?;
+                    last_seq = seqs.into_iter().max();
+                }
+                if let Some(seq) = last_seq {
+                    self.notify_in_transaction(&mut tx, seq).await?;
+                }
+                if !records.is_empty() {
+                    let mut texts = Vec::with_capacity(records.len());
+                    for (_, command, _, outcome) in &records {
+                        texts.push((
+                            serde_json::to_string(&command.body).map_err(corrupt)?,
+                            outcome.error.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?,
+                            outcome.record.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?,
+                        ));
+                    }
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO commands (id, account_id, kind, received_at_ms, status, error, record) ",
+                    );
+                    query.push_values(records.iter().zip(&texts), |mut row, ((actor, command, now_ms, outcome), (_, error, record))| {
+                        row.push_bind(command.id.to_string())
+                            .push_bind(actor.account.id.to_string())
+                            .push_bind(command.body.kind())
+                            .push_bind(*now_ms)
+                            .push_bind(outcome.status.as_str())
+                            .push_bind(error.clone())
+                            .push_bind(record.clone());
+                    });
+                    query.build().execute(&mut *tx).await?;
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO audit_log (at_ms, account_id, username, command_id, kind, payload, status, error) ",
+                    );
+                    query.push_values(records.iter().zip(&texts), |mut row, ((actor, command, now_ms, outcome), (payload, error, _))| {
+                        row.push_bind(*now_ms)
+                            .push_bind(actor.account.id.to_string())
+                            .push_bind(actor.account.username.clone())
+                            .push_bind(command.id.to_string())
+                            .push_bind(command.body.kind())
+                            .push_bind(payload.clone())
+                            .push_bind(outcome.status.as_str())
+                            .push_bind(error.clone());
+                    });
+                    query.build().execute(&mut *tx).await?;
+                }
+                for site in &touched {
+                    let version = queries::bump_queue_version(&mut tx, *site).await?;
+                    if let Some(state) = sites.get_mut(site) {
+                        state.version = version;
+                    }
+                }
+                tx.commit().await?;
+                if let Some(seq) = last_seq {
+                    self.after_commit(seq);
+                }
+                crate::queue_state::lock(&self.queue.sites).extend(sites);
+                Ok(outcomes)
+            }
+        }
+
         #[async_trait::async_trait]
         impl crate::storage::Storage for $storage {
             fn backend(&self) -> &'static str {
@@ -761,97 +1210,49 @@ macro_rules! sql_storage {
                 command: &onetrip_api::command::Command,
                 now_ms: i64,
             ) -> crate::storage::StorageResult<onetrip_api::command::CommandOutcome> {
-                use onetrip_api::command::{CommandOutcome, CommandStatus};
-
-                let id = command.id.to_string();
-                let kind = command.body.kind();
-                let payload = serde_json::to_string(&command.body)
-                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-
-                let _writer = self.writers.lock().await;
-                let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query($serialize).execute(&mut *tx).await?;
-                if let Some(outcome) = stored_outcome(&mut tx, &id, command.id).await? {
-                    return Ok(outcome);
+                if !crate::queue_state::batched(command) {
+                    let writer = self.writers.lock().await;
+                    let outcome = self.apply_single(actor, command, now_ms).await;
+                    drop(writer);
+                    self.queue.idle.notify_waiters();
+                    return outcome;
                 }
-                let current = queries::cached_snapshot(&mut tx, &self.config).await?;
-                let (entity, entity_id) = command.body.target();
-                let version = queries::version(&mut tx, entity, entity_id).await?;
-                let mut committed_seq = None;
-                let mut record = None;
-                let (status, error) = match command.base_version {
-                    Some(base) if base != version => {
-                        (CommandStatus::Conflict, Some(crate::commands::conflict(actor)))
-                    }
-                    _ => {
-                        let planned = match &command.body {
-                            body if body.is_queue() => {
-                                queries::plan_queue(&mut tx, actor, body, &current, now_ms).await?
+                // Group commit: whoever gets the writer applies every queue command waiting by
+                // then in one transaction; the others wait for their answer, or for the writer
+                // to be free again to take what came in meanwhile.
+                let (reply, mut outcome) = tokio::sync::oneshot::channel();
+                self.queue.push(crate::queue_state::Pending {
+                    actor: actor.clone(),
+                    command: command.clone(),
+                    now_ms,
+                    reply,
+                });
+                loop {
+                    // Listening before trying the lock, so that a release in between is heard.
+                    let idle = self.queue.idle.notified();
+                    tokio::pin!(idle);
+                    idle.as_mut().enable();
+                    if let Ok(writer) = self.writers.try_lock() {
+                        let batch = self.queue.take();
+                        if !batch.is_empty() {
+                            self.apply_batch(batch).await;
+                        }
+                        drop(writer);
+                        self.queue.idle.notify_waiters();
+                    } else {
+                        tokio::select! {
+                            answer = &mut outcome => {
+                                return answer.map_err(|_| crate::storage::StorageError::Corrupt(
+                                    "a queue command was dropped unanswered".into(),
+                                ))?;
                             }
-                            onetrip_api::command::CommandBody::DecideCase(draft) => {
-                                queries::plan_case(&mut tx, actor, draft, &current, now_ms).await?
-                            }
-                            body => crate::commands::plan(actor, body, &current, now_ms),
-                        };
-                        match planned {
-                            Ok(write) => {
-                                queries::write(&mut tx, &write).await?;
-                                let change = write
-                                    .change(&current)
-                                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-                                let seq = queries::record_change(&mut tx, &change, &id, now_ms).await?;
-                                self.notify_in_transaction(&mut tx, seq).await?;
-                                committed_seq = Some(seq);
-                                record = write.record();
-                                (CommandStatus::Applied, None)
-                            }
-                            Err(error) => (CommandStatus::Rejected, Some(error)),
+                            () = &mut idle => {}
                         }
                     }
-                };
-                let status_text = status.as_str();
-                let error_json = error
-                    .as_ref()
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-                let record_json = record
-                    .as_ref()
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-                sqlx::query(
-                    "INSERT INTO commands (id, account_id, kind, received_at_ms, status, error, record)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&id)
-                .bind(actor.account.id.to_string())
-                .bind(kind)
-                .bind(now_ms)
-                .bind(status_text)
-                .bind(&error_json)
-                .bind(&record_json)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO audit_log (at_ms, account_id, username, command_id, kind, payload, status, error)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(now_ms)
-                .bind(actor.account.id.to_string())
-                .bind(&actor.account.username)
-                .bind(&id)
-                .bind(kind)
-                .bind(&payload)
-                .bind(status_text)
-                .bind(&error_json)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                if let Some(seq) = committed_seq {
-                    self.after_commit(seq);
+                    if let Ok(answer) = outcome.try_recv() {
+                        return answer;
+                    }
                 }
-                Ok(CommandOutcome { command_id: command.id, status, error, record })
             }
 
             async fn tickets_of_day(
@@ -978,9 +1379,7 @@ macro_rules! sql_storage {
         async fn stored_outcome(
             conn: &mut <$db as sqlx::Database>::Connection,
             id: &str,
-            command_id: uuid::Uuid,
         ) -> crate::storage::StorageResult<Option<onetrip_api::command::CommandOutcome>> {
-            use onetrip_api::command::{CommandOutcome, CommandStatus};
             let row = sqlx::query_as::<_, (String, Option<String>, Option<String>)>(
                 "SELECT status, error, record FROM commands WHERE id = $1",
             )
@@ -990,6 +1389,19 @@ macro_rules! sql_storage {
             let Some((status, error, record)) = row else {
                 return Ok(None);
             };
+            stored_row(id, &status, error, record).map(Some)
+        }
+
+        /// A stored command outcome from its row.
+        fn stored_row(
+            id: &str,
+            status: &str,
+            error: Option<String>,
+            record: Option<String>,
+        ) -> crate::storage::StorageResult<onetrip_api::command::CommandOutcome> {
+            use onetrip_api::command::{CommandOutcome, CommandStatus};
+            let command_id = uuid::Uuid::parse_str(id)
+                .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
             let record = record
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
@@ -998,12 +1410,12 @@ macro_rules! sql_storage {
                 .map(|text| serde_json::from_str(&text))
                 .transpose()
                 .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-            let status = match status.as_str() {
+            let status = match status {
                 "applied" => CommandStatus::Applied,
                 "conflict" => CommandStatus::Conflict,
                 _ => CommandStatus::Rejected,
             };
-            Ok(Some(CommandOutcome { command_id, status, error, record }))
+            Ok(CommandOutcome { command_id, status, error, record })
         }
     };
 }

@@ -19,6 +19,8 @@ pub struct SqliteStorage {
     writers: tokio::sync::Mutex<()>,
     /// The configuration, read again only after a change.
     config: super::ConfigCache,
+    /// The day's queues in memory, and queue commands waiting to be written together.
+    queue: crate::queue_state::QueueMemory,
 }
 
 impl SqliteStorage {
@@ -49,6 +51,7 @@ impl SqliteStorage {
             events: broadcast::channel(1024).0,
             writers: tokio::sync::Mutex::new(()),
             config: super::ConfigCache::default(),
+            queue: crate::queue_state::QueueMemory::default(),
         })
     }
 
