@@ -10,6 +10,7 @@ use crate::case::CaseDraft;
 use crate::error::ApiError;
 use crate::print::PrintRecord;
 use crate::queue::IssueTicket;
+use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
 use crate::sync::EntityKind;
 use crate::verify::DocumentToSign;
 
@@ -89,6 +90,14 @@ pub enum CommandBody {
     },
     /// Issues a document: the server signs its QR payload with the authority's key.
     SignDocument(DocumentToSign),
+    /// Rates a finished ticket (好差评), from the rating pad or by the clerk.
+    RateTicket(RatingDraft),
+    /// Records the call back to a citizen who gave a bad rating (回访).
+    RecordRevisit(RevisitDraft),
+    /// Records what was done about a bad rating's cause (整改).
+    RecordRectification(RectificationDraft),
+    /// Records the citizen's score after the rectification; closes the follow-up.
+    RateFollowUp(FollowUpRatingDraft),
 }
 
 impl CommandBody {
@@ -112,12 +121,21 @@ impl CommandBody {
             | CommandBody::Transfer { ticket_id, .. } => (EntityKind::Ticket, *ticket_id),
             CommandBody::DecideCase(draft) => (EntityKind::Case, draft.id),
             CommandBody::SignDocument(document) => (EntityKind::Document, document.id),
+            CommandBody::RateTicket(draft) => (EntityKind::Rating, draft.id),
+            CommandBody::RecordRevisit(RevisitDraft { rating_id, .. })
+            | CommandBody::RecordRectification(RectificationDraft { rating_id, .. })
+            | CommandBody::RateFollowUp(FollowUpRatingDraft { rating_id, .. }) => {
+                (EntityKind::Rating, *rating_id)
+            }
         }
     }
 
     /// Commands that must reach the server at once and never wait in an outbox: deleting a
     /// window changes where citizens are sent the moment it happens and cannot be undone
-    /// locally; the queue moves only on the server, which alone knows who waits.
+    /// locally; the queue moves only on the server, which alone knows who waits. A rating is
+    /// given at the counter and its clocks start when the server takes it, so it is online-only
+    /// too; the follow-up steps are records of what a supervisor did, carrying their own times,
+    /// and may wait in the outbox.
     pub fn online_only(&self) -> bool {
         !matches!(
             self,
@@ -126,6 +144,9 @@ impl CommandBody {
                 | CommandBody::SaveMatter(_)
                 | CommandBody::SaveWindow(_)
                 | CommandBody::RecordPrint(_)
+                | CommandBody::RecordRevisit(_)
+                | CommandBody::RecordRectification(_)
+                | CommandBody::RateFollowUp(_)
         )
     }
 
@@ -142,6 +163,17 @@ impl CommandBody {
                 | CommandBody::Hold { .. }
                 | CommandBody::Resume { .. }
                 | CommandBody::Transfer { .. }
+        )
+    }
+
+    /// Ratings and their follow-ups, which the server plans against the stored rating.
+    pub fn is_rating(&self) -> bool {
+        matches!(
+            self,
+            CommandBody::RateTicket(_)
+                | CommandBody::RecordRevisit(_)
+                | CommandBody::RecordRectification(_)
+                | CommandBody::RateFollowUp(_)
         )
     }
 
@@ -164,6 +196,10 @@ impl CommandBody {
             CommandBody::Resume { .. } => "resume",
             CommandBody::Transfer { .. } => "transfer",
             CommandBody::SignDocument(_) => "sign_document",
+            CommandBody::RateTicket(_) => "rate_ticket",
+            CommandBody::RecordRevisit(_) => "record_revisit",
+            CommandBody::RecordRectification(_) => "record_rectification",
+            CommandBody::RateFollowUp(_) => "rate_follow_up",
         }
     }
 }

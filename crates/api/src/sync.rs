@@ -17,10 +17,11 @@ pub enum EntityKind {
     Ticket,
     Case,
     Document,
+    Rating,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 9] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -29,6 +30,7 @@ impl EntityKind {
         EntityKind::Ticket,
         EntityKind::Case,
         EntityKind::Document,
+        EntityKind::Rating,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +43,7 @@ impl EntityKind {
             EntityKind::Ticket => "ticket",
             EntityKind::Case => "case",
             EntityKind::Document => "document",
+            EntityKind::Rating => "rating",
         }
     }
 

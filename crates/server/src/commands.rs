@@ -23,6 +23,7 @@ pub enum Write {
     Ticket(onetrip_api::queue::Ticket),
     Case(onetrip_api::case::Case),
     Document(onetrip_api::verify::IssuedDocument),
+    Rating(Box<onetrip_api::rating::Rating>),
 }
 
 /// A refusal in the actor's language with the rule's own code as the reason.
@@ -125,10 +126,11 @@ pub fn plan(
             check_site_scope(actor, existing.site_id)?;
             Ok(Write::DeleteWindow(*id))
         }
-        // Queue and case commands read the database to plan: crate::queue and crate::cases.
+        // Queue, case and rating commands read the database to plan: crate::queue,
+        // crate::cases and crate::ratings.
         _ => Err(ApiError::new(
             ErrorCode::Internal,
-            "queue and case commands are planned by crate::queue and crate::cases",
+            "queue, case and rating commands are planned by crate::queue, crate::cases and crate::ratings",
         )),
     }
 }
@@ -253,6 +255,7 @@ impl Write {
             Write::Ticket(ticket) => serde_json::to_value(ticket).ok(),
             Write::Case(case) => serde_json::to_value(case).ok(),
             Write::Document(document) => serde_json::to_value(document).ok(),
+            Write::Rating(rating) => serde_json::to_value(rating).ok(),
             _ => None,
         }
     }
@@ -307,6 +310,12 @@ impl Write {
                 case.id,
                 serde_json::to_value(case)?,
                 Some(case.site_id),
+            ),
+            Write::Rating(rating) => upsert(
+                EntityKind::Rating,
+                rating.id,
+                serde_json::to_value(rating)?,
+                Some(rating.site_id),
             ),
             Write::PrintRecord(record) => upsert(
                 EntityKind::PrintRecord,

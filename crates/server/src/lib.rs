@@ -10,6 +10,8 @@ pub mod commands;
 pub mod hall;
 pub mod http_error;
 pub mod queue;
+pub mod rating_pad;
+pub mod ratings;
 pub mod seed;
 pub mod serve;
 pub mod state;

@@ -3,4 +3,4 @@
 /**
  * What kind of record a change is about.
  */
-export type EntityKind = "site" | "service" | "matter" | "window" | "print_record" | "ticket" | "case" | "document";
+export type EntityKind = "site" | "service" | "matter" | "window" | "print_record" | "ticket" | "case" | "document" | "rating";

@@ -428,6 +428,10 @@ async fn readers_see_only_their_scope(db: TestDb) {
             }
             // Issued documents are county-wide: everyone may check them.
             EntityKind::Document => {}
+            EntityKind::Rating => {
+                let rating: onetrip_api::rating::Rating = change.record().unwrap().unwrap();
+                assert_eq!(rating.site_id, branch);
+            }
         }
     }
     assert_eq!(

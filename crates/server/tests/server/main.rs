@@ -5,5 +5,6 @@
 
 mod conformance;
 mod http;
+mod ratings;
 mod support;
 mod verify;
