@@ -16,6 +16,8 @@ import type {
   PrintRecord,
   PrintTemplateInfo,
   Printer,
+  Rating,
+  RatingsReport,
   SyncEvent,
   Ticket,
   VerifyResponse,
@@ -74,6 +76,8 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     printCalibrationGrid: (printer, tray) => run<JobStatus>('calibration_print_grid', { printer, tray }),
     verifyDocument: (payload) => run<VerifyResponse>('verify_document', { payload }),
     queueTickets: () => run<Ticket[]>('queue_tickets'),
+    queueRatings: () => run<Rating[]>('queue_ratings'),
+    ratingsReport: (from, to) => run<RatingsReport>('ratings_report', { from, to }),
     async onSyncEvent(handler) {
       const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
       const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))
