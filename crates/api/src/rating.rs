@@ -176,9 +176,9 @@ pub struct FollowUpRow {
 /// Ratings counted together: all of them, a window's or a clerk's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
 pub struct RatingTally {
-    /// The window number or the clerk's account; empty for the total.
+    /// The window's id or the clerk's account; empty for the total.
     pub key: String,
-    /// What to show for the key: the clerk's name.
+    /// What to show for the key: the window's number, the clerk's name.
     pub label: String,
     pub count: u32,
     /// Mean score, 0 without ratings.
@@ -219,7 +219,8 @@ pub struct RatingsReport {
     /// The day the clocks were read on.
     pub today: String,
     pub total: RatingTally,
-    /// By window number, in window order.
+    /// By window, in window number order (an account of every site sees windows of several
+    /// sites with the same number apart).
     pub by_window: Vec<RatingTally>,
     /// By clerk, most ratings first.
     pub by_clerk: Vec<RatingTally>,
@@ -268,16 +269,11 @@ impl RatingsReport {
             let in_range = rating.day >= from_text && rating.day <= to_text;
             if in_range {
                 total.add(rating.score);
-                match by_window
-                    .iter_mut()
-                    .find(|(n, _)| *n == rating.window_number)
-                {
+                let window = rating.window_id.to_string();
+                match by_window.iter_mut().find(|(_, t)| t.key == window) {
                     Some((_, tally)) => tally.add(rating.score),
                     None => {
-                        let mut tally = RatingTally::new(
-                            rating.window_number.to_string(),
-                            rating.window_number.to_string(),
-                        );
+                        let mut tally = RatingTally::new(window, rating.window_number.to_string());
                         tally.add(rating.score);
                         by_window.push((rating.window_number, tally));
                     }
@@ -299,7 +295,7 @@ impl RatingsReport {
                 follow_ups.push(FollowUpRow::new(rating, &follow_up, today));
             }
         }
-        by_window.sort_by_key(|(number, _)| *number);
+        by_window.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.key.cmp(&y.key)));
         by_clerk.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         follow_ups.sort_by(|a, b| {
             b.rating
@@ -388,10 +384,11 @@ mod tests {
             report
                 .by_window
                 .iter()
-                .map(|t| (t.key.as_str(), t.count))
+                .map(|t| (t.label.as_str(), t.count))
                 .collect::<Vec<_>>(),
             [("1", 1), ("3", 2)]
         );
+        assert_eq!(report.by_window[1].key, Uuid::from_u128(3).to_string());
         assert_eq!(report.by_clerk[0].key, "wang");
         assert_eq!(report.by_clerk[0].label, "wang名");
         assert!((report.by_clerk[0].average - 3.0).abs() < 1e-9);

@@ -5,11 +5,11 @@
  */
 export type RatingTally = { 
 /**
- * The window number or the clerk's account; empty for the total.
+ * The window's id or the clerk's account; empty for the total.
  */
 key: string, 
 /**
- * What to show for the key: the clerk's name.
+ * What to show for the key: the window's number, the clerk's name.
  */
 label: string, count: number, 
 /**

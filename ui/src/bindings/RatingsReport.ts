@@ -15,7 +15,8 @@ from: string, to: string,
  */
 today: string, total: RatingTally, 
 /**
- * By window number, in window order.
+ * By window, in window number order (an account of every site sees windows of several
+ * sites with the same number apart).
  */
 by_window: Array<RatingTally>, 
 /**

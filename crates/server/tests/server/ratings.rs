@@ -702,7 +702,8 @@ async fn the_report_counts_ratings_and_lists_follow_ups_by_scope(db: TestDb) {
     assert!((report.total.average - 11.0 / 3.0).abs() < 1e-9);
     assert_eq!((report.total.satisfied, report.total.bad), (2, 1));
     assert_eq!(report.by_window.len(), 1);
-    assert_eq!(report.by_window[0].key, h.window.number.to_string());
+    assert_eq!(report.by_window[0].key, h.window.id.to_string());
+    assert_eq!(report.by_window[0].label, h.window.number.to_string());
     assert_eq!(report.by_clerk[0].label, "王小红");
     assert_eq!(report.follow_ups.len(), 1);
     // On Tuesday the revisit due on Monday is overdue.
