@@ -16,6 +16,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "verify_document",
             "queue_tickets",
             "queue_window_states",
+            "queue_ratings",
+            "ratings_report",
             "print_templates",
             "print_sample",
             "print_preview",

@@ -31,6 +31,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::printing::verify_document,
         commands::queue::queue_tickets,
         commands::queue::queue_window_states,
+        commands::ratings::queue_ratings,
+        commands::ratings::ratings_report,
         commands::printing::print_templates,
         commands::printing::print_sample,
         commands::printing::print_preview,

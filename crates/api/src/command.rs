@@ -11,6 +11,7 @@ use crate::case::CaseDraft;
 use crate::error::ApiError;
 use crate::print::PrintRecord;
 use crate::queue::{Appointment, IssueTicket};
+use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
 use crate::sync::EntityKind;
 use crate::verify::DocumentToSign;
 
@@ -90,6 +91,14 @@ pub enum CommandBody {
     },
     /// Issues a document: the server signs its QR payload with the authority's key.
     SignDocument(DocumentToSign),
+    /// Rates a finished ticket (好差评), from the rating pad or by the clerk.
+    RateTicket(RatingDraft),
+    /// Records the call back to a citizen who gave a bad rating (回访).
+    RecordRevisit(RevisitDraft),
+    /// Records what was done about a bad rating's cause (整改).
+    RecordRectification(RectificationDraft),
+    /// Records the citizen's score after the rectification; closes the follow-up.
+    RateFollowUp(FollowUpRatingDraft),
     /// The clerk at the window goes on a break (暂停): the window calls nobody until it ends.
     StartBreak {
         window_id: Uuid,
@@ -147,12 +156,21 @@ impl CommandBody {
             CommandBody::DeleteCalendarDay { date } => {
                 (EntityKind::CalendarDay, calendar_day_id(date))
             }
+            CommandBody::RateTicket(draft) => (EntityKind::Rating, draft.id),
+            CommandBody::RecordRevisit(RevisitDraft { rating_id, .. })
+            | CommandBody::RecordRectification(RectificationDraft { rating_id, .. })
+            | CommandBody::RateFollowUp(FollowUpRatingDraft { rating_id, .. }) => {
+                (EntityKind::Rating, *rating_id)
+            }
         }
     }
 
     /// Commands that must reach the server at once and never wait in an outbox: deleting a
     /// window changes where citizens are sent the moment it happens and cannot be undone
-    /// locally; the queue moves only on the server, which alone knows who waits.
+    /// locally; the queue moves only on the server, which alone knows who waits. A rating is
+    /// given at the counter and its clocks start when the server takes it, so it is online-only
+    /// too; the follow-up steps are records of what a supervisor did, carrying their own times,
+    /// and may wait in the outbox.
     pub fn online_only(&self) -> bool {
         !matches!(
             self,
@@ -161,6 +179,9 @@ impl CommandBody {
                 | CommandBody::SaveMatter(_)
                 | CommandBody::SaveWindow(_)
                 | CommandBody::RecordPrint(_)
+                | CommandBody::RecordRevisit(_)
+                | CommandBody::RecordRectification(_)
+                | CommandBody::RateFollowUp(_)
         )
     }
 
@@ -180,6 +201,17 @@ impl CommandBody {
                 | CommandBody::StartBreak { .. }
                 | CommandBody::EndBreak { .. }
                 | CommandBody::BookAppointment(_)
+        )
+    }
+
+    /// Ratings and their follow-ups, which the server plans against the stored rating.
+    pub fn is_rating(&self) -> bool {
+        matches!(
+            self,
+            CommandBody::RateTicket(_)
+                | CommandBody::RecordRevisit(_)
+                | CommandBody::RecordRectification(_)
+                | CommandBody::RateFollowUp(_)
         )
     }
 
@@ -207,6 +239,10 @@ impl CommandBody {
             CommandBody::BookAppointment(_) => "book_appointment",
             CommandBody::SaveCalendarDay(_) => "save_calendar_day",
             CommandBody::DeleteCalendarDay { .. } => "delete_calendar_day",
+            CommandBody::RateTicket(_) => "rate_ticket",
+            CommandBody::RecordRevisit(_) => "record_revisit",
+            CommandBody::RecordRectification(_) => "record_rectification",
+            CommandBody::RateFollowUp(_) => "rate_follow_up",
         }
     }
 }

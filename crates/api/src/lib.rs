@@ -10,6 +10,7 @@ pub mod error;
 pub mod health;
 pub mod print;
 pub mod queue;
+pub mod rating;
 pub mod sync;
 pub mod verify;
 
@@ -46,5 +47,11 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     verify::VerifyResponse::export_all_to(dir)?;
     verify::DocumentToSign::export_all_to(dir)?;
     verify::IssuedDocument::export_all_to(dir)?;
+    rating::Rating::export_all_to(dir)?;
+    rating::RatingDraft::export_all_to(dir)?;
+    rating::RevisitDraft::export_all_to(dir)?;
+    rating::RectificationDraft::export_all_to(dir)?;
+    rating::FollowUpRatingDraft::export_all_to(dir)?;
+    rating::RatingsReport::export_all_to(dir)?;
     Ok(())
 }

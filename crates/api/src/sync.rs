@@ -20,10 +20,11 @@ pub enum EntityKind {
     CalendarDay,
     WindowState,
     Appointment,
+    Rating,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 11] = [
+    pub const ALL: [EntityKind; 12] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -35,6 +36,7 @@ impl EntityKind {
         EntityKind::CalendarDay,
         EntityKind::WindowState,
         EntityKind::Appointment,
+        EntityKind::Rating,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +52,7 @@ impl EntityKind {
             EntityKind::CalendarDay => "calendar_day",
             EntityKind::WindowState => "window_state",
             EntityKind::Appointment => "appointment",
+            EntityKind::Rating => "rating",
         }
     }
 

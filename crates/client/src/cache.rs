@@ -68,7 +68,9 @@ fn local_effect(body: &CommandBody) -> Option<(EntityKind, Uuid, Option<serde_js
         CommandBody::SaveWindow(window) => serde_json::to_value(window).ok(),
         CommandBody::DeleteWindow { .. } => None,
         CommandBody::RecordPrint(record) => serde_json::to_value(record).ok(),
-        // Queue, case and signing commands are online-only: they never wait in the outbox.
+        // Queue, case, signing and rating commands are online-only: they never wait in the
+        // outbox. The follow-up steps do, but what they record is the server's to write (who,
+        // when, the rating as it stands): they show once the server has taken them.
         _ => return None,
     };
     Some((kind, id, data))
@@ -214,6 +216,26 @@ impl Cache {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(cache_error)?;
+        rows.iter()
+            .map(|data| serde_json::from_str(data).map_err(cache_error))
+            .collect()
+    }
+
+    /// The ratings the replica holds of the days `from` to `to` (`YYYY-MM-DD`, both included),
+    /// and every rating whose follow-up is still open, oldest first.
+    pub async fn ratings(&self, from: &str, to: &str) -> Result<Vec<onetrip_api::rating::Rating>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM entities WHERE kind = 'rating'
+               AND ((data ->> '$.day' BETWEEN $1 AND $2)
+                    OR (json_type(data, '$.follow_up') = 'object'
+                        AND json_type(data, '$.follow_up.closing') = 'null'))
+             ORDER BY data ->> '$.rated_at_ms', position",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(cache_error)?;
         rows.iter()
             .map(|data| serde_json::from_str(data).map_err(cache_error))
             .collect()

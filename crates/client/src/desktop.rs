@@ -334,6 +334,51 @@ impl Desktop {
         self.sync.cache.window_states().await
     }
 
+    /// Today's ratings at the sites the account may see, from the local cache: the clerk's
+    /// workstation tells from them whether the ticket just finished has been rated.
+    pub async fn queue_ratings(&self) -> Result<Vec<onetrip_api::rating::Rating>, ApiError> {
+        self.owner().await?;
+        let today = onetrip_print::signing::center_date(now_ms());
+        let mut ratings = self.sync.cache.ratings(&today, &today).await?;
+        ratings.retain(|rating| rating.day == today);
+        Ok(ratings)
+    }
+
+    /// The ratings report of the days `from` to `to` (`YYYY-MM-DD`), built from the local cache
+    /// as the central API builds it, so that it reads the same offline.
+    pub async fn ratings_report(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<onetrip_api::rating::RatingsReport, ApiError> {
+        use onetrip_domain::calendar::Day;
+        self.owner().await?;
+        let lang = self.language().await;
+        let range = match (Day::parse(from), Day::parse(to)) {
+            (Some(first), Some(last)) if first <= last => Some((first, last)),
+            _ => None,
+        };
+        let Some((first, last)) = range else {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                lang.pick(
+                    "请选择正确的日期范围".into(),
+                    "Choose a valid date range".into(),
+                ),
+            ));
+        };
+        let today = Day::parse(&onetrip_print::signing::center_date(now_ms()))
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "today is not a date"))?;
+        let ratings = self
+            .sync
+            .cache
+            .ratings(&first.to_string(), &last.to_string())
+            .await?;
+        Ok(onetrip_api::rating::RatingsReport::build(
+            ratings, first, last, today,
+        ))
+    }
+
     /// Commands the server refused after they waited in the outbox.
     pub async fn failed_commands(&self) -> Result<Vec<FailedCommand>, ApiError> {
         self.sync.cache.failed(&self.owner().await?).await

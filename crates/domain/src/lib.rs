@@ -6,5 +6,6 @@ pub mod config;
 pub mod identity;
 pub mod lang;
 pub mod queue;
+pub mod rating;
 
 pub use lang::Lang;

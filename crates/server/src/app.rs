@@ -17,6 +17,7 @@ use onetrip_api::command::{Command, CommandBody, CommandOutcome, CommandStatus};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
+use onetrip_api::rating::RatingsReport;
 use onetrip_api::sync::{MAX_PAGE, SyncPage};
 use onetrip_api::verify::{VerifyKey, VerifyRequest, VerifyResponse};
 use onetrip_domain::Lang;
@@ -320,6 +321,30 @@ fn change_event(seq: i64) -> Result<Event, std::convert::Infallible> {
         .data(format!("{{\"seq\":{seq}}}")))
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct ReportQuery {
+    /// First day of the range, `YYYY-MM-DD`.
+    from: String,
+    /// Last day of the range, `YYYY-MM-DD`, included.
+    to: String,
+}
+
+/// `GET /api/ratings/report`: the ratings of a date range at the reader's sites, by window and
+/// by clerk, and the follow-ups of bad ratings with their clocks (supervisors and
+/// administrators). The desktop builds the same report from its local cache.
+#[utoipa::path(get, path = "/api/ratings/report", params(ReportQuery),
+    responses((status = 200, body = RatingsReport), (status = 400, body = ApiError), (status = 403, body = ApiError)))]
+async fn ratings_report(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(query): Params<ReportQuery>,
+) -> Result<Json<RatingsReport>, HttpError> {
+    let now = state.clock.now_ms();
+    Ok(Json(
+        crate::ratings::report(state.storage.as_ref(), &actor, &query.from, &query.to, now).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/verify/key", responses((status = 200, body = VerifyKey)))]
 async fn verify_key(State(state): State<AppState>) -> Json<VerifyKey> {
     Json(VerifyKey {
@@ -355,6 +380,7 @@ async fn verify_payload(
         command,
         sync,
         events,
+        ratings_report,
         verify_key,
         verify_payload
     )
@@ -384,6 +410,7 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .route("/commands", post(command))
         .route("/sync", get(sync))
         .route("/events", get(events))
+        .route("/ratings/report", get(ratings_report))
         .route("/openapi.json", get(openapi))
         .route("/verify/key", get(verify_key))
         .route("/verify", post(verify_payload))
@@ -391,7 +418,8 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
     let router = Router::new()
         .nest("/api", api)
         .route(crate::verify_page::PATH, get(crate::verify_page::page))
-        .merge(crate::hall::routes());
+        .merge(crate::hall::routes())
+        .merge(crate::rating_pad::routes());
     let router = match web_dir {
         Some(dir) => router
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),

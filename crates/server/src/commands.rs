@@ -28,6 +28,7 @@ pub enum Write {
     Appointment(onetrip_api::queue::Appointment),
     CalendarDay(CalendarDay),
     DeleteCalendarDay(String),
+    Rating(Box<onetrip_api::rating::Rating>),
 }
 
 /// A refusal in the actor's language with the rule's own code as the reason.
@@ -154,10 +155,11 @@ pub fn plan(
             check_site_scope(actor, existing.site_id)?;
             Ok(Write::DeleteWindow(*id))
         }
-        // Queue and case commands read the database to plan: crate::queue and crate::cases.
+        // Queue, case and rating commands read the database to plan: crate::queue,
+        // crate::cases and crate::ratings.
         _ => Err(ApiError::new(
             ErrorCode::Internal,
-            "queue and case commands are planned by crate::queue and crate::cases",
+            "queue, case and rating commands are planned by crate::queue, crate::cases and crate::ratings",
         )),
     }
 }
@@ -285,6 +287,7 @@ impl Write {
             Write::Case(case) => serde_json::to_value(case).ok(),
             Write::Document(document) => serde_json::to_value(document).ok(),
             Write::Appointment(appointment) => serde_json::to_value(appointment).ok(),
+            Write::Rating(rating) => serde_json::to_value(rating).ok(),
             _ => None,
         }
     }
@@ -339,6 +342,12 @@ impl Write {
                 case.id,
                 serde_json::to_value(case)?,
                 Some(case.site_id),
+            ),
+            Write::Rating(rating) => upsert(
+                EntityKind::Rating,
+                rating.id,
+                serde_json::to_value(rating)?,
+                Some(rating.site_id),
             ),
             Write::PrintRecord(record) => upsert(
                 EntityKind::PrintRecord,

@@ -11,6 +11,8 @@ pub mod hall;
 pub mod http_error;
 pub mod queue;
 pub mod queue_state;
+pub mod rating_pad;
+pub mod ratings;
 pub mod seed;
 pub mod serve;
 pub mod state;

@@ -6,5 +6,6 @@ pub mod config;
 pub mod connection;
 pub mod printing;
 pub mod queue;
+pub mod ratings;
 pub mod settings;
 pub mod sync;

@@ -13,6 +13,8 @@ import type {
   PrintRequest,
   PrintTemplateInfo,
   Printer,
+  Rating,
+  RatingsReport,
   SyncEvent,
   Ticket,
   VerifyResponse,
@@ -44,6 +46,8 @@ export interface DesktopOnlyBackend extends PrintingBackend {
   queueTickets(): Promise<Ticket[]>
   /** Windows that went on a break or came back, with since when. */
   queueWindowStates(): Promise<WindowState[]>
+  /** Today's ratings at the sites the account may see (whether a finished ticket is rated). */
+  queueRatings(): Promise<Rating[]>
 }
 
 /** Checking a document's signed QR code: offline on the desktop with the kept key. */
@@ -73,6 +77,11 @@ export interface Backend extends DesktopOnlyBackend, VerifyBackend {
   retryCommand(id: string): Promise<void>
   /** Drops a refused command for good. */
   discardCommand(id: string): Promise<void>
+  /**
+   * Ratings of the days `from` to `to` (`YYYY-MM-DD`) by window and clerk, and the follow-ups of
+   * bad ratings with their clocks: from the local cache on the desktop, from the server in the browser.
+   */
+  ratingsReport(from: string, to: string): Promise<RatingsReport>
   /** Calls the handler on each event of the desktop's background sync; resolves to an unsubscribe. */
   onSyncEvent(handler: (event: SyncEvent) => void): Promise<() => void>
 }

@@ -49,6 +49,19 @@ describe('tauri backend', () => {
   })
 })
 
+describe('tauri backend ratings', () => {
+  it('reads ratings and the report from the local cache through the shell', async () => {
+    const invoke = vi.fn().mockResolvedValue([])
+    const backend = createTauriBackend(invoke as never)
+    await backend.queueRatings()
+    await backend.ratingsReport('2026-11-01', '2026-11-30')
+    expect(invoke.mock.calls).toEqual([
+      ['queue_ratings', undefined],
+      ['ratings_report', { from: '2026-11-01', to: '2026-11-30' }],
+    ])
+  })
+})
+
 describe('tauri backend outbox and sync events', () => {
   it('calls the outbox commands with the command id', async () => {
     const failed = [

@@ -16,6 +16,8 @@ import type {
   PrintRecord,
   PrintTemplateInfo,
   Printer,
+  Rating,
+  RatingsReport,
   SyncEvent,
   Ticket,
   VerifyResponse,
@@ -76,6 +78,8 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     verifyDocument: (payload) => run<VerifyResponse>('verify_document', { payload }),
     queueTickets: () => run<Ticket[]>('queue_tickets'),
     queueWindowStates: () => run<WindowState[]>('queue_window_states'),
+    queueRatings: () => run<Rating[]>('queue_ratings'),
+    ratingsReport: (from, to) => run<RatingsReport>('ratings_report', { from, to }),
     async onSyncEvent(handler) {
       const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
       const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))

@@ -15,6 +15,8 @@ export type { Printer } from '../bindings/Printer'
 export type { VerifyResponse } from '../bindings/VerifyResponse'
 export type { Ticket } from '../bindings/Ticket'
 export type { WindowState } from '../bindings/WindowState'
+export type { Rating } from '../bindings/Rating'
+export type { RatingsReport } from '../bindings/RatingsReport'
 
 /** What the desktop shell reports on its sync channel (`sync://status`, `sync://data`, `sync://session-ended`). */
 export type SyncEvent = 'status' | 'data' | 'session-ended'

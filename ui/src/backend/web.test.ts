@@ -160,6 +160,15 @@ describe('web backend', () => {
     expect(fetch).not.toHaveBeenCalled()
   })
 
+  it('reads the ratings report from the server and refuses the desktop-only ratings of the day', async () => {
+    const { fetch, backend, sent } = setup()
+    const report = { from: '2026-11-01', to: '2026-11-30', today: '2026-11-30', follow_ups: [] }
+    fetch.mockResolvedValueOnce(json(200, report))
+    await expect(backend.ratingsReport('2026-11-01', '2026-11-30')).resolves.toEqual(report)
+    expect(sent().url).toBe('http://center.test/api/ratings/report?from=2026-11-01&to=2026-11-30')
+    await expect(backend.queueRatings()).rejects.toMatchObject({ code: 'bad_request' })
+  })
+
   it('has no desktop settings', async () => {
     const { backend } = setup()
     await expect(backend.getSettings()).resolves.toBeNull()

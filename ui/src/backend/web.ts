@@ -6,7 +6,7 @@ import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
 import type { Backend, DesktopOnlyBackend } from './index'
 import { acceptedOutcome, isApiError, isSessionLost } from './errors'
-import type { ApiError, CommandOutcome, ConnectionStatus, VerifyResponse } from './types'
+import type { ApiError, CommandOutcome, ConnectionStatus, RatingsReport, VerifyResponse } from './types'
 
 export const TOKEN_KEY = 'onetrip.token'
 
@@ -129,6 +129,8 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     },
     onSyncEvent: async () => () => undefined,
     verifyDocument: (payload) => request<VerifyResponse>('POST', '/verify', { payload }),
+    ratingsReport: (from, to) =>
+      request<RatingsReport>('GET', `/ratings/report?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
     // Printers and the local cache are the desktop's; the browser build cannot reach them.
     ...desktopOnlyCalls(desktopOnly),
   }
@@ -153,5 +155,6 @@ export function desktopOnlyCalls(error: () => ApiError): DesktopOnlyBackend {
     printCalibrationGrid: refuse,
     queueTickets: refuse,
     queueWindowStates: refuse,
+    queueRatings: refuse,
   }
 }

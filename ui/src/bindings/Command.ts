@@ -3,9 +3,13 @@ import type { Appointment } from "./Appointment";
 import type { CalendarDay } from "./CalendarDay";
 import type { CaseDraft } from "./CaseDraft";
 import type { DocumentToSign } from "./DocumentToSign";
+import type { FollowUpRatingDraft } from "./FollowUpRatingDraft";
 import type { IssueTicket } from "./IssueTicket";
 import type { Matter } from "./Matter";
 import type { PrintRecord } from "./PrintRecord";
+import type { RatingDraft } from "./RatingDraft";
+import type { RectificationDraft } from "./RectificationDraft";
+import type { RevisitDraft } from "./RevisitDraft";
 import type { Service } from "./Service";
 import type { Site } from "./Site";
 import type { Window } from "./Window";
@@ -18,4 +22,4 @@ export type Command = { id: string,
  * The version (change seq) of the record the command was made against; when given and the
  * record has changed since, the command is refused as a conflict. 0 means "new record".
  */
-base_version?: number, } & ({ "kind": "save_site", "payload": Site } | { "kind": "save_service", "payload": Service } | { "kind": "save_matter", "payload": Matter } | { "kind": "save_window", "payload": Window } | { "kind": "delete_window", "payload": { id: string, } } | { "kind": "record_print", "payload": PrintRecord } | { "kind": "issue_ticket", "payload": IssueTicket } | { "kind": "call_next", "payload": { window_id: string, } } | { "kind": "recall", "payload": { ticket_id: string, } } | { "kind": "no_show", "payload": { ticket_id: string, } } | { "kind": "finish", "payload": { ticket_id: string, } } | { "kind": "decide_case", "payload": CaseDraft } | { "kind": "call_ticket", "payload": { window_id: string, ticket_id: string, } } | { "kind": "hold", "payload": { ticket_id: string, } } | { "kind": "resume", "payload": { ticket_id: string, } } | { "kind": "transfer", "payload": { ticket_id: string, service_id: string, } } | { "kind": "sign_document", "payload": DocumentToSign } | { "kind": "start_break", "payload": { window_id: string, } } | { "kind": "end_break", "payload": { window_id: string, } } | { "kind": "book_appointment", "payload": Appointment } | { "kind": "save_calendar_day", "payload": CalendarDay } | { "kind": "delete_calendar_day", "payload": { date: string, } });
+base_version?: number, } & ({ "kind": "save_site", "payload": Site } | { "kind": "save_service", "payload": Service } | { "kind": "save_matter", "payload": Matter } | { "kind": "save_window", "payload": Window } | { "kind": "delete_window", "payload": { id: string, } } | { "kind": "record_print", "payload": PrintRecord } | { "kind": "issue_ticket", "payload": IssueTicket } | { "kind": "call_next", "payload": { window_id: string, } } | { "kind": "recall", "payload": { ticket_id: string, } } | { "kind": "no_show", "payload": { ticket_id: string, } } | { "kind": "finish", "payload": { ticket_id: string, } } | { "kind": "decide_case", "payload": CaseDraft } | { "kind": "call_ticket", "payload": { window_id: string, ticket_id: string, } } | { "kind": "hold", "payload": { ticket_id: string, } } | { "kind": "resume", "payload": { ticket_id: string, } } | { "kind": "transfer", "payload": { ticket_id: string, service_id: string, } } | { "kind": "sign_document", "payload": DocumentToSign } | { "kind": "rate_ticket", "payload": RatingDraft } | { "kind": "record_revisit", "payload": RevisitDraft } | { "kind": "record_rectification", "payload": RectificationDraft } | { "kind": "rate_follow_up", "payload": FollowUpRatingDraft } | { "kind": "start_break", "payload": { window_id: string, } } | { "kind": "end_break", "payload": { window_id: string, } } | { "kind": "book_appointment", "payload": Appointment } | { "kind": "save_calendar_day", "payload": CalendarDay } | { "kind": "delete_calendar_day", "payload": { date: string, } });

@@ -42,6 +42,7 @@ function fakeBackend(connectionStatus: Backend['connectionStatus'], failed: Fail
     kind: 'tauri',
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
+    ratingsReport: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

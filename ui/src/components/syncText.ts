@@ -59,6 +59,11 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
       return t('sync.describe.delete_calendar_day', { date: command.payload.date })
     case 'sign_document':
       return t('sync.describe.sign_document', { number: command.payload.claim.number })
+    case 'rate_ticket':
+    case 'record_revisit':
+    case 'record_rectification':
+    case 'rate_follow_up':
+      return t(`sync.describe.${command.kind}`)
   }
 }
 

@@ -37,6 +37,11 @@ export const routes: RouteRecordRaw[] = [
       ),
       { path: 'queue', component: () => import('../views/queue/QueueView.vue'), meta: { area: 'queue' } },
       { path: 'print', component: () => import('../views/print/PrintView.vue'), meta: { area: 'print' } },
+      {
+        path: 'followups',
+        component: () => import('../views/stats/FollowUpsView.vue'),
+        meta: { area: 'followups' },
+      },
       { path: 'admin', component: () => import('../views/config/ConfigView.vue'), meta: { area: 'admin' } },
       { path: 'settings', component: () => import('../views/settings/SettingsView.vue'), meta: { area: 'settings' } },
     ],

@@ -6,8 +6,8 @@ const keys = (role: Role) => navItemsFor(role).map((item) => item.key)
 
 describe('navigation by role', () => {
   it('gives each role its areas, in order', () => {
-    expect(keys('admin')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'admin', 'settings'])
-    expect(keys('supervisor')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'admin', 'settings'])
+    expect(keys('admin')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'followups', 'admin', 'settings'])
+    expect(keys('supervisor')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'followups', 'admin', 'settings'])
     expect(keys('clerk')).toEqual(['queue', 'print', 'admin', 'settings'])
     expect(keys('reviewer')).toEqual(['review', 'admin', 'settings'])
     expect(keys('permit_officer')).toEqual(['permits', 'print', 'admin', 'settings'])
@@ -27,6 +27,8 @@ describe('navigation by role', () => {
     expect(canSee('reviewer', 'queue')).toBe(false)
     expect(canSee('print_delivery', 'permits')).toBe(false)
     expect(canSee('clerk', 'stats')).toBe(false)
+    expect(canSee('clerk', 'followups')).toBe(false)
+    expect(canSee('supervisor', 'followups')).toBe(true)
     expect(canSee('permit_officer', 'print')).toBe(true)
   })
 

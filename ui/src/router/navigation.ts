@@ -1,10 +1,10 @@
 // Which areas of the workbench each role sees, in navigation order.
 import type { Role } from '../bindings/Role'
 
-export type AreaKey = 'queue' | 'review' | 'permits' | 'print' | 'stats' | 'admin' | 'settings'
+export type AreaKey = 'queue' | 'review' | 'permits' | 'print' | 'stats' | 'followups' | 'admin' | 'settings'
 
 /** Areas whose screens are not built yet; they show what they will offer. */
-export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'admin' | 'settings'>
+export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'followups' | 'admin' | 'settings'>
 
 interface NavItem {
   key: AreaKey
@@ -20,6 +20,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // Window clerks print receipts and notices, so they calibrate and read the log too.
   { key: 'print', path: '/print', roles: ['print_delivery', 'permit_officer', 'clerk', 'supervisor', 'admin'] },
   { key: 'stats', path: '/stats', roles: ['supervisor', 'admin'] },
+  // Bad ratings' follow-ups (差评整改) and the ratings summary, for the site's supervisors.
+  { key: 'followups', path: '/followups', roles: ['supervisor', 'admin'] },
   // Everyone may read the configuration; only administrators change it.
   { key: 'admin', path: '/admin', roles: 'everyone' },
   { key: 'settings', path: '/settings', roles: 'everyone' },

@@ -24,6 +24,7 @@ function fakeBackend(login: Backend['login']): Backend {
     kind: 'web',
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
+    ratingsReport: vi.fn(),
     login,
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

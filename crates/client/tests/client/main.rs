@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod printing;
+mod ratings;
 mod sync;
 
 use std::path::{Path, PathBuf};

@@ -125,6 +125,21 @@ pub trait Storage: Send + Sync + 'static {
         day: &str,
         query: &str,
     ) -> StorageResult<Vec<(onetrip_api::queue::Appointment, bool)>>;
+    /// Ratings of the days `from` to `to` (`YYYY-MM-DD`, both included) and every rating with
+    /// an open follow-up, at `site` (`None`: every site), oldest first.
+    async fn ratings(
+        &self,
+        site: Option<Uuid>,
+        from: &str,
+        to: &str,
+    ) -> StorageResult<Vec<onetrip_api::rating::Rating>>;
+
+    /// The latest ticket finished at `window` on `day`, and whether it has been rated.
+    async fn last_finished_at_window(
+        &self,
+        window: Uuid,
+        day: &str,
+    ) -> StorageResult<Option<(onetrip_api::queue::Ticket, bool)>>;
 
     /// The newest audit entries first.
     async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;

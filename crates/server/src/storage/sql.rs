@@ -439,6 +439,89 @@ macro_rules! sql_storage {
                 Ok(crate::cases::plan(actor, draft, current, &view, now_ms, &day).map(Write::Case))
             }
 
+            /// The latest ticket finished at a window on a day, and whether it has a rating.
+            pub async fn last_finished(
+                conn: &mut Conn,
+                window: Uuid,
+                day: &str,
+            ) -> StorageResult<Option<(onetrip_api::queue::Ticket, bool)>> {
+                let row = sqlx::query_as::<_, (String, i64)>(
+                    "SELECT t.data, (SELECT COUNT(*) FROM ratings r WHERE r.ticket_id = t.id)
+                     FROM tickets t WHERE t.window_id = $1 AND t.day = $2 AND t.status = 'done'
+                     ORDER BY t.called_at_ms DESC LIMIT 1",
+                )
+                .bind(window.to_string())
+                .bind(day)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some((data, ratings)) = row else {
+                    return Ok(None);
+                };
+                let ticket = serde_json::from_str(&data).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                Ok(Some((ticket, ratings > 0)))
+            }
+
+            /// Reads what a rating command needs and plans it.
+            pub async fn plan_rating(
+                conn: &mut Conn,
+                actor: &crate::actor::Actor,
+                body: &onetrip_api::command::CommandBody,
+                current: &ConfigSnapshot,
+                now_ms: i64,
+            ) -> StorageResult<Result<Write, onetrip_api::error::ApiError>> {
+                let day = crate::verify::center_date(now_ms);
+                let key = crate::ratings::view_key(body);
+                let (ticket, ticket_rated) = match key.ticket {
+                    Some(id) => {
+                        let data = sqlx::query_scalar::<_, String>("SELECT data FROM tickets WHERE id = $1")
+                            .bind(id.to_string())
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                        let rated = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM ratings WHERE ticket_id = $1")
+                            .bind(id.to_string())
+                            .fetch_one(&mut *conn)
+                            .await?;
+                        (ticket_rows(data.into_iter().collect()).await?.pop(), rated > 0)
+                    }
+                    None => (None, false),
+                };
+                let (latest_at_window, latest_rated) = match key.window {
+                    Some(window) => match last_finished(conn, window, &day).await? {
+                        Some((ticket, rated)) => (Some(ticket), rated),
+                        None => (None, false),
+                    },
+                    None => (None, false),
+                };
+                let clerk_name = match ticket.as_ref().and_then(|t| t.called_by.clone()) {
+                    Some(username) => sqlx::query_scalar::<_, String>(
+                        "SELECT display_name FROM accounts WHERE username = $1",
+                    )
+                    .bind(username)
+                    .fetch_optional(&mut *conn)
+                    .await?,
+                    None => None,
+                };
+                let rating = match key.rating {
+                    Some(id) => sqlx::query_scalar::<_, String>("SELECT data FROM ratings WHERE id = $1")
+                        .bind(id.to_string())
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .map(|data| serde_json::from_str(&data).map_err(|e| StorageError::Corrupt(e.to_string())))
+                        .transpose()?,
+                    None => None,
+                };
+                let view = crate::ratings::RatingView {
+                    ticket,
+                    ticket_rated,
+                    latest_at_window,
+                    latest_rated,
+                    clerk_name,
+                    rating,
+                    calendar: crate::cases::working_calendar(current),
+                };
+                Ok(crate::ratings::plan(actor, body, &view, now_ms, &day).map(|rating| Write::Rating(Box::new(rating))))
+            }
+
             /// The configuration, from memory while no change has been committed since it was read.
             pub async fn cached_snapshot(
                 conn: &mut Conn,
@@ -637,6 +720,31 @@ macro_rules! sql_storage {
                         .execute(&mut *conn)
                         .await?;
                     }
+                    Write::Rating(rating) => {
+                        let data = serde_json::to_string(rating)
+                            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                        let follow_up = rating
+                            .follow_up
+                            .as_ref()
+                            .map(|f| if f.is_closed() { "closed" } else { "open" });
+                        sqlx::query(
+                            "INSERT INTO ratings (id, ticket_id, site_id, window_id, day, score, follow_up,
+                                 rated_at_ms, data)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                             ON CONFLICT (id) DO UPDATE SET follow_up = excluded.follow_up, data = excluded.data",
+                        )
+                        .bind(rating.id.to_string())
+                        .bind(rating.ticket_id.to_string())
+                        .bind(rating.site_id.to_string())
+                        .bind(rating.window_id.to_string())
+                        .bind(&rating.day)
+                        .bind(i64::from(rating.score.get()))
+                        .bind(follow_up)
+                        .bind(rating.rated_at_ms)
+                        .bind(data)
+                        .execute(&mut *conn)
+                        .await?;
+                    }
                     Write::PrintRecord(record) => {
                         let jobs = serde_json::to_string(&record.jobs)
                             .map_err(|e| StorageError::Corrupt(e.to_string()))?;
@@ -717,6 +825,9 @@ macro_rules! sql_storage {
                             }
                             onetrip_api::command::CommandBody::DecideCase(draft) => {
                                 queries::plan_case(&mut tx, actor, draft, &current, now_ms).await?
+                            }
+                            body if body.is_rating() => {
+                                queries::plan_rating(&mut tx, actor, body, &current, now_ms).await?
                             }
                             body => crate::commands::plan(actor, body, &current, now_ms),
                         };
@@ -1304,6 +1415,37 @@ macro_rules! sql_storage {
                 rows.iter()
                     .map(|(data, used)| queries::parsed(data).map(|a| (a, *used)))
                     .collect()
+            }
+
+            async fn ratings(
+                &self,
+                site: Option<uuid::Uuid>,
+                from: &str,
+                to: &str,
+            ) -> crate::storage::StorageResult<Vec<onetrip_api::rating::Rating>> {
+                let rows = sqlx::query_scalar::<_, String>(
+                    "SELECT data FROM ratings
+                     WHERE (CAST($1 AS TEXT) IS NULL OR site_id = $1)
+                       AND ((day >= $2 AND day <= $3) OR follow_up = 'open')
+                     ORDER BY rated_at_ms, id",
+                )
+                .bind(site.map(|id| id.to_string()))
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|data| serde_json::from_str(data).map_err(|e| crate::storage::StorageError::Corrupt(e.to_string())))
+                    .collect()
+            }
+
+            async fn last_finished_at_window(
+                &self,
+                window: uuid::Uuid,
+                day: &str,
+            ) -> crate::storage::StorageResult<Option<(onetrip_api::queue::Ticket, bool)>> {
+                let mut conn = self.pool.acquire().await?;
+                queries::last_finished(&mut conn, window, day).await
             }
 
             async fn audit_log(&self, limit: i64) -> crate::storage::StorageResult<Vec<crate::storage::AuditEntry>> {

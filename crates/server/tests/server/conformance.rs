@@ -441,6 +441,10 @@ async fn readers_see_only_their_scope(db: TestDb) {
                 let appointment: Appointment = change.record().unwrap().unwrap();
                 assert_eq!(appointment.site_id, branch);
             }
+            EntityKind::Rating => {
+                let rating: onetrip_api::rating::Rating = change.record().unwrap().unwrap();
+                assert_eq!(rating.site_id, branch);
+            }
         }
     }
     assert_eq!(

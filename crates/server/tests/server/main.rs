@@ -7,5 +7,6 @@
 mod conformance;
 mod http;
 mod processes;
+mod ratings;
 mod support;
 mod verify;

@@ -23,6 +23,7 @@ function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
     kind: 'tauri',
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
+    ratingsReport: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),
