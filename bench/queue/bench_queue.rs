@@ -128,9 +128,9 @@ where
 }
 
 /// Runs the same rounds at an offered rate instead of as fast as possible: every window starts
-/// a round each `3 * windows / rate` seconds (staggered), as a hall at that load would. A
-/// call's latency counts from when it was due, so a server that falls behind pays for the wait
-/// (no coordinated omission).
+/// a round each `3 * windows / rate` seconds (staggered), its three commands spread evenly
+/// over the round, as a hall at that load would. A call's latency counts from when it was due,
+/// so a server that falls behind pays for the wait (no coordinated omission).
 async fn paced<F, Fut>(windows: &[Window], site: Uuid, seconds: u64, rate: f64, apply: F) -> Figures
 where
     F: Fn(Command) -> Fut + Clone + Send + Sync + 'static,
@@ -147,12 +147,18 @@ where
             let mut operations = 0;
             let mut calls = Vec::new();
             let mut due = started + offset;
+            // Each of a round's three commands is due a third of the period after the one
+            // before; one that starts late because the previous was slow counts the delay.
+            let third = period / 3;
             while due < deadline {
-                tokio::time::sleep_until(due.into()).await;
                 let [issue, call] = commands(site, &window);
+                tokio::time::sleep_until(due.into()).await;
                 apply(issue).await;
+                let call_due = due + third;
+                tokio::time::sleep_until(call_due.into()).await;
                 let ticket = apply(call).await;
-                calls.push(due.elapsed());
+                calls.push(call_due.elapsed());
+                tokio::time::sleep_until((call_due + third).into()).await;
                 apply(finish(&ticket)).await;
                 operations += 3;
                 due += period;

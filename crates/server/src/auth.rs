@@ -8,10 +8,12 @@ use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_domain::Lang;
 use onetrip_domain::auth::{LOCKOUT_MS, MAX_FAILED_LOGINS, SESSION_LIFETIME_MS};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 use crate::actor::Actor;
 use crate::http_error::internal;
 use crate::state::AppState;
+use crate::storage::StoredSession;
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -139,13 +141,23 @@ pub async fn authenticate(
         )
     };
     let token = token.ok_or_else(unauthorized)?;
-    let session = state
-        .storage
-        .session(&token_hash(token))
-        .await
-        .map_err(|e| internal(lang, e))?;
-    let session = session.ok_or_else(unauthorized)?;
-    if state.clock.now_ms() >= session.expires_at_ms {
+    let hash = token_hash(token);
+    let now = state.clock.now_ms();
+    let session = match state.sessions.get(&hash, now) {
+        Some(kept) => kept,
+        None => {
+            let read = state
+                .storage
+                .session(&hash)
+                .await
+                .map_err(|e| internal(lang, e))?
+                .ok_or_else(unauthorized)?;
+            state.sessions.put(&hash, read.clone(), now);
+            read
+        }
+    };
+    if now >= session.expires_at_ms {
+        state.sessions.forget(&hash);
         state
             .storage
             .delete_session(&token_hash(token))
@@ -165,8 +177,45 @@ pub async fn authenticate(
     })
 }
 
+/// How long a session read from the database is trusted without reading it again. A logout
+/// through another server process takes this long to reach this one.
+pub const SESSION_CACHE_MS: i64 = 2_000;
+
+/// Sessions read in the last [`SESSION_CACHE_MS`], by token hash.
+#[derive(Default)]
+pub struct SessionCache(std::sync::Mutex<HashMap<String, (StoredSession, i64)>>);
+
+impl SessionCache {
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (StoredSession, i64)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn get(&self, hash: &str, now_ms: i64) -> Option<StoredSession> {
+        self.entries()
+            .get(hash)
+            .filter(|(_, read_at)| now_ms - read_at < SESSION_CACHE_MS && now_ms >= *read_at)
+            .map(|(session, _)| session.clone())
+    }
+
+    pub fn put(&self, hash: &str, session: StoredSession, now_ms: i64) {
+        let mut entries = self.entries();
+        // Old entries go when the cache grows, so it holds about the sessions in use.
+        if entries.len() >= 4_096 {
+            entries.retain(|_, (_, read_at)| now_ms - *read_at < SESSION_CACHE_MS);
+        }
+        entries.insert(hash.to_owned(), (session, now_ms));
+    }
+
+    pub fn forget(&self, hash: &str) {
+        self.entries().remove(hash);
+    }
+}
+
 /// Ends the session of `token`.
 pub async fn logout(state: &AppState, token: &str, lang: Lang) -> Result<(), ApiError> {
+    state.sessions.forget(&token_hash(token));
     state
         .storage
         .delete_session(&token_hash(token))

@@ -18,6 +18,9 @@ pub struct AppState {
     pub shutting_down: Arc<tokio::sync::watch::Sender<bool>>,
     /// Signs documents' QR codes. A fresh key unless `serve` loads the kept one.
     pub issuer_key: Arc<IssuerKey>,
+    /// Sessions read in the last moments, so that a busy window's every request does not read
+    /// its session again.
+    pub sessions: Arc<crate::auth::SessionCache>,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
             dummy_hash: crate::auth::hash_password("not a password")?,
             shutting_down: Arc::new(tokio::sync::watch::channel(false).0),
             issuer_key: Arc::new(IssuerKey::generate()?),
+            sessions: Arc::default(),
         })
     }
 }
