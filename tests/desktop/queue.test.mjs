@@ -94,3 +94,26 @@ test('a clerk at a window issues tickets, calls, recalls, marks a no-show and fi
   await driver.click('[data-testid=queue-finish]')
   await driver.waitFor('[data-testid=queue-idle]')
 })
+
+test('a clerk goes on a break and back, and books an appointment for a citizen', async () => {
+  // On a break the window is shown as paused and calls nobody.
+  await driver.click('[data-testid=queue-break]')
+  await driver.waitForText('[data-testid=queue-on-break]', (text) => text.includes('暂停服务中'))
+  await driver.waitForText('[data-testid=queue-break]', (text) => text.includes('恢复服务'))
+  writeFileSync(join(outputDir(), 'desktop-queue-break.png'), await driver.screenshot())
+  await driver.click('[data-testid=queue-break]')
+  await driver.waitFor('[data-testid=queue-idle]')
+
+  // A telephone booking for tomorrow: a wrong phone number is refused with the reason.
+  await driver.click('[data-testid=queue-book]')
+  await driver.waitFor('[data-testid=queue-booking-name]')
+  await driver.type('[data-testid=queue-booking-name]', '王丽华')
+  await driver.type('[data-testid=queue-booking-phone]', '2391234567')
+  await driver.click('[data-testid=queue-booking-save]')
+  await driver.waitForText('.el-message', (text) => text.includes('手机号应为 1 开头的 11 位数字'))
+  await driver.type('[data-testid=queue-booking-phone]', '13912345678')
+  await pause(500)
+  writeFileSync(join(outputDir(), 'desktop-queue-booking.png'), await driver.screenshot())
+  await driver.click('[data-testid=queue-booking-save]')
+  await driver.waitForText('.el-message', (text) => /已预约 \d{4}-\d{2}-\d{2}，预约码 \d{6}/.test(text))
+})

@@ -248,6 +248,9 @@ fn plan_booking(
             format!("The appointment must be between now and {BOOKING_DAYS_AHEAD} days ahead"),
         ));
     }
+    // Any day may be booked: some halls open at weekends (周末不打烊); the desk suggests the
+    // next working day.
+    let day = crate::verify::center_date(draft.at_ms);
     let holder = checked_holder(actor, &draft.holder)?;
     if holder.name.is_none() || (holder.phone.is_none() && holder.id_number.is_none()) {
         return Err(refuse(
@@ -270,7 +273,7 @@ fn plan_booking(
     Ok(Appointment {
         holder,
         code: format!("{code:06}"),
-        day: crate::verify::center_date(draft.at_ms),
+        day,
         booked_by: actor.account.username.clone(),
         ..draft.clone()
     })

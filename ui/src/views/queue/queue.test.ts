@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Ticket } from '../../bindings/Ticket'
-import { callNext, currentTicket, formatDuration, heldAt, issueAssisted, transfer, waitingElsewhere, waitingFor } from './queue'
+import { callNext, currentTicket, formatDuration, heldAt, issueAssisted, nextWorkingMorning, transfer, waitingElsewhere, waitingFor } from './queue'
 
 const ticket = (n: number, extra: Partial<Ticket> = {}): Ticket => ({
   id: `t${n}`,
@@ -73,5 +73,17 @@ describe('held and transferred tickets', () => {
 
   it('sends a transfer with the new service', () => {
     expect(transfer('t1', 'B')).toMatchObject({ kind: 'transfer', payload: { ticket_id: 't1', service_id: 'B' } })
+  })
+})
+
+describe('nextWorkingMorning', () => {
+  it('skips weekends and holidays and takes swapped working days', () => {
+    const friday = new Date(2026, 9, 9, 15, 0)
+    expect(nextWorkingMorning(friday, []).toDateString()).toBe(new Date(2026, 9, 12).toDateString())
+    const swapped = [{ date: '2026-10-10', working: true, name: '国庆调休上班' }]
+    expect(nextWorkingMorning(friday, swapped).getDate()).toBe(10)
+    const holidays = [{ date: '2026-10-12', working: false, name: '假日' }]
+    expect(nextWorkingMorning(friday, holidays).getDate()).toBe(13)
+    expect(nextWorkingMorning(friday, []).getHours()).toBe(9)
   })
 })

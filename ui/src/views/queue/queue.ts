@@ -1,5 +1,6 @@
 // The clerk's view of the queue, from today's tickets: the window's current ticket, who waits
 // for its services, and the commands a window sends.
+import type { CalendarDay } from '../../bindings/CalendarDay'
 import type { Command } from '../../bindings/Command'
 import type { PriorityClass } from '../../bindings/PriorityClass'
 import type { Ticket } from '../../bindings/Ticket'
@@ -97,6 +98,20 @@ export function holderOf(holder: TicketHolder): TicketHolder | null {
     .map(([key, value]) => [key, typeof value === 'string' ? value.trim() : ''] as const)
     .filter(([, value]) => value !== '')
   return parts.length ? (Object.fromEntries(parts) as TicketHolder) : null
+}
+
+/** 9:00 on the next working day after `from`: weekdays, except the calendar's holidays, plus
+ *  its swapped working days. */
+export function nextWorkingMorning(from: Date, calendar: readonly CalendarDay[]): Date {
+  const day = new Date(from.getFullYear(), from.getMonth(), from.getDate() + 1, 9, 0, 0, 0)
+  for (let i = 0; i < 60; i++) {
+    const iso = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`
+    const exception = calendar.find((d) => d.date === iso)
+    const weekday = day.getDay() !== 0 && day.getDay() !== 6
+    if (exception ? exception.working : weekday) return day
+    day.setDate(day.getDate() + 1)
+  }
+  return day
 }
 
 /** A window goes on a break (暂停) or comes back. */
