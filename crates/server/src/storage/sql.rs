@@ -1107,7 +1107,6 @@ macro_rules! sql_storage {
                     });
                     query.push(
                         " ON CONFLICT (id) DO UPDATE SET status = excluded.status,
-                             service_id = excluded.service_id,
                              queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
                              window_id = excluded.window_id, data = excluded.data",
                     );
