@@ -10,6 +10,7 @@ pub mod error;
 pub mod health;
 pub mod print;
 pub mod queue;
+pub mod stats;
 pub mod sync;
 pub mod verify;
 
@@ -45,5 +46,9 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     verify::VerifyResponse::export_all_to(dir)?;
     verify::DocumentToSign::export_all_to(dir)?;
     verify::IssuedDocument::export_all_to(dir)?;
+    stats::StatsQuery::export_all_to(dir)?;
+    stats::QueueStats::export_all_to(dir)?;
+    stats::ExportFormat::export_all_to(dir)?;
+    stats::SavedExport::export_all_to(dir)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod queue;
 pub mod seed;
 pub mod serve;
 pub mod state;
+pub mod stats;
 pub mod storage;
 pub mod verify;
 pub mod verify_page;

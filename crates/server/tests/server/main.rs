@@ -5,5 +5,6 @@
 
 mod conformance;
 mod http;
+mod stats;
 mod support;
 mod verify;
