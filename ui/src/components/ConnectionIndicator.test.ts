@@ -41,6 +41,8 @@ function fakeBackend(connectionStatus: Backend['connectionStatus'], failed: Fail
     kind: 'tauri',
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

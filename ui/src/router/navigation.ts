@@ -4,7 +4,7 @@ import type { Role } from '../bindings/Role'
 export type AreaKey = 'queue' | 'review' | 'permits' | 'print' | 'stats' | 'admin' | 'settings'
 
 /** Areas whose screens are not built yet; they show what they will offer. */
-export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'admin' | 'settings'>
+export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'stats' | 'admin' | 'settings'>
 
 interface NavItem {
   key: AreaKey

@@ -21,6 +21,8 @@ function setup() {
     kind: 'tauri',
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
     login: vi.fn().mockResolvedValue(admin),
     logout: vi.fn().mockResolvedValue(undefined),
     currentAccount: vi.fn().mockResolvedValue(null),

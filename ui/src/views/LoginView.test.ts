@@ -24,6 +24,8 @@ function fakeBackend(login: Backend['login']): Backend {
     kind: 'web',
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
     login,
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

@@ -22,6 +22,8 @@ function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
     kind: 'tauri',
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),
