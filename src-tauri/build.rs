@@ -15,6 +15,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "outbox_discard",
             "verify_document",
             "queue_tickets",
+            "stats_load",
+            "stats_export",
             "print_templates",
             "print_sample",
             "print_preview",

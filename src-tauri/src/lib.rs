@@ -30,6 +30,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::sync::outbox_discard,
         commands::printing::verify_document,
         commands::queue::queue_tickets,
+        commands::stats::stats_load,
+        commands::stats::stats_export,
         commands::printing::print_templates,
         commands::printing::print_sample,
         commands::printing::print_preview,
@@ -92,7 +94,8 @@ pub fn run() -> anyhow::Result<()> {
                 launcher.clone(),
                 observer(app.handle().clone()),
             ))?
-            .with_printing(PrintSystem::local(), bundled_fonts(app));
+            .with_printing(PrintSystem::local(), bundled_fonts(app))
+            .with_export_dir(app.path().download_dir().ok());
             tracing::info!(data_dir = %dir.display(), "OneTrip desktop starting");
             // Start the embedded server right away in standalone mode so the first screen is fast.
             let settings = onetrip_client::settings::load(&dir)?;

@@ -7,4 +7,5 @@ pub mod connection;
 pub mod printing;
 pub mod queue;
 pub mod settings;
+pub mod stats;
 pub mod sync;
