@@ -18,6 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "queue_window_states",
             "queue_ratings",
             "ratings_report",
+            "stats_load",
+            "stats_export",
             "print_templates",
             "print_sample",
             "print_preview",

@@ -33,6 +33,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::queue::queue_window_states,
         commands::ratings::queue_ratings,
         commands::ratings::ratings_report,
+        commands::stats::stats_load,
+        commands::stats::stats_export,
         commands::printing::print_templates,
         commands::printing::print_sample,
         commands::printing::print_preview,
@@ -95,7 +97,8 @@ pub fn run() -> anyhow::Result<()> {
                 launcher.clone(),
                 observer(app.handle().clone()),
             ))?
-            .with_printing(PrintSystem::local(), bundled_fonts(app));
+            .with_printing(PrintSystem::local(), bundled_fonts(app))
+            .with_export_dir(app.path().download_dir().ok());
             tracing::info!(data_dir = %dir.display(), "OneTrip desktop starting");
             // Start the embedded server right away in standalone mode so the first screen is fast.
             let settings = onetrip_client::settings::load(&dir)?;

@@ -11,6 +11,7 @@ pub mod health;
 pub mod print;
 pub mod queue;
 pub mod rating;
+pub mod stats;
 pub mod sync;
 pub mod verify;
 
@@ -53,5 +54,9 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     rating::RectificationDraft::export_all_to(dir)?;
     rating::FollowUpRatingDraft::export_all_to(dir)?;
     rating::RatingsReport::export_all_to(dir)?;
+    stats::StatsQuery::export_all_to(dir)?;
+    stats::QueueStats::export_all_to(dir)?;
+    stats::ExportFormat::export_all_to(dir)?;
+    stats::SavedExport::export_all_to(dir)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use onetrip_api::command::{Command, CommandOutcome};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
+use onetrip_api::stats::{ExportFormat, QueueStats, StatsQuery};
 use onetrip_api::sync::SyncPage;
 use onetrip_domain::Lang;
 use reqwest::{Method, StatusCode};
@@ -197,6 +198,57 @@ impl ApiClient {
         })
     }
 
+    /// A site's statistics over a range of days.
+    pub async fn stats(
+        &self,
+        token: &Sensitive<String>,
+        query: &StatsQuery,
+    ) -> Result<QueueStats, ApiError> {
+        self.expect(
+            Method::GET,
+            &format!("/api/stats?{}", query.to_query_string()),
+            Some(token),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// The statistics as a file: the name the server gives it and its bytes.
+    pub async fn stats_export(
+        &self,
+        token: &Sensitive<String>,
+        query: &StatsQuery,
+        format: ExportFormat,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let url = format!(
+            "{}/api/stats/export?format={}&{}",
+            self.base,
+            format.as_str(),
+            query.to_query_string()
+        );
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(&token.0)
+            .header(reqwest::header::ACCEPT_LANGUAGE, lang_tag(self.lang))
+            .send()
+            .await
+            .map_err(|_| self.offline())?;
+        let status = response.status();
+        let name = response
+            .headers()
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(attachment_name);
+        let bytes = response.bytes().await.map_err(|_| self.offline())?;
+        if !status.is_success() {
+            return Err(serde_json::from_slice::<ApiError>(&bytes)
+                .unwrap_or_else(|_| self.unexpected(status, &String::from_utf8_lossy(&bytes))));
+        }
+        let name = name.unwrap_or_else(|| format!("stats.{}", format.as_str()));
+        Ok((name, bytes.to_vec()))
+    }
+
     pub async fn send_command(
         &self,
         token: &Sensitive<String>,
@@ -205,6 +257,37 @@ impl ApiClient {
         self.expect(Method::POST, "/api/commands", Some(token), Some(command))
             .await
     }
+}
+
+/// The file name a `Content-Disposition` header gives: the RFC 5987 `filename*` when there is
+/// one, else the plain `filename`.
+pub fn attachment_name(header: &str) -> Option<String> {
+    let parts = header.split(';').map(str::trim);
+    let mut plain = None;
+    for part in parts {
+        if let Some(encoded) = part.strip_prefix("filename*=") {
+            let encoded = encoded
+                .strip_prefix("UTF-8''")
+                .or_else(|| encoded.strip_prefix("utf-8''"))?;
+            let mut bytes = Vec::with_capacity(encoded.len());
+            let mut rest = encoded.as_bytes();
+            while let Some((&first, tail)) = rest.split_first() {
+                if first == b'%' && tail.len() >= 2 {
+                    let hex = std::str::from_utf8(&tail[..2]).ok()?;
+                    bytes.push(u8::from_str_radix(hex, 16).ok()?);
+                    rest = &tail[2..];
+                } else {
+                    bytes.push(first);
+                    rest = tail;
+                }
+            }
+            return String::from_utf8(bytes).ok();
+        }
+        if let Some(name) = part.strip_prefix("filename=") {
+            plain = Some(name.trim_matches('"').to_owned());
+        }
+    }
+    plain
 }
 
 /// A Server-Sent Events stream of change-log positions.

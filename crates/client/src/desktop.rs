@@ -12,6 +12,7 @@ use onetrip_api::command::{Command, CommandOutcome};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::desktop::{ConnectionStatus, FailedCommand, ServerMode, Settings};
 use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::stats::{ExportFormat, QueueStats, SavedExport, StatsQuery};
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -45,6 +46,8 @@ pub struct Desktop {
     state: Mutex<State>,
     pub(crate) sync: Arc<SyncEngine>,
     pub(crate) printing: crate::documents::Printing,
+    /// Where exports go when it exists; `exports/` in the data folder otherwise.
+    export_dir: Option<PathBuf>,
 }
 
 fn ends_session(error: &ApiError) -> bool {
@@ -74,6 +77,7 @@ impl Desktop {
             }),
             sync,
             printing: crate::documents::Printing::default(),
+            export_dir: None,
         })
     }
 
@@ -85,6 +89,13 @@ impl Desktop {
         font_dir: Option<PathBuf>,
     ) -> Self {
         self.printing = crate::documents::Printing::new(system, font_dir);
+        self
+    }
+
+    /// Saves exports into `dir` (the user's Downloads folder, which the shell knows) when it
+    /// exists.
+    pub fn with_export_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.export_dir = dir;
         self
     }
 
@@ -379,6 +390,33 @@ impl Desktop {
         ))
     }
 
+    /// A site's statistics, asked of the server (they are not kept in the local cache).
+    pub async fn queue_stats(&self, query: StatsQuery) -> Result<QueueStats, ApiError> {
+        self.with_session(|client, token| async move { client.stats(&token, &query).await })
+            .await
+    }
+
+    /// Downloads the statistics as a file into the export folder (the user's Downloads folder
+    /// when the shell found one, else `exports/` in the data folder) and says where it is.
+    /// A file of the same name already there is kept: the new one gets a numbered name.
+    pub async fn export_stats(
+        &self,
+        query: StatsQuery,
+        format: ExportFormat,
+    ) -> Result<SavedExport, ApiError> {
+        let (name, bytes) = self
+            .with_session(|client, token| async move {
+                client.stats_export(&token, &query, format).await
+            })
+            .await?;
+        let lang = self.language().await;
+        let folder = match &self.export_dir {
+            Some(dir) if dir.is_dir() => dir.clone(),
+            _ => self.data_dir.join("exports"),
+        };
+        save_export(&folder, &name, format, &bytes, lang)
+    }
+
     /// Commands the server refused after they waited in the outbox.
     pub async fn failed_commands(&self) -> Result<Vec<FailedCommand>, ApiError> {
         self.sync.cache.failed(&self.owner().await?).await
@@ -439,5 +477,63 @@ impl Desktop {
         settings::save(&self.data_dir, &new)?;
         state.settings = new.clone();
         Ok(new)
+    }
+}
+
+/// Writes an export into `folder` under `name` (only its last component, so that a name from
+/// the server never leaves the folder), numbering it when the name is taken.
+pub fn save_export(
+    folder: &std::path::Path,
+    name: &str,
+    format: ExportFormat,
+    bytes: &[u8],
+    lang: onetrip_domain::Lang,
+) -> Result<SavedExport, ApiError> {
+    let failed = |error: std::io::Error| {
+        ApiError::new(
+            ErrorCode::Internal,
+            lang.pick(
+                format!("无法保存导出文件到 {}：{error}", folder.display()),
+                format!("Cannot save the export in {}: {error}", folder.display()),
+            ),
+        )
+    };
+    let name = std::path::Path::new(name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| !n.starts_with('.'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("stats.{}", format.as_str()));
+    std::fs::create_dir_all(folder).map_err(failed)?;
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) => (stem.to_owned(), format!(".{extension}")),
+        None => (name.clone(), String::new()),
+    };
+    let mut number = 1;
+    loop {
+        let file_name = match number {
+            1 => name.clone(),
+            n => format!("{stem} ({n}){extension}"),
+        };
+        let path = folder.join(&file_name);
+        // `create_new` so that two exports at once never write into the same file.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                use std::io::Write;
+                file.write_all(bytes).map_err(failed)?;
+                return Ok(SavedExport {
+                    file_name,
+                    path: path.display().to_string(),
+                });
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && number < 1000 => {
+                number += 1;
+            }
+            Err(error) => return Err(failed(error)),
+        }
     }
 }

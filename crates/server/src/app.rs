@@ -18,6 +18,7 @@ use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
 use onetrip_api::rating::RatingsReport;
+use onetrip_api::stats::{ExportFormat, QueueStats, StatsQuery};
 use onetrip_api::sync::{MAX_PAGE, SyncPage};
 use onetrip_api::verify::{VerifyKey, VerifyRequest, VerifyResponse};
 use onetrip_domain::Lang;
@@ -365,6 +366,64 @@ async fn verify_payload(
     ))
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct StatsParams {
+    /// The site; the account's own when left out.
+    site: Option<uuid::Uuid>,
+    /// First day, `YYYY-MM-DD`; today when left out.
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD`, included; today when left out.
+    to: Option<String>,
+    /// `csv` or `xlsx`; exports only.
+    #[param(value_type = Option<String>)]
+    format: Option<ExportFormat>,
+}
+
+impl StatsParams {
+    fn query(&self) -> StatsQuery {
+        StatsQuery {
+            site: self.site,
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+}
+
+/// `GET /api/stats`: a site's queue and case figures over a range of days (supervisors and
+/// administrators).
+#[utoipa::path(get, path = "/api/stats", params(StatsParams),
+    responses((status = 200, body = QueueStats), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn stats(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(params): Params<StatsParams>,
+) -> Result<Json<QueueStats>, HttpError> {
+    Ok(Json(
+        crate::stats::queue_stats(&state, &actor, &params.query()).await?,
+    ))
+}
+
+/// `GET /api/stats/export?format=csv|xlsx`: the same figures as a file to download.
+#[utoipa::path(get, path = "/api/stats/export", params(StatsParams),
+    responses((status = 200, description = "text/csv or an XLSX workbook, as an attachment"),
+        (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn stats_export(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(params): Params<StatsParams>,
+) -> Result<Response, HttpError> {
+    let file = crate::stats::export_file(&state, &actor, &params.query(), params.format).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, file.disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -382,7 +441,9 @@ async fn verify_payload(
         events,
         ratings_report,
         verify_key,
-        verify_payload
+        verify_payload,
+        stats,
+        stats_export
     )
 )]
 pub struct ApiDoc;
@@ -414,6 +475,8 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/verify/key", get(verify_key))
         .route("/verify", post(verify_payload))
+        .route("/stats", get(stats))
+        .route("/stats/export", get(stats_export))
         .fallback(api_not_found);
     let router = Router::new()
         .nest("/api", api)

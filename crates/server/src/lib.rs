@@ -16,6 +16,7 @@ pub mod ratings;
 pub mod seed;
 pub mod serve;
 pub mod state;
+pub mod stats;
 pub mod storage;
 pub mod verify;
 pub mod verify_page;

@@ -8,4 +8,5 @@ pub mod printing;
 pub mod queue;
 pub mod ratings;
 pub mod settings;
+pub mod stats;
 pub mod sync;

@@ -108,6 +108,34 @@ fn commands_reach_the_client_and_errors_keep_their_shape() {
     let site = config["sites"][0]["id"].clone();
     let service = config["services"][0]["id"].clone();
 
+    // Statistics are asked of the server; an export lands in exports/ of the data folder
+    // (no Downloads folder was handed in) and the UI is told its full path.
+    let query = json!({"site": site, "from": null, "to": null});
+    let stats = shell
+        .invoke("stats_load", json!({ "query": query }))
+        .unwrap();
+    assert_eq!(stats["site_name"], "玉环市行政服务中心");
+    assert_eq!(stats["overall"]["issued"], 0);
+    let saved = shell
+        .invoke("stats_export", json!({"query": query, "format": "csv"}))
+        .unwrap();
+    let path = std::path::PathBuf::from(saved["path"].as_str().unwrap());
+    assert!(path.is_file(), "{saved}");
+    assert_eq!(path.parent().unwrap().file_name().unwrap(), "exports");
+    assert!(
+        saved["file_name"]
+            .as_str()
+            .unwrap()
+            .starts_with("统计_玉环市行政服务中心_")
+    );
+    let refused = shell
+        .invoke(
+            "stats_load",
+            json!({"query": {"site": null, "from": "2026-11-27", "to": "2026-11-01"}}),
+        )
+        .unwrap_err();
+    assert_eq!(refused["reason"], "stats_site_required");
+
     let command = |number: u16| {
         json!({"command": {"id": uuid::Uuid::new_v4(), "kind": "save_window",
             "payload": {"id": uuid::Uuid::new_v4(), "site_id": site, "number": number, "service_ids": [service]}}})

@@ -2,7 +2,10 @@
 import type { Account } from '../bindings/Account'
 import type { Command } from '../bindings/Command'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
+import type { ExportFormat } from '../bindings/ExportFormat'
+import type { QueueStats } from '../bindings/QueueStats'
 import type { Settings } from '../bindings/Settings'
+import type { StatsQuery } from '../bindings/StatsQuery'
 import type {
   Calibration,
   CommandOutcome,
@@ -55,7 +58,20 @@ export interface VerifyBackend {
   verifyDocument(payload: string): Promise<VerifyResponse>
 }
 
-export interface Backend extends DesktopOnlyBackend, VerifyBackend {
+/** Where an export went: the desktop wrote it to `path`; the browser saved it itself (null). */
+export interface ExportedFile {
+  fileName: string
+  path: string | null
+}
+
+/** Supervisors' statistics, always asked of the central API. */
+export interface StatsBackend {
+  queueStats(query: StatsQuery): Promise<QueueStats>
+  /** Downloads the statistics as a CSV or XLSX file. */
+  exportStats(query: StatsQuery, format: ExportFormat): Promise<ExportedFile>
+}
+
+export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend {
   kind: 'tauri' | 'web'
   login(username: string, password: string): Promise<Account>
   logout(): Promise<void>

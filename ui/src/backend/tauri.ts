@@ -4,6 +4,8 @@ import { listen } from '@tauri-apps/api/event'
 import type { Account } from '../bindings/Account'
 import type { Command } from '../bindings/Command'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
+import type { QueueStats } from '../bindings/QueueStats'
+import type { SavedExport } from '../bindings/SavedExport'
 import type { Settings } from '../bindings/Settings'
 import type { Backend } from './index'
 import { acceptedOutcome, toApiError } from './errors'
@@ -80,6 +82,11 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     queueWindowStates: () => run<WindowState[]>('queue_window_states'),
     queueRatings: () => run<Rating[]>('queue_ratings'),
     ratingsReport: (from, to) => run<RatingsReport>('ratings_report', { from, to }),
+    queueStats: (query) => run<QueueStats>('stats_load', { query }),
+    async exportStats(query, format) {
+      const saved = await run<SavedExport>('stats_export', { query, format })
+      return { fileName: saved.file_name, path: saved.path }
+    },
     async onSyncEvent(handler) {
       const entries = Object.entries(SYNC_EVENTS) as [SyncEvent, string][]
       const settled = await Promise.allSettled(entries.map(([event, name]) => subscribe(name, () => handler(event))))

@@ -20,7 +20,9 @@ function json(status: number, body: unknown): Response {
 function setup(lang: Lang = 'zh-CN') {
   const fetch = vi.fn<typeof globalThis.fetch>()
   const storage = window.sessionStorage
+  const saveFile = vi.fn<(blob: Blob, fileName: string) => void>()
   const backend = createWebBackend({
+    saveFile,
     language: () => lang,
     messages: {
       offline: () => '无法连接服务器',
@@ -35,7 +37,7 @@ function setup(lang: Lang = 'zh-CN') {
     const [url, init] = fetch.mock.calls[i]
     return { url: String(url), init: init ?? {}, headers: (init?.headers ?? {}) as Record<string, string> }
   }
-  return { fetch, backend, storage, sent }
+  return { fetch, backend, storage, sent, saveFile }
 }
 
 describe('web backend', () => {
@@ -167,6 +169,36 @@ describe('web backend', () => {
     await expect(backend.ratingsReport('2026-11-01', '2026-11-30')).resolves.toEqual(report)
     expect(sent().url).toBe('http://center.test/api/ratings/report?from=2026-11-01&to=2026-11-30')
     await expect(backend.queueRatings()).rejects.toMatchObject({ code: 'bad_request' })
+  })
+
+  it('asks for statistics and saves an export under the name the server gave', async () => {
+    const { fetch, backend, storage, sent, saveFile } = setup()
+    storage.setItem(TOKEN_KEY, 'tok-9')
+    fetch.mockResolvedValueOnce(json(200, { site_name: '玉环市行政服务中心' }))
+    await backend.queueStats({ site: 's1', from: '2026-11-01', to: '2026-11-27' })
+    expect(sent(0).url).toBe('http://center.test/api/stats?site=s1&from=2026-11-01&to=2026-11-27')
+    expect(sent(0).headers.Authorization).toBe('Bearer tok-9')
+
+    const name = '统计_玉环市行政服务中心_2026-11-01_2026-11-27.csv'
+    fetch.mockResolvedValueOnce(
+      new Response('\uFEFF维度,项目\r\n', {
+        status: 200,
+        headers: { 'Content-Disposition': `attachment; filename="x.csv"; filename*=UTF-8''${encodeURIComponent(name)}` },
+      }),
+    )
+    await expect(backend.exportStats({ site: null, from: '2026-11-01', to: '2026-11-27' }, 'csv')).resolves.toEqual({
+      fileName: name,
+      path: null,
+    })
+    expect(sent(1).url).toBe('http://center.test/api/stats/export?format=csv&from=2026-11-01&to=2026-11-27')
+    expect(saveFile).toHaveBeenCalledOnce()
+    expect(saveFile.mock.calls[0][1]).toBe(name)
+
+    // A refusal is the server's own message, and nothing is saved.
+    const refusal = { code: 'forbidden', message: '只有主管和管理员可以查看统计', reason: 'stats_forbidden' }
+    fetch.mockResolvedValueOnce(json(403, refusal))
+    await expect(backend.exportStats({ site: null, from: null, to: null }, 'xlsx')).rejects.toEqual(refusal)
+    expect(saveFile).toHaveBeenCalledOnce()
   })
 
   it('has no desktop settings', async () => {

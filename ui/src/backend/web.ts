@@ -4,7 +4,10 @@ import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { Health } from '../bindings/Health'
 import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
+import type { QueueStats } from '../bindings/QueueStats'
+import type { StatsQuery } from '../bindings/StatsQuery'
 import type { Backend, DesktopOnlyBackend } from './index'
+import { attachmentName, saveInBrowser } from './download'
 import { acceptedOutcome, isApiError, isSessionLost } from './errors'
 import type { ApiError, CommandOutcome, ConnectionStatus, RatingsReport, VerifyResponse } from './types'
 
@@ -20,6 +23,8 @@ export interface WebBackendOptions {
     /** For the outbox actions, which exist only on the desktop. */
     desktopOnly: () => string
   }
+  /** Hands a downloaded file to the user; defaults to the browser's download. */
+  saveFile?: (blob: Blob, fileName: string) => void
   /** Origin of the central API; defaults to the page's origin. */
   origin?: string
   fetch?: typeof fetch
@@ -39,7 +44,8 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     return { code: 'bad_request', message: options.messages.desktopOnly() }
   }
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** The response of a call that succeeded; a refusal is thrown as the server's ApiError. */
+  async function call(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'Accept-Language': options.language(),
@@ -70,6 +76,11 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       const code = response.status === 401 ? 'unauthorized' : 'internal'
       throw { code, message: options.messages.unexpected(response.status) } satisfies ApiError
     }
+    return response
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await call(method, path, body)
     if (response.status === 204) return undefined as T
     try {
       return (await response.json()) as T
@@ -131,9 +142,31 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     verifyDocument: (payload) => request<VerifyResponse>('POST', '/verify', { payload }),
     ratingsReport: (from, to) =>
       request<RatingsReport>('GET', `/ratings/report?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+    queueStats: (query) => request<QueueStats>('GET', `/stats?${statsParams(query)}`),
+    async exportStats(query, format) {
+      const response = await call('GET', `/stats/export?format=${format}&${statsParams(query)}`)
+      let blob: Blob
+      try {
+        blob = await response.blob()
+      } catch {
+        throw offline()
+      }
+      const fileName = attachmentName(response.headers.get('Content-Disposition')) ?? `stats.${format}`
+      ;(options.saveFile ?? saveInBrowser)(blob, fileName)
+      return { fileName, path: null }
+    },
     // Printers and the local cache are the desktop's; the browser build cannot reach them.
     ...desktopOnlyCalls(desktopOnly),
   }
+}
+
+/** The statistics query as URL parameters, leaving out what is not set. */
+export function statsParams(query: StatsQuery): string {
+  const params = new URLSearchParams()
+  if (query.site) params.set('site', query.site)
+  if (query.from) params.set('from', query.from)
+  if (query.to) params.set('to', query.to)
+  return params.toString()
 }
 
 /** Every desktop-only call, refused with the same error. */

@@ -13,7 +13,7 @@ declare module 'vue-router' {
   }
 }
 
-const planned: PlannedArea[] = ['review', 'permits', 'stats']
+const planned: PlannedArea[] = ['review', 'permits']
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('../views/LoginView.vue'), meta: { public: true } },
@@ -36,6 +36,7 @@ export const routes: RouteRecordRaw[] = [
         }),
       ),
       { path: 'queue', component: () => import('../views/queue/QueueView.vue'), meta: { area: 'queue' } },
+      { path: 'stats', component: () => import('../views/stats/StatsView.vue'), meta: { area: 'stats' } },
       { path: 'print', component: () => import('../views/print/PrintView.vue'), meta: { area: 'print' } },
       {
         path: 'followups',

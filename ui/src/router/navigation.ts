@@ -4,7 +4,7 @@ import type { Role } from '../bindings/Role'
 export type AreaKey = 'queue' | 'review' | 'permits' | 'print' | 'stats' | 'followups' | 'admin' | 'settings'
 
 /** Areas whose screens are not built yet; they show what they will offer. */
-export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'followups' | 'admin' | 'settings'>
+export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'followups' | 'stats' | 'admin' | 'settings'>
 
 interface NavItem {
   key: AreaKey

@@ -22,6 +22,8 @@ function setup() {
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
     ratingsReport: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
     login: vi.fn().mockResolvedValue(admin),
     logout: vi.fn().mockResolvedValue(undefined),
     currentAccount: vi.fn().mockResolvedValue(null),

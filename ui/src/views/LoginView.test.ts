@@ -25,6 +25,8 @@ function fakeBackend(login: Backend['login']): Backend {
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
     ratingsReport: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
     login,
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

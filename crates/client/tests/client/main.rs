@@ -271,3 +271,95 @@ async fn switching_server_signs_out_of_the_old_one() {
         ErrorCode::Unauthorized
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_reads_statistics_and_exports_them_into_the_export_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let downloads = dir.path().join("Downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let (launch, _server) = launcher(dir.path().join("central"));
+    let desktop = open(dir.path().to_path_buf(), launch)
+        .await
+        .with_export_dir(Some(downloads.clone()));
+    let account = desktop.login("supervisor", DEMO_PASSWORD).await.unwrap();
+    let query = onetrip_api::stats::StatsQuery::default();
+    let stats = desktop.queue_stats(query.clone()).await.unwrap();
+    assert_eq!(stats.site_id, account.site_id.unwrap());
+    assert_eq!(stats.site_name, "玉环市行政服务中心");
+
+    // Saved under the server's Chinese name; a second export of the same days keeps the first.
+    let first = desktop
+        .export_stats(query.clone(), onetrip_api::stats::ExportFormat::Xlsx)
+        .await
+        .unwrap();
+    let name = format!("统计_玉环市行政服务中心_{}_{}.xlsx", stats.from, stats.to);
+    assert_eq!(first.file_name, name);
+    assert_eq!(Path::new(&first.path), downloads.join(&name));
+    assert!(std::fs::read(&first.path).unwrap().starts_with(b"PK"));
+    let second = desktop
+        .export_stats(query.clone(), onetrip_api::stats::ExportFormat::Xlsx)
+        .await
+        .unwrap();
+    assert_eq!(
+        second.file_name,
+        format!(
+            "统计_玉环市行政服务中心_{}_{} (2).xlsx",
+            stats.from, stats.to
+        )
+    );
+    assert!(Path::new(&first.path).exists());
+
+    // Without a Downloads folder, into exports/ in the data folder.
+    std::fs::remove_dir_all(&downloads).unwrap();
+    let csv = desktop
+        .export_stats(query, onetrip_api::stats::ExportFormat::Csv)
+        .await
+        .unwrap();
+    assert_eq!(
+        Path::new(&csv.path).parent().unwrap(),
+        dir.path().join("exports")
+    );
+    assert!(
+        std::fs::read(&csv.path)
+            .unwrap()
+            .starts_with(b"\xEF\xBB\xBF")
+    );
+
+    // A refusal arrives with the server's message.
+    desktop.logout().await.unwrap();
+    desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
+    let refused = desktop
+        .queue_stats(onetrip_api::stats::StatsQuery::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+    assert_eq!(refused.message, "只有主管和管理员可以查看统计");
+}
+
+#[test]
+fn attachment_names_are_read_from_the_header() {
+    use onetrip_client::api_client::attachment_name;
+    assert_eq!(
+        attachment_name(
+            "attachment; filename=\"x.csv\"; filename*=UTF-8''%E7%BB%9F%E8%AE%A1_a%20b.csv"
+        )
+        .as_deref(),
+        Some("统计_a b.csv")
+    );
+    assert_eq!(
+        attachment_name("attachment; filename=\"stats.xlsx\"").as_deref(),
+        Some("stats.xlsx")
+    );
+    assert_eq!(attachment_name("attachment"), None);
+    // A name that tries to leave the folder is cut to its last part.
+    let dir = tempfile::tempdir().unwrap();
+    let saved = onetrip_client::desktop::save_export(
+        dir.path(),
+        "../../etc/统计.csv",
+        onetrip_api::stats::ExportFormat::Csv,
+        b"x",
+        Lang::ZhCn,
+    )
+    .unwrap();
+    assert_eq!(Path::new(&saved.path), dir.path().join("统计.csv"));
+}

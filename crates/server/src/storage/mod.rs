@@ -141,6 +141,15 @@ pub trait Storage: Send + Sync + 'static {
         day: &str,
     ) -> StorageResult<Option<(onetrip_api::queue::Ticket, bool)>>;
 
+    /// What the statistics of `site` over the days `from` to `to` (`YYYY-MM-DD`, inclusive)
+    /// are computed from: the tickets' moments, the cases' trips, and the clerks' names.
+    async fn stats_rows(
+        &self,
+        site: Uuid,
+        from: &str,
+        to: &str,
+    ) -> StorageResult<crate::stats::StatsRows>;
+
     /// The newest audit entries first.
     async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;
 

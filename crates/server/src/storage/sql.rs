@@ -621,11 +621,12 @@ macro_rules! sql_storage {
                             .map_err(|e| StorageError::Corrupt(e.to_string()))?;
                         sqlx::query(
                             "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
-                                 queued_at_ms, called_at_ms, window_id, data, appointment_id)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                 queued_at_ms, called_at_ms, window_id, data, appointment_id, finished_at_ms, called_by)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                              ON CONFLICT (id) DO UPDATE SET status = excluded.status,
                                  queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
-                                 window_id = excluded.window_id, data = excluded.data",
+                                 window_id = excluded.window_id, data = excluded.data,
+                                 finished_at_ms = excluded.finished_at_ms, called_by = excluded.called_by",
                         )
                         .bind(ticket.id.to_string())
                         .bind(ticket.site_id.to_string())
@@ -639,6 +640,8 @@ macro_rules! sql_storage {
                         .bind(ticket.window_id.map(|id| id.to_string()))
                         .bind(data)
                         .bind(ticket.appointment_id.map(|id| id.to_string()))
+                        .bind(ticket.finished_at_ms)
+                        .bind(ticket.called_by.as_deref())
                         .execute(&mut *conn)
                         .await?;
                     }
@@ -706,8 +709,8 @@ macro_rules! sql_storage {
                         let data = serde_json::to_string(case)
                             .map_err(|e| StorageError::Corrupt(e.to_string()))?;
                         sqlx::query(
-                            "INSERT INTO cases (id, site_id, day, applicant, matter_id, outcome, decided_at_ms, data)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                            "INSERT INTO cases (id, site_id, day, applicant, matter_id, outcome, decided_at_ms, data, trip)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                         )
                         .bind(case.id.to_string())
                         .bind(case.site_id.to_string())
@@ -717,6 +720,7 @@ macro_rules! sql_storage {
                         .bind(case.outcome.as_str())
                         .bind(case.decided_at_ms)
                         .bind(data)
+                        .bind(i64::from(case.trip))
                         .execute(&mut *conn)
                         .await?;
                     }
@@ -1085,7 +1089,8 @@ macro_rules! sql_storage {
                 if !rows.is_empty() {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
-                             queued_at_ms, called_at_ms, window_id, data, appointment_id) ",
+                             queued_at_ms, called_at_ms, window_id, data, appointment_id,
+                             finished_at_ms, called_by) ",
                     );
                     let mut data = Vec::with_capacity(rows.len());
                     for ticket in &rows {
@@ -1103,12 +1108,15 @@ macro_rules! sql_storage {
                             .push_bind(ticket.called_at_ms)
                             .push_bind(ticket.window_id.map(|id| id.to_string()))
                             .push_bind(data)
-                            .push_bind(ticket.appointment_id.map(|id| id.to_string()));
+                            .push_bind(ticket.appointment_id.map(|id| id.to_string()))
+                            .push_bind(ticket.finished_at_ms)
+                            .push_bind(ticket.called_by.clone());
                     });
                     query.push(
                         " ON CONFLICT (id) DO UPDATE SET status = excluded.status,
                              queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
-                             window_id = excluded.window_id, data = excluded.data",
+                             window_id = excluded.window_id, data = excluded.data,
+                             finished_at_ms = excluded.finished_at_ms, called_by = excluded.called_by",
                     );
                     query.build().execute(&mut *tx).await?;
                 }
@@ -1445,6 +1453,65 @@ macro_rules! sql_storage {
             ) -> crate::storage::StorageResult<Option<(onetrip_api::queue::Ticket, bool)>> {
                 let mut conn = self.pool.acquire().await?;
                 queries::last_finished(&mut conn, window, day).await
+            }
+
+            async fn stats_rows(
+                &self,
+                site: uuid::Uuid,
+                from: &str,
+                to: &str,
+            ) -> crate::storage::StorageResult<crate::stats::StatsRows> {
+                use crate::storage::StorageError;
+                let mut conn = self.pool.acquire().await?;
+                let site = site.to_string();
+                // Only the columns the figures need, answered from the `tickets_stats` index.
+                let tickets = sqlx::query_as::<_, (String, Option<String>, Option<String>, String, i64, Option<i64>, Option<i64>)>(
+                    "SELECT service_id, window_id, called_by, status, queued_at_ms, called_at_ms, finished_at_ms
+                     FROM tickets WHERE site_id = $1 AND day >= $2 AND day <= $3",
+                )
+                .bind(&site)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(service_id, window_id, called_by, status, queued_at_ms, called_at_ms, finished_at_ms)| {
+                    Ok(crate::stats::TicketTimes {
+                        service_id,
+                        window_id,
+                        called_by,
+                        status: onetrip_api::queue::TicketStatus::parse(&status)
+                            .ok_or_else(|| StorageError::Corrupt(format!("ticket status {status:?}")))?,
+                        queued_at_ms,
+                        called_at_ms,
+                        finished_at_ms,
+                    })
+                })
+                .collect::<crate::storage::StorageResult<Vec<_>>>()?;
+                let cases = sqlx::query_as::<_, (String, i64)>(
+                    "SELECT outcome, trip FROM cases WHERE site_id = $1 AND day >= $2 AND day <= $3",
+                )
+                .bind(&site)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(outcome, trip)| {
+                    use onetrip_api::case::CaseOutcome;
+                    let outcome = [CaseOutcome::Accepted, CaseOutcome::Completed, CaseOutcome::Incomplete]
+                        .into_iter()
+                        .find(|o| o.as_str() == outcome)
+                        .ok_or_else(|| StorageError::Corrupt(format!("case outcome {outcome:?}")))?;
+                    let trip = u32::try_from(trip)
+                        .map_err(|_| StorageError::Corrupt(format!("case trip {trip}")))?;
+                    Ok(crate::stats::CaseTrip { outcome, trip })
+                })
+                .collect::<crate::storage::StorageResult<Vec<_>>>()?;
+                let clerks = sqlx::query_as::<_, (String, String)>("SELECT username, display_name FROM accounts")
+                    .fetch_all(&mut *conn)
+                    .await?;
+                Ok(crate::stats::StatsRows { tickets, cases, clerks })
             }
 
             async fn audit_log(&self, limit: i64) -> crate::storage::StorageResult<Vec<crate::storage::AuditEntry>> {

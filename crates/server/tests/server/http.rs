@@ -444,3 +444,90 @@ async fn a_stale_edit_is_a_409_conflict() {
     assert_eq!(body["code"], "conflict");
     assert_eq!(h.config(&token).await, config);
 }
+
+#[tokio::test]
+async fn statistics_and_their_exports_over_http() {
+    let h = Harness::new().await;
+    let supervisor = h.token("supervisor").await;
+    let (status, body) = h.get("/api/stats", Some(&supervisor)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["site_name"], "玉环市行政服务中心");
+    assert_eq!(body["overall"]["issued"], 0);
+    assert_eq!(body["ratings"], Value::Null);
+
+    // The file, with its Chinese name encoded for the browser.
+    let response = onetrip_server::app::router(h.state.clone(), None)
+        .oneshot(
+            Request::get("/api/stats/export?format=xlsx&from=2026-11-01&to=2026-11-27")
+                .header(header::AUTHORIZATION, format!("Bearer {supervisor}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\""),
+        "{disposition}"
+    );
+    // 统计_玉环市行政服务中心_2026-11-01_2026-11-27.xlsx
+    assert!(
+        disposition.ends_with(
+            "filename*=UTF-8''%E7%BB%9F%E8%AE%A1_%E7%8E%89%E7%8E%AF%E5%B8%82%E8%A1%8C%E6%94%BF%E6%9C%8D%E5%8A%A1%E4%B8%AD%E5%BF%83_2026-11-01_2026-11-27.xlsx"
+        ),
+        "{disposition}"
+    );
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(bytes.starts_with(b"PK"), "not a zip (xlsx) file");
+
+    // Refusals are `{code, message}` with the fitting status, in the language asked for.
+    let (status, body) = h
+        .get(
+            "/api/stats?from=2026-11-27&to=2026-11-01",
+            Some(&supervisor),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["reason"], "stats_range_reversed");
+    assert_eq!(
+        body["message"],
+        "开始日期 2026-11-27 晚于结束日期 2026-11-01"
+    );
+    let response = onetrip_server::app::router(h.state.clone(), None)
+        .oneshot(
+            Request::get("/api/stats?from=yesterday")
+                .header(header::AUTHORIZATION, format!("Bearer {supervisor}"))
+                .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(
+        body["message"],
+        "“yesterday” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27"
+    );
+    let clerk = h.token("clerk").await;
+    let (status, body) = h.get("/api/stats/export?format=csv", Some(&clerk)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["reason"], "stats_forbidden");
+    let (status, body) = h.get("/api/stats/export", Some(&supervisor)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["reason"], "stats_format");
+    let (status, body) = h
+        .get("/api/stats/export?format=pdf", Some(&supervisor))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "bad_request");
+    let (status, _) = h.get("/api/stats", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -8,5 +8,6 @@ mod conformance;
 mod http;
 mod processes;
 mod ratings;
+mod stats;
 mod support;
 mod verify;

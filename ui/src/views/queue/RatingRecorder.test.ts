@@ -59,6 +59,8 @@ function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
     ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
     verifyDocument: vi.fn(),
     ratingsReport: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),
