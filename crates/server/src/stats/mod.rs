@@ -10,8 +10,8 @@ use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::queue::TicketStatus;
 use onetrip_api::stats::{
-    CaseStats, Durations, ExportFormat, MAX_RANGE_DAYS, QueueStats, StatsQuery, StatsRow,
-    TripCounts,
+    CaseStats, Durations, ExportFormat, MAX_RANGE_DAYS, QueueStats, RatingStats, StatsQuery,
+    StatsRow, TripCounts,
 };
 use onetrip_domain::Lang;
 use onetrip_domain::auth::Role;
@@ -54,6 +54,8 @@ pub struct StatsRows {
     pub cases: Vec<CaseTrip>,
     /// User name and display name of every account, to name the clerks.
     pub clerks: Vec<(String, String)>,
+    /// The scores (1–5) of the ratings given in the range.
+    pub scores: Vec<u8>,
 }
 
 /// A checked request: the site and the inclusive range of days, `YYYY-MM-DD`.
@@ -300,6 +302,28 @@ pub fn center_hour(ms: i64) -> i64 {
     (ms + CENTER_OFFSET_MS).rem_euclid(24 * HOUR_MS) / HOUR_MS
 }
 
+/// How the range's ratings were given; `None` when nobody rated.
+pub fn rating_stats(scores: &[u8]) -> Option<RatingStats> {
+    if scores.is_empty() {
+        return None;
+    }
+    let mut by_score = vec![0u32; 5];
+    for score in scores {
+        if let Some(slot) = usize::from(*score)
+            .checked_sub(1)
+            .and_then(|i| by_score.get_mut(i))
+        {
+            *slot += 1;
+        }
+    }
+    let sum: u32 = scores.iter().map(|s| u32::from(*s)).sum();
+    Some(RatingStats {
+        count: u32::try_from(scores.len()).unwrap_or(u32::MAX),
+        by_score,
+        mean: Some(f64::from(sum) / scores.len() as f64),
+    })
+}
+
 /// The figures of `rows`, labelled in `lang`.
 pub fn compute(
     scope: &StatsScope,
@@ -426,7 +450,7 @@ pub fn compute(
         by_clerk: clerks,
         by_hour: hours,
         cases: case_stats(&rows.cases),
-        ratings: None,
+        ratings: rating_stats(&rows.scores),
     }
 }
 
@@ -465,6 +489,15 @@ pub fn case_stats(cases: &[CaseTrip]) -> CaseStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratings_count_by_score_with_their_mean() {
+        assert_eq!(rating_stats(&[]), None);
+        let stats = rating_stats(&[5, 5, 4, 1]).unwrap();
+        assert_eq!(stats.count, 4);
+        assert_eq!(stats.by_score, vec![1, 0, 0, 1, 2]);
+        assert_eq!(stats.mean, Some(3.75));
+    }
 
     #[test]
     fn percentiles_interpolate_between_ranks() {

@@ -1511,7 +1511,18 @@ macro_rules! sql_storage {
                 let clerks = sqlx::query_as::<_, (String, String)>("SELECT username, display_name FROM accounts")
                     .fetch_all(&mut *conn)
                     .await?;
-                Ok(crate::stats::StatsRows { tickets, cases, clerks })
+                let scores = sqlx::query_scalar::<_, i64>(
+                    "SELECT score FROM ratings WHERE site_id = $1 AND day >= $2 AND day <= $3",
+                )
+                .bind(&site)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .filter_map(|score| u8::try_from(score).ok())
+                .collect();
+                Ok(crate::stats::StatsRows { tickets, cases, clerks, scores })
             }
 
             async fn audit_log(&self, limit: i64) -> crate::storage::StorageResult<Vec<crate::storage::AuditEntry>> {
