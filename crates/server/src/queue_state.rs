@@ -90,14 +90,20 @@ impl SiteQueue {
         self.tickets.contains_key(&id)
     }
 
-    /// What `plan` reads for a command with this key, as the database would answer it.
-    pub fn view(&self, key: &ViewKey) -> QueueView {
-        let waiting: Vec<Ticket> = self
-            .waiting
-            .iter()
-            .filter_map(|(_, _, id)| self.tickets.get(id))
-            .cloned()
-            .collect();
+    /// What `plan` reads for a command with this key, as the database would answer it. Only a
+    /// call of the next ticket reads the waiting list, and only for its window's services:
+    /// `waiting_for` names them, and the list is empty without it.
+    pub fn view(&self, key: &ViewKey, waiting_for: Option<&[Uuid]>) -> QueueView {
+        let waiting: Vec<Ticket> = match waiting_for {
+            Some(services) => self
+                .waiting
+                .iter()
+                .filter_map(|(_, _, id)| self.tickets.get(id))
+                .filter(|t| services.contains(&t.service_id))
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
         let next_seq = key.service.map_or(0, |service| {
             self.last_seq.get(&service).copied().unwrap_or(0) + 1
         });
@@ -271,7 +277,8 @@ mod tests {
             ],
             vec![],
         );
-        let view = state.view(&key(None, Some(window)));
+        let services = [Uuid::from_u128(1000)];
+        let view = state.view(&key(None, Some(window)), Some(&services));
         let waiting: Vec<i64> = view.waiting.iter().map(|t| t.seq).collect();
         assert_eq!(waiting, vec![2, 3]);
         assert_eq!(view.next_seq, 4);
@@ -288,7 +295,8 @@ mod tests {
         );
         state.apply(&ticket(2, TicketStatus::Called, Some(window)), true);
         state.apply(&ticket(4, TicketStatus::Waiting, None), false);
-        let view = state.view(&key(Some(3), Some(window)));
+        let view = state.view(&key(Some(3), Some(window)), Some(&services));
+        assert!(state.view(&key(Some(3), None), None).waiting.is_empty());
         let waiting: Vec<i64> = view.waiting.iter().map(|t| t.seq).collect();
         assert_eq!(waiting, vec![3, 4]);
         assert_eq!(view.next_seq, 5);

@@ -1040,7 +1040,16 @@ macro_rules! sql_storage {
                                 .find(|s| s.id == key.site)
                                 .map(onetrip_domain::config::Site::fairness)
                                 .unwrap_or_default();
-                            let view = state.view(&key);
+                            // Only a call of the next ticket reads who waits, for the window's services.
+                            let services = match &command.body {
+                                CommandBody::CallNext { window_id } => current
+                                    .windows
+                                    .iter()
+                                    .find(|w| w.id == *window_id)
+                                    .map(|w| w.service_ids.as_slice()),
+                                _ => None,
+                            };
+                            let view = state.view(&key, services);
                             match crate::queue::plan(actor, &command.body, &current, &view, &policy, *now_ms, &day) {
                                 Ok(crate::commands::Write::Ticket(ticket)) => {
                                     state.apply(&ticket, crate::queue_state::calls(&command.body));
