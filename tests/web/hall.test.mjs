@@ -4,70 +4,31 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launchChromium } from '../support/browser.mjs'
-import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+import { outputDir } from '../support/env.mjs'
+import { apiClient, command, serverProcess } from '../support/server.mjs'
 
-const SERVER = required('ONETRIP_SERVER_BIN')
 const DATA = mkdtempSync(join(tmpdir(), 'onetrip-hall-'))
-let port
 let base
 let server
 let browser
+let api
+let login
 
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-async function start() {
-  server = spawn(SERVER, ['--listen', `127.0.0.1:${port}`, '--data-dir', DATA], { stdio: 'ignore' })
-  const deadline = Date.now() + 30000
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return
-    } catch {
-      // not up yet
-    }
-    assert.ok(Date.now() < deadline, 'the server did not start')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-async function stop() {
-  const exited = new Promise((resolve) => server.once('exit', resolve))
-  server.kill('SIGTERM')
-  await exited
-}
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${base}/api${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = await response.json()
-  assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(json)}`)
-  return json
-}
-
-const login = async (username) => (await api('POST', '/auth/login', undefined, { username, password: DEMO_PASSWORD })).token
+const start = () => server.start()
+const stop = () => server.stop()
 
 let clerk
 let center
 let window1
 
 before(async () => {
-  port = await freePort()
-  base = `http://127.0.0.1:${port}`
+  server = await serverProcess({ dataDir: DATA })
+  base = server.base
+  ;({ api, login } = apiClient(base))
   await start()
   browser = await launchChromium()
   clerk = await login('clerk')
@@ -79,11 +40,10 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
-  if (server && server.exitCode === null) await stop()
+  await server?.stop()
 })
 
 const uuid = () => crypto.randomUUID()
-const command = (kind, payload) => ({ id: uuid(), kind, payload })
 
 async function issue(serviceId) {
   const outcome = await api('POST', '/commands', clerk, command('issue_ticket', {

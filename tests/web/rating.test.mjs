@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { launchChromium } from '../support/browser.mjs'
-import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+import { outputDir, required } from '../support/env.mjs'
+import { apiClient, command } from '../support/server.mjs'
 
 const BASE = required('ONETRIP_BASE_URL')
 let browser
@@ -19,19 +20,7 @@ after(async () => {
   await browser?.close()
 })
 
-async function api(method, path, token, body) {
-  const response = await fetch(`${BASE}/api${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = await response.json()
-  assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(json)}`)
-  return json
-}
-
-const login = async (username) => (await api('POST', '/auth/login', undefined, { username, password: DEMO_PASSWORD })).token
-const command = (kind, payload) => ({ id: crypto.randomUUID(), kind, payload })
+const { api, login } = apiClient(BASE)
 /** The service center's day (China time), as the server counts it. */
 const centerDay = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 

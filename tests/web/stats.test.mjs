@@ -4,73 +4,37 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { launchChromium } from '../support/browser.mjs'
-import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+import { outputDir } from '../support/env.mjs'
+import { apiClient, serverProcess } from '../support/server.mjs'
 
-const SERVER = required('ONETRIP_SERVER_BIN')
 const WEB_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url))
 const DATA = mkdtempSync(join(tmpdir(), 'onetrip-stats-'))
 let base
 let server
 let browser
+let api
+let login
 
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${base}/api${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = await response.json()
-  assert.ok(response.ok, `${method} ${path}: ${JSON.stringify(json)}`)
-  return json
-}
-
-const login = async (username) => (await api('POST', '/auth/login', undefined, { username, password: DEMO_PASSWORD })).token
 const command = (token, kind, payload) => api('POST', '/commands', token, { id: crypto.randomUUID(), kind, payload })
 /** The service center's day (China Standard Time). */
 const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 
 before(async () => {
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  server = spawn(SERVER, ['--listen', `127.0.0.1:${port}`, '--data-dir', DATA, '--web-dir', WEB_DIR], {
-    stdio: 'ignore',
-  })
-  const deadline = Date.now() + 30000
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break
-    } catch {
-      // not up yet
-    }
-    assert.ok(Date.now() < deadline, 'the server did not start')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  server = await serverProcess({ dataDir: DATA, webDir: WEB_DIR })
+  base = server.base
+  ;({ api, login } = apiClient(base))
+  await server.start()
   browser = await launchChromium()
 })
 
 after(async () => {
   await browser?.close()
-  if (server) {
-    const exited = new Promise((resolve) => server.once('exit', resolve))
-    server.kill('SIGTERM')
-    await exited
-  }
+  await server?.stop()
 })
 
 /** Three tickets at window 3 (企业开办): two served, one no-show; and a case done on the spot. */

@@ -9,7 +9,7 @@ import { i18n } from '../i18n'
 import { useConfigStore } from '../stores/config'
 import { useSyncStore } from '../stores/sync'
 import ConnectionIndicator from './ConnectionIndicator.vue'
-import { desktopOnlyCalls } from '../backend/web'
+import { fakeBackend as mockBackend } from '../testing/fakeBackend'
 
 const snapshot: ConfigSnapshot = {
   sites: [{ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null }],
@@ -38,26 +38,13 @@ const refused: FailedCommand = {
 }
 
 function fakeBackend(connectionStatus: Backend['connectionStatus'], failed: FailedCommand[] = []): Backend {
-  return {
-    kind: 'tauri',
-    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
-    verifyDocument: vi.fn(),
-    ratingsReport: vi.fn(),
-    queueStats: vi.fn(),
-    exportStats: vi.fn(),
-    login: vi.fn(),
-    logout: vi.fn(),
-    currentAccount: vi.fn().mockResolvedValue(null),
-    loadConfig: vi.fn().mockResolvedValue(snapshot),
-    sendCommand: vi.fn(),
-    connectionStatus,
-    getSettings: vi.fn().mockResolvedValue(null),
-    saveSettings: vi.fn(),
-    failedCommands: vi.fn().mockResolvedValue(failed),
-    retryCommand: vi.fn().mockResolvedValue(undefined),
-    discardCommand: vi.fn().mockResolvedValue(undefined),
-    onSyncEvent: vi.fn().mockResolvedValue(() => undefined),
-  }
+  return mockBackend({
+  loadConfig: vi.fn().mockResolvedValue(snapshot),
+  connectionStatus,
+  failedCommands: vi.fn().mockResolvedValue(failed),
+  retryCommand: vi.fn().mockResolvedValue(undefined),
+  discardCommand: vi.fn().mockResolvedValue(undefined),
+  })
 }
 
 const mounted: { unmount(): void }[] = []

@@ -9,7 +9,7 @@ import { i18n } from '../i18n'
 import { useConfigStore } from './config'
 import { useSessionStore } from './session'
 import { useSyncStore } from './sync'
-import { desktopOnlyCalls } from '../backend/web'
+import { fakeBackend as mockBackend } from '../testing/fakeBackend'
 
 const admin: Account = { id: 'a1', username: 'li', display_name: '李强', role: 'admin', site_id: null, specialty: null }
 const empty: ConfigSnapshot = { sites: [], services: [], matters: [], windows: [], calendar: [] }
@@ -17,29 +17,15 @@ const empty: ConfigSnapshot = { sites: [], services: [], matters: [], windows: [
 function setup() {
   let emit: (event: SyncEvent) => void = () => undefined
   const unsubscribe = vi.fn()
-  const backend: Backend = {
-    kind: 'tauri',
-    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
-    verifyDocument: vi.fn(),
-    ratingsReport: vi.fn(),
-    queueStats: vi.fn(),
-    exportStats: vi.fn(),
-    login: vi.fn().mockResolvedValue(admin),
-    logout: vi.fn().mockResolvedValue(undefined),
-    currentAccount: vi.fn().mockResolvedValue(null),
-    loadConfig: vi.fn().mockResolvedValue(empty),
-    sendCommand: vi.fn(),
-    connectionStatus: vi.fn(),
-    getSettings: vi.fn().mockResolvedValue(null),
-    saveSettings: vi.fn(),
-    failedCommands: vi.fn().mockResolvedValue([]),
-    retryCommand: vi.fn(),
-    discardCommand: vi.fn(),
-    onSyncEvent: vi.fn(async (handler: (event: SyncEvent) => void) => {
-      emit = handler
-      return unsubscribe
-    }),
-  }
+  const backend: Backend = mockBackend({
+  login: vi.fn().mockResolvedValue(admin),
+  logout: vi.fn().mockResolvedValue(undefined),
+  loadConfig: vi.fn().mockResolvedValue(empty),
+  onSyncEvent: vi.fn(async (handler: (event: SyncEvent) => void) => {
+    emit = handler
+    return unsubscribe
+  }),
+  })
   setBackend(backend)
   setActivePinia(createPinia())
   return { backend, unsubscribe, emit: (event: SyncEvent) => emit(event) }

@@ -8,7 +8,7 @@ import { setBackend, type Backend } from '../backend'
 import { i18n } from '../i18n'
 import { useSessionStore } from '../stores/session'
 import LoginView from './LoginView.vue'
-import { desktopOnlyCalls } from '../backend/web'
+import { fakeBackend as mockBackend } from '../testing/fakeBackend'
 
 const clerk: Account = {
   id: 'a1',
@@ -20,26 +20,10 @@ const clerk: Account = {
 }
 
 function fakeBackend(login: Backend['login']): Backend {
-  return {
-    kind: 'web',
-    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
-    verifyDocument: vi.fn(),
-    ratingsReport: vi.fn(),
-    queueStats: vi.fn(),
-    exportStats: vi.fn(),
-    login,
-    logout: vi.fn(),
-    currentAccount: vi.fn().mockResolvedValue(null),
-    loadConfig: vi.fn(),
-    sendCommand: vi.fn(),
-    connectionStatus: vi.fn(),
-    getSettings: vi.fn().mockResolvedValue(null),
-    saveSettings: vi.fn(),
-    failedCommands: vi.fn().mockResolvedValue([]),
-    retryCommand: vi.fn(),
-    discardCommand: vi.fn(),
-    onSyncEvent: vi.fn().mockResolvedValue(() => undefined),
-  }
+  return mockBackend({
+  kind: 'web',
+  login,
+  })
 }
 
 const mounted: { unmount(): void }[] = []

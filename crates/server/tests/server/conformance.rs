@@ -21,28 +21,7 @@ use uuid::Uuid;
 
 use crate::support::{TestDb, postgres, sqlite};
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    super::$name(crate::support::sqlite().await).await
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    super::$name(crate::support::postgres().await).await
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+crate::support::conformance!(
     migrations_are_repeatable,
     demo_seed_fills_an_empty_database_once,
     a_command_sent_twice_is_applied_once,

@@ -25,28 +25,7 @@ use uuid::Uuid;
 
 use crate::support::TestDb;
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(crate::support::sqlite().await).await
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(crate::support::postgres().await).await
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+crate::support::conformance!(
     a_finished_ticket_is_rated_once,
     a_bad_rating_opens_a_follow_up_with_working_day_clocks,
     the_pad_rates_only_the_ticket_its_window_offers,

@@ -25,28 +25,7 @@ use uuid::Uuid;
 
 use crate::support::TestDb;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(crate::support::sqlite().await).await
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(crate::support::postgres().await).await
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+crate::support::conformance!(
     figures_match_those_worked_out_by_hand,
     refusals_name_the_reason,
     exports_read_back_in_excel_terms,

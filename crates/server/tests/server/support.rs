@@ -70,3 +70,28 @@ pub async fn postgres() -> TestDb {
         _dir: None,
     }
 }
+
+/// Runs each named `async fn(TestDb)` of the calling module as two tests: on SQLite and on
+/// PostgreSQL.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(crate::support::sqlite().await).await
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(crate::support::postgres().await).await
+                }
+            )*
+        }
+    };
+}
+
+pub(crate) use conformance;

@@ -8,7 +8,7 @@ import type { ConfigSnapshot } from '../../bindings/ConfigSnapshot'
 import { i18n } from '../../i18n'
 import { useConfigStore } from '../../stores/config'
 import ServicesTab from './ServicesTab.vue'
-import { desktopOnlyCalls } from '../../backend/web'
+import { fakeBackend as mockBackend } from '../../testing/fakeBackend'
 
 const snapshot: ConfigSnapshot = {
   sites: [],
@@ -19,26 +19,10 @@ const snapshot: ConfigSnapshot = {
 }
 
 function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
-  return {
-    kind: 'tauri',
-    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
-    verifyDocument: vi.fn(),
-    ratingsReport: vi.fn(),
-    queueStats: vi.fn(),
-    exportStats: vi.fn(),
-    login: vi.fn(),
-    logout: vi.fn(),
-    currentAccount: vi.fn().mockResolvedValue(null),
-    loadConfig: vi.fn().mockResolvedValue(snapshot),
-    sendCommand,
-    connectionStatus: vi.fn(),
-    getSettings: vi.fn().mockResolvedValue(null),
-    saveSettings: vi.fn(),
-    failedCommands: vi.fn().mockResolvedValue([]),
-    retryCommand: vi.fn(),
-    discardCommand: vi.fn(),
-    onSyncEvent: vi.fn().mockResolvedValue(() => undefined),
-  }
+  return mockBackend({
+  loadConfig: vi.fn().mockResolvedValue(snapshot),
+  sendCommand,
+  })
 }
 
 const mounted: { unmount(): void }[] = []

@@ -5,9 +5,9 @@ import ElementPlus from 'element-plus'
 import { setBackend, type Backend } from '../../backend'
 import type { CommandOutcome, Rating, Ticket } from '../../backend/types'
 import type { Command } from '../../bindings/Command'
-import { desktopOnlyCalls } from '../../backend/web'
 import { i18n } from '../../i18n'
 import RatingRecorder from './RatingRecorder.vue'
+import { fakeBackend as mockBackend } from '../../testing/fakeBackend'
 
 const ticket: Ticket = {
   id: 't1',
@@ -54,26 +54,9 @@ const rating = (score: number): Rating => ({
 })
 
 function fakeBackend(sendCommand: Backend['sendCommand']): Backend {
-  return {
-    kind: 'tauri',
-    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
-    verifyDocument: vi.fn(),
-    ratingsReport: vi.fn(),
-    queueStats: vi.fn(),
-    exportStats: vi.fn(),
-    login: vi.fn(),
-    logout: vi.fn(),
-    currentAccount: vi.fn().mockResolvedValue(null),
-    loadConfig: vi.fn(),
-    sendCommand,
-    connectionStatus: vi.fn(),
-    getSettings: vi.fn().mockResolvedValue(null),
-    saveSettings: vi.fn(),
-    failedCommands: vi.fn().mockResolvedValue([]),
-    retryCommand: vi.fn(),
-    discardCommand: vi.fn(),
-    onSyncEvent: vi.fn().mockResolvedValue(() => undefined),
-  }
+  return mockBackend({
+  sendCommand,
+  })
 }
 
 const mounted: { unmount(): void }[] = []

@@ -3,13 +3,13 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import ElementPlus from 'element-plus'
 import { setBackend, type Backend } from '../../backend'
-import { desktopOnlyCalls } from '../../backend/web'
 import type { ConfigSnapshot } from '../../bindings/ConfigSnapshot'
 import type { QueueStats } from '../../bindings/QueueStats'
 import type { StatsRow } from '../../bindings/StatsRow'
 import { i18n } from '../../i18n'
 import { useSessionStore } from '../../stores/session'
 import StatsView from './StatsView.vue'
+import { fakeBackend as mockBackend } from '../../testing/fakeBackend'
 
 const snapshot: ConfigSnapshot = {
   sites: [{ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null }],
@@ -60,26 +60,11 @@ function stats(overall: StatsRow, extra: Partial<QueueStats> = {}): QueueStats {
 }
 
 function fakeBackend(queueStats: Backend['queueStats']): Backend {
-  return {
-    kind: 'web',
-    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
-    verifyDocument: vi.fn(),
-    queueStats,
-    exportStats: vi.fn(),
-    ratingsReport: vi.fn(),
-    login: vi.fn(),
-    logout: vi.fn(),
-    currentAccount: vi.fn().mockResolvedValue(null),
-    loadConfig: vi.fn().mockResolvedValue(snapshot),
-    sendCommand: vi.fn(),
-    connectionStatus: vi.fn(),
-    getSettings: vi.fn().mockResolvedValue(null),
-    saveSettings: vi.fn(),
-    failedCommands: vi.fn().mockResolvedValue([]),
-    retryCommand: vi.fn(),
-    discardCommand: vi.fn(),
-    onSyncEvent: vi.fn().mockResolvedValue(() => undefined),
-  }
+  return mockBackend({
+  kind: 'web',
+  queueStats,
+  loadConfig: vi.fn().mockResolvedValue(snapshot),
+  })
 }
 
 const mounted: { unmount(): void }[] = []

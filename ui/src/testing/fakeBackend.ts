@@ -1,0 +1,29 @@
+// For tests only: a backend whose every call is a mock. Application code never imports this.
+import { vi } from 'vitest'
+import type { Backend } from '../backend'
+import { desktopOnlyCalls } from '../backend/web'
+
+/** A backend of mocks that answer nothing in particular; `overrides` replaces some of them. */
+export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
+  return {
+    kind: 'tauri',
+    ...desktopOnlyCalls(() => ({ code: 'bad_request', message: 'desktop only' })),
+    verifyDocument: vi.fn(),
+    ratingsReport: vi.fn(),
+    queueStats: vi.fn(),
+    exportStats: vi.fn(),
+    login: vi.fn(),
+    logout: vi.fn(),
+    currentAccount: vi.fn().mockResolvedValue(null),
+    loadConfig: vi.fn(),
+    sendCommand: vi.fn(),
+    connectionStatus: vi.fn(),
+    getSettings: vi.fn().mockResolvedValue(null),
+    saveSettings: vi.fn(),
+    failedCommands: vi.fn().mockResolvedValue([]),
+    retryCommand: vi.fn(),
+    discardCommand: vi.fn(),
+    onSyncEvent: vi.fn().mockResolvedValue(() => undefined),
+    ...overrides,
+  }
+}
