@@ -130,7 +130,7 @@ test('the same screen in English', async () => {
   const page = await openStats('en')
   await cardValue(page, 'no-show-rate').getByText('33.3%').waitFor()
   await page.getByText('Finished within one trip').waitFor()
-  await page.getByText('Shown once ratings are recorded').waitFor()
+  await page.getByText('No ratings on these days').waitFor()
   await page.screenshot({ path: join(outputDir(), 'web-stats-en.png'), fullPage: true })
   await page.close()
 })

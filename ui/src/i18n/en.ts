@@ -566,7 +566,8 @@ const en: typeof zhCN = {
       medianP90: 'median / P90 of {n} ticket | median / P90 of {n} tickets',
       finished: '{n} of {total} finished',
       tripsMean: 'over {n} finished case | over {n} finished cases',
-      ratings: 'Shown once ratings are recorded',
+      ratings: 'No ratings on these days',
+      ratingsCount: 'Average out of 5, from {n} ratings',
     },
     tabs: {
       service: 'Services',

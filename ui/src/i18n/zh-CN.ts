@@ -562,7 +562,8 @@ export default {
       medianP90: '中位数 / P90，共 {n} 人次',
       finished: '办结 {total} 件中 {n} 件',
       tripsMean: '按办结的 {n} 件计',
-      ratings: '评价功能启用后显示',
+      ratings: '所选日期没有评价',
+      ratingsCount: '平均分（满分 5），共 {n} 条评价',
     },
     tabs: {
       service: '业务类别',
