@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { launchChromium } from '../support/browser.mjs'
-import { outputDir, required } from '../support/env.mjs'
+import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
 import { apiClient, command } from '../support/server.mjs'
 
 const BASE = required('ONETRIP_BASE_URL')

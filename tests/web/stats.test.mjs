@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { launchChromium } from '../support/browser.mjs'
-import { outputDir } from '../support/env.mjs'
+import { DEMO_PASSWORD, outputDir } from '../support/env.mjs'
 import { apiClient, serverProcess } from '../support/server.mjs'
 
 const WEB_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url))
