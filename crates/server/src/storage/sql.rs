@@ -247,6 +247,50 @@ macro_rules! sql_storage {
                 ))
             }
 
+            /// Writes tickets as they now are, in one statement; the service column keeps the
+            /// service a ticket was issued for (its number belongs there).
+            pub async fn upsert_tickets(
+                conn: &mut Conn,
+                tickets: &[&onetrip_api::queue::Ticket],
+            ) -> StorageResult<()> {
+                if tickets.is_empty() {
+                    return Ok(());
+                }
+                let mut data = Vec::with_capacity(tickets.len());
+                for ticket in tickets {
+                    data.push(json(ticket)?);
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
+                         queued_at_ms, called_at_ms, window_id, data, appointment_id,
+                         finished_at_ms, called_by) ",
+                );
+                query.push_values(tickets.iter().zip(data), |mut row, (ticket, data)| {
+                    row.push_bind(ticket.id.to_string())
+                        .push_bind(ticket.site_id.to_string())
+                        .push_bind(ticket.service_id.to_string())
+                        .push_bind(ticket.day.clone())
+                        .push_bind(ticket.seq)
+                        .push_bind(ticket.status.as_str())
+                        .push_bind(ticket.class.as_str())
+                        .push_bind(ticket.queued_at_ms)
+                        .push_bind(ticket.called_at_ms)
+                        .push_bind(ticket.window_id.map(|id| id.to_string()))
+                        .push_bind(data)
+                        .push_bind(ticket.appointment_id.map(|id| id.to_string()))
+                        .push_bind(ticket.finished_at_ms)
+                        .push_bind(ticket.called_by.clone());
+                });
+                query.push(
+                    " ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+                         queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
+                         window_id = excluded.window_id, data = excluded.data,
+                         finished_at_ms = excluded.finished_at_ms, called_by = excluded.called_by",
+                );
+                query.build().execute(&mut *conn).await?;
+                Ok(())
+            }
+
             pub fn parsed<T: serde::de::DeserializeOwned>(data: &str) -> StorageResult<T> {
                 serde_json::from_str(data).map_err(|e| StorageError::Corrupt(e.to_string()))
             }
@@ -616,35 +660,7 @@ macro_rules! sql_storage {
                             .await?;
                         }
                     }
-                    Write::Ticket(ticket) => {
-                        let data = serde_json::to_string(ticket)
-                            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                        sqlx::query(
-                            "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
-                                 queued_at_ms, called_at_ms, window_id, data, appointment_id, finished_at_ms, called_by)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                             ON CONFLICT (id) DO UPDATE SET status = excluded.status,
-                                 queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
-                                 window_id = excluded.window_id, data = excluded.data,
-                                 finished_at_ms = excluded.finished_at_ms, called_by = excluded.called_by",
-                        )
-                        .bind(ticket.id.to_string())
-                        .bind(ticket.site_id.to_string())
-                        .bind(ticket.service_id.to_string())
-                        .bind(&ticket.day)
-                        .bind(ticket.seq)
-                        .bind(ticket.status.as_str())
-                        .bind(ticket.class.as_str())
-                        .bind(ticket.queued_at_ms)
-                        .bind(ticket.called_at_ms)
-                        .bind(ticket.window_id.map(|id| id.to_string()))
-                        .bind(data)
-                        .bind(ticket.appointment_id.map(|id| id.to_string()))
-                        .bind(ticket.finished_at_ms)
-                        .bind(ticket.called_by.as_deref())
-                        .execute(&mut *conn)
-                        .await?;
-                    }
+                    Write::Ticket(ticket) => upsert_tickets(conn, &[ticket]).await?,
                     Write::WindowState(state) => {
                         sqlx::query(
                             "INSERT INTO window_states (window_id, site_id, data) VALUES ($1, $2, $3)
@@ -1095,40 +1111,7 @@ macro_rules! sql_storage {
                 let mut rows: Vec<&onetrip_api::queue::Ticket> =
                     latest.values().map(|&index| &tickets[index]).collect();
                 rows.sort_by_key(|t| t.id);
-                if !rows.is_empty() {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO tickets (id, site_id, service_id, day, seq, status, class,
-                             queued_at_ms, called_at_ms, window_id, data, appointment_id,
-                             finished_at_ms, called_by) ",
-                    );
-                    let mut data = Vec::with_capacity(rows.len());
-                    for ticket in &rows {
-                        data.push(serde_json::to_string(ticket).map_err(corrupt)?);
-                    }
-                    query.push_values(rows.iter().zip(data), |mut row, (ticket, data)| {
-                        row.push_bind(ticket.id.to_string())
-                            .push_bind(ticket.site_id.to_string())
-                            .push_bind(ticket.service_id.to_string())
-                            .push_bind(ticket.day.clone())
-                            .push_bind(ticket.seq)
-                            .push_bind(ticket.status.as_str())
-                            .push_bind(ticket.class.as_str())
-                            .push_bind(ticket.queued_at_ms)
-                            .push_bind(ticket.called_at_ms)
-                            .push_bind(ticket.window_id.map(|id| id.to_string()))
-                            .push_bind(data)
-                            .push_bind(ticket.appointment_id.map(|id| id.to_string()))
-                            .push_bind(ticket.finished_at_ms)
-                            .push_bind(ticket.called_by.clone());
-                    });
-                    query.push(
-                        " ON CONFLICT (id) DO UPDATE SET status = excluded.status,
-                             queued_at_ms = excluded.queued_at_ms, called_at_ms = excluded.called_at_ms,
-                             window_id = excluded.window_id, data = excluded.data,
-                             finished_at_ms = excluded.finished_at_ms, called_by = excluded.called_by",
-                    );
-                    query.build().execute(&mut *tx).await?;
-                }
+                queries::upsert_tickets(&mut tx, &rows).await?;
                 let mut last_seq = None;
                 if !changes.is_empty() {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
