@@ -36,6 +36,13 @@ pub enum OutboxEntry {
     Failed(ApiError),
 }
 
+/// Records kept as JSON text, read back.
+fn parsed<T: DeserializeOwned>(rows: &[String]) -> Result<Vec<T>> {
+    rows.iter()
+        .map(|data| serde_json::from_str(data).map_err(cache_error))
+        .collect()
+}
+
 fn cache_error(error: impl std::fmt::Display) -> ApiError {
     tracing::error!(%error, "local cache failure");
     ApiError::new(
@@ -204,9 +211,7 @@ impl Cache {
         .fetch_all(&self.pool)
         .await
         .map_err(cache_error)?;
-        rows.iter()
-            .map(|data| serde_json::from_str(data).map_err(cache_error))
-            .collect()
+        parsed(&rows)
     }
 
     /// Whether each window of the sites the account may see is open or on a break.
@@ -216,9 +221,7 @@ impl Cache {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(cache_error)?;
-        rows.iter()
-            .map(|data| serde_json::from_str(data).map_err(cache_error))
-            .collect()
+        parsed(&rows)
     }
 
     /// The ratings the replica holds of the days `from` to `to` (`YYYY-MM-DD`, both included),
@@ -236,9 +239,7 @@ impl Cache {
         .fetch_all(&self.pool)
         .await
         .map_err(cache_error)?;
-        rows.iter()
-            .map(|data| serde_json::from_str(data).map_err(cache_error))
-            .collect()
+        parsed(&rows)
     }
 
     /// How many records of each kind the replica holds (for tests and diagnostics).

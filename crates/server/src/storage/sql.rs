@@ -291,6 +291,16 @@ macro_rules! sql_storage {
                 Ok(())
             }
 
+            /// The site of a ticket, if the ticket exists.
+            pub async fn ticket_site(conn: &mut Conn, ticket: Uuid) -> StorageResult<Option<Uuid>> {
+                sqlx::query_scalar::<_, String>("SELECT site_id FROM tickets WHERE id = $1")
+                    .bind(ticket.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(|site| uuid(&site))
+                    .transpose()
+            }
+
             pub fn parsed<T: serde::de::DeserializeOwned>(data: &str) -> StorageResult<T> {
                 serde_json::from_str(data).map_err(|e| StorageError::Corrupt(e.to_string()))
             }
@@ -318,12 +328,7 @@ macro_rules! sql_storage {
                     | onetrip_api::command::CommandBody::Hold { ticket_id }
                     | onetrip_api::command::CommandBody::Resume { ticket_id }
                     | onetrip_api::command::CommandBody::Transfer { ticket_id, .. } => {
-                        sqlx::query_scalar::<_, String>("SELECT site_id FROM tickets WHERE id = $1")
-                            .bind(ticket_id.to_string())
-                            .fetch_optional(&mut *conn)
-                            .await?
-                            .map(|site| uuid(&site))
-                            .transpose()?
+                        ticket_site(conn, *ticket_id).await?
                     }
                     _ => None,
                 };
@@ -448,12 +453,7 @@ macro_rules! sql_storage {
             ) -> StorageResult<Result<Write, onetrip_api::error::ApiError>> {
                 let day = crate::verify::center_date(now_ms);
                 let ticket_site = match draft.ticket_id {
-                    Some(ticket) => sqlx::query_scalar::<_, String>("SELECT site_id FROM tickets WHERE id = $1")
-                        .bind(ticket.to_string())
-                        .fetch_optional(&mut *conn)
-                        .await?
-                        .map(|site| uuid(&site))
-                        .transpose()?,
+                    Some(ticket) => ticket_site(conn, ticket).await?,
                     None => None,
                 };
                 let earlier_trips = match draft.applicant.normalised() {
