@@ -265,7 +265,7 @@ const en: typeof zhCN = {
     endBreak: 'End break',
     onBreak: 'On a break since {time}; end the break to call',
     appointmentAt: 'Appointment {time}',
-    phoneOptional: 'Mobile (optional, for a reminder)',
+    phoneOptional: 'Mobile (optional)',
     idOptional: 'ID number (optional)',
     booking: {
       open: 'Book an appointment',
