@@ -24,7 +24,7 @@ use onetrip_domain::queue::PriorityClass;
 use onetrip_server::actor::Actor;
 use onetrip_server::seed::DEMO_PASSWORD;
 use onetrip_server::serve::{self, Database, ServeOptions};
-use onetrip_server::storage::Storage;
+use onetrip_server::state::CommandSink;
 use uuid::Uuid;
 
 fn arg(index: usize) -> Option<String> {
@@ -212,12 +212,14 @@ async fn main() {
     })
     .await
     .unwrap();
-    let storage: Arc<dyn Storage> = server.state.storage.clone();
+    let storage: Arc<dyn CommandSink> = server.state.commands.clone();
     println!(
         "database: {}; {count} windows; {seconds} s per side",
-        storage.backend()
+        server.state.store.backend()
     );
-    let snapshot = storage.config_snapshot().await.unwrap();
+    let snapshot = onetrip_server::config::current(&server.state)
+        .await
+        .unwrap();
     let site = snapshot.sites[0].id;
     // Windows 101.. at the center, spread over the services.
     let mut windows = Vec::new();
@@ -229,7 +231,7 @@ async fn main() {
             service_ids: vec![snapshot.services[i % snapshot.services.len()].id],
         };
         let outcome = storage
-            .apply_command(
+            .apply(
                 &Actor::system(),
                 &Command::new(CommandBody::SaveWindow(window.clone())),
                 now_ms(),
@@ -257,14 +259,7 @@ async fn main() {
         move |command: Command| {
             let storage = storage.clone();
             let clerk = clerk.clone();
-            async move {
-                ticket_of(
-                    storage
-                        .apply_command(&clerk, &command, now_ms())
-                        .await
-                        .unwrap(),
-                )
-            }
+            async move { ticket_of(storage.apply(&clerk, &command, now_ms()).await.unwrap()) }
         }
     };
     let mut limit = run(&windows, site, seconds, direct.clone()).await;

@@ -17,7 +17,6 @@ use onetrip_domain::auth::Role;
 use onetrip_server::actor::Actor;
 use onetrip_server::clock::ManualClock;
 use onetrip_server::serve::{Database, open_storage};
-use onetrip_server::state::AppState;
 use sqlx::Connection;
 use uuid::Uuid;
 
@@ -55,7 +54,7 @@ fn rows(count: i64, services: &[Uuid], windows: &[Uuid]) -> Vec<Row> {
             let window = windows[next(windows.len() as i64) as usize].to_string();
             let clerk = format!("clerk-{}", next(12));
             let called = queued + next(40 * MINUTE) + 1;
-            let date = onetrip_server::verify::center_date(queued);
+            let date = onetrip_server::clock::center_date(queued);
             match next(100) {
                 0..80 => (
                     service,
@@ -147,7 +146,10 @@ async fn main() {
     onetrip_server::seed::seed_demo(storage.as_ref(), FIRST_MORNING)
         .await
         .unwrap();
-    let snapshot = storage.config_snapshot().await.unwrap();
+    let snapshot =
+        onetrip_server::config::sql::snapshot(&mut storage.store().acquire().await.unwrap().conn())
+            .await
+            .unwrap();
     let site = snapshot.sites[0].id;
     let services: Vec<Uuid> = snapshot.services.iter().map(|s| s.id).collect();
     let windows: Vec<Uuid> = snapshot
@@ -172,7 +174,7 @@ async fn main() {
     }
     println!(
         "{} ({}): {count} tickets over {DAYS} days written in {:.1} s",
-        storage.backend(),
+        storage.store().backend(),
         if is_sqlite {
             "temporary file"
         } else {
@@ -200,7 +202,7 @@ async fn main() {
         }
     }
     let clock = Arc::new(ManualClock::new(FIRST_MORNING + DAYS * 24 * 60 * MINUTE));
-    let state = AppState::new(storage.clone(), clock).unwrap();
+    let state = onetrip_server::app::state(storage.clone(), clock).unwrap();
     let supervisor = Actor {
         account: onetrip_api::auth::Account {
             id: Uuid::new_v4(),
@@ -226,8 +228,7 @@ async fn main() {
         whole.push(t.elapsed());
         assert_eq!(i64::from(stats.overall.issued), count);
         let t = Instant::now();
-        storage
-            .stats_rows(site, "2026-11-01", "2026-11-30")
+        onetrip_server::stats::sql::stats_rows(storage.store(), site, "2026-11-01", "2026-11-30")
             .await
             .unwrap();
         read.push(t.elapsed());

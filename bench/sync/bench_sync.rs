@@ -149,10 +149,7 @@ async fn main() {
     );
 
     // Fill the server's change log with `rows` matters (setup, not measured).
-    let service = server
-        .state
-        .storage
-        .config_snapshot()
+    let service = onetrip_server::config::current(&server.state)
         .await
         .unwrap()
         .services[0]

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::input::echo;
+
 /// A day of the civil calendar, `YYYY-MM-DD`, stored as days since 1970-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(i64);
@@ -22,6 +24,11 @@ impl Day {
         let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         Some(Day(era * 146_097 + doe - 719_468))
+    }
+
+    /// The day `days` after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Day {
+        Day(days)
     }
 
     /// Reads `YYYY-MM-DD`.
@@ -92,11 +99,12 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// A calendar with these exceptions; a day that is not a date is named in the error.
+    /// A calendar with these exceptions; a day that is not a date is named in the error
+    /// (shortened by [`echo`], as it may be shown).
     pub fn new(days: &[CalendarDay]) -> Result<Calendar, String> {
         let mut exceptions = BTreeMap::new();
         for day in days {
-            let date = Day::parse(&day.date).ok_or_else(|| day.date.clone())?;
+            let date = Day::parse(&day.date).ok_or_else(|| echo(&day.date))?;
             exceptions.insert(date, day.working);
         }
         Ok(Calendar { exceptions })
@@ -208,6 +216,16 @@ mod tests {
             }]),
             Err("2026-10-32".into())
         );
+        // The day is named, but no more than a message may quote.
+        let huge = "9".repeat(10_000);
+        let named = Calendar::new(&[CalendarDay {
+            date: huge,
+            working: false,
+            name: String::new(),
+        }])
+        .unwrap_err();
+        assert_eq!(named.chars().count(), crate::input::MAX_ECHO_CHARS);
+        assert!(named.ends_with('…'));
     }
 
     proptest! {

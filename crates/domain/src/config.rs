@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::Lang;
 use crate::calendar::{CalendarDay, Day};
+use crate::input::echo;
 use crate::queue::{
     AGING_MINUTES, FairnessPolicy, MAX_APPOINTMENT_EARLY_MINUTES, MAX_PRIORITY_RATIO,
 };
@@ -114,9 +115,9 @@ pub enum ConfigError {
     EmptyName,
     #[error("name is too long")]
     NameTooLong,
-    #[error("bad prefix {0:?}")]
+    #[error("bad prefix {:?}", echo(.0))]
     InvalidPrefix(String),
-    #[error("prefix {0} is already used")]
+    #[error("prefix {} is already used", echo(.0))]
     DuplicatePrefix(String),
     #[error("unknown service")]
     UnknownService,
@@ -124,7 +125,7 @@ pub enum ConfigError {
     UnknownSite,
     #[error("empty checklist item at position {0}")]
     EmptyChecklistItem(usize),
-    #[error("checklist item {0:?} appears twice")]
+    #[error("checklist item {:?} appears twice", echo(.0))]
     DuplicateChecklistItem(String),
     #[error("promised days {0} out of range")]
     InvalidPromisedDays(u16),
@@ -138,7 +139,7 @@ pub enum ConfigError {
     InvalidParent,
     #[error("fairness policy out of range: {0}")]
     InvalidPolicy(&'static str),
-    #[error("bad calendar date {0:?}")]
+    #[error("bad calendar date {:?}", echo(.0))]
     InvalidDate(String),
 }
 
@@ -164,7 +165,8 @@ impl ConfigError {
         }
     }
 
-    /// The message shown to the user, in their language.
+    /// The message shown to the user, in their language. What the user sent is quoted at
+    /// most [`crate::input::MAX_ECHO_CHARS`] characters long.
     pub fn message(&self, lang: Lang) -> String {
         let (zh, en) = match self {
             ConfigError::EmptyName => ("名称不能为空".into(), "The name must not be empty".into()),
@@ -173,12 +175,18 @@ impl ConfigError {
                 format!("The name must not exceed {MAX_NAME_CHARS} characters"),
             ),
             ConfigError::InvalidPrefix(p) => (
-                format!("号票前缀“{p}”无效：须为一个大写英文字母（A–Z）"),
-                format!("Ticket prefix \"{p}\" is invalid: use one capital letter A–Z"),
+                format!("号票前缀“{}”无效：须为一个大写英文字母（A–Z）", echo(p)),
+                format!(
+                    "Ticket prefix \"{}\" is invalid: use one capital letter A–Z",
+                    echo(p)
+                ),
             ),
             ConfigError::DuplicatePrefix(p) => (
-                format!("号票前缀“{p}”已被其他业务类别使用"),
-                format!("Ticket prefix \"{p}\" is already used by another service"),
+                format!("号票前缀“{}”已被其他业务类别使用", echo(p)),
+                format!(
+                    "Ticket prefix \"{}\" is already used by another service",
+                    echo(p)
+                ),
             ),
             ConfigError::UnknownService => (
                 "所选业务类别不存在".into(),
@@ -193,8 +201,8 @@ impl ConfigError {
                 format!("Checklist item {} is empty", i + 1),
             ),
             ConfigError::DuplicateChecklistItem(item) => (
-                format!("材料“{item}”在清单中重复"),
-                format!("Material \"{item}\" appears twice in the checklist"),
+                format!("材料“{}”在清单中重复", echo(item)),
+                format!("Material \"{}\" appears twice in the checklist", echo(item)),
             ),
             ConfigError::InvalidPromisedDays(d) => (
                 format!("承诺时限{d}个工作日无效：应在0到{MAX_PROMISED_DAYS}之间"),
@@ -241,8 +249,8 @@ impl ConfigError {
                 ),
             },
             ConfigError::InvalidDate(date) => (
-                format!("日期“{date}”不正确，请用 年-月-日 格式"),
-                format!("The date {date:?} is not valid; use YYYY-MM-DD"),
+                format!("日期“{}”不正确，请用 年-月-日 格式", echo(date)),
+                format!("The date {:?} is not valid; use YYYY-MM-DD", echo(date)),
             ),
         };
         lang.pick(zh, en)
@@ -646,5 +654,43 @@ mod tests {
             assert!(en.is_ascii() || en.contains('–'), "{en}");
             assert_ne!(zh, en);
         }
+    }
+
+    #[test]
+    fn messages_quote_at_most_eighty_characters_of_what_was_sent() {
+        let huge = "甲".repeat(10_000);
+        // What a draft sends, refused on its way in.
+        let mut draft = service("A");
+        draft.prefix = huge.clone();
+        let prefix = check_service(&draft, &[]).unwrap_err();
+        assert_eq!(prefix, ConfigError::InvalidPrefix(huge.clone()));
+        let date = check_calendar_day(&CalendarDay {
+            date: huge.clone(),
+            working: false,
+            name: "国庆节".into(),
+        })
+        .unwrap_err();
+        let errors = [
+            prefix,
+            date,
+            ConfigError::DuplicatePrefix(huge.clone()),
+            ConfigError::DuplicateChecklistItem(huge.clone()),
+        ];
+        for error in errors {
+            for lang in [Lang::ZhCn, Lang::En] {
+                let message = error.message(lang);
+                // 79 characters of the input and the ellipsis, in a sentence of its own length.
+                let quoted = message.chars().filter(|c| *c == '甲').count();
+                assert_eq!(quoted, crate::input::MAX_ECHO_CHARS - 1, "{message}");
+                assert!(message.contains("甲…"), "{message}");
+                assert!(message.chars().count() < 140, "{message}");
+            }
+            assert!(error.to_string().chars().count() < 120);
+        }
+        // A short input is quoted whole.
+        assert_eq!(
+            ConfigError::InvalidPrefix("ab".into()).message(Lang::ZhCn),
+            "号票前缀“ab”无效：须为一个大写英文字母（A–Z）"
+        );
     }
 }

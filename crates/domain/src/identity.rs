@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Lang;
+use crate::calendar::Day;
+use crate::input::normalise_code;
 
 /// Who an applicant is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,6 +29,9 @@ pub enum IdError {
     Character,
     #[error("birth_date")]
     BirthDate,
+    /// The birth date exists but lies after the day the number is checked on.
+    #[error("birth_date_future")]
+    BirthDateFuture,
     #[error("check_character")]
     CheckCharacter,
 }
@@ -52,6 +57,10 @@ impl IdError {
                 "中的出生日期不存在",
                 "contains a birth date that does not exist",
             ),
+            (IdError::BirthDateFuture, _) => (
+                "中的出生日期晚于今天，请核对是否输错",
+                "contains a birth date after today; check for a typing error",
+            ),
             (IdError::CheckCharacter, _) => (
                 "校验位不正确，请核对是否输错",
                 "has a wrong check character; check for a typing error",
@@ -66,6 +75,7 @@ impl IdError {
             IdError::Length => "id_length",
             IdError::Character => "id_character",
             IdError::BirthDate => "id_birth_date",
+            IdError::BirthDateFuture => "id_birth_date_future",
             IdError::CheckCharacter => "id_check_character",
         }
     }
@@ -85,10 +95,11 @@ impl ApplicantId {
         }
     }
 
-    /// The identifier with spaces removed and letters in capitals, if it is valid.
-    pub fn normalised(&self) -> Result<ApplicantId, IdError> {
+    /// The identifier in its canonical form (see [`normalise_code`]: ASCII, no spaces,
+    /// capitals), if it is valid on `today`, the service center's calendar day.
+    pub fn normalised(&self, today: Day) -> Result<ApplicantId, IdError> {
         match self {
-            ApplicantId::Person(text) => check_resident_id(text).map(ApplicantId::Person),
+            ApplicantId::Person(text) => check_resident_id(text, today).map(ApplicantId::Person),
             ApplicantId::Organisation(text) => {
                 check_credit_code(text).map(ApplicantId::Organisation)
             }
@@ -107,18 +118,13 @@ impl ApplicantId {
     }
 }
 
-fn cleaned(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
-/// Checks a resident ID number; returns it normalised.
-pub fn check_resident_id(text: &str) -> Result<String, IdError> {
+/// Checks a resident ID number as typed (full-width, spaced, with a small `x`: see
+/// [`normalise_code`]); returns it normalised. The birth date must exist and must not lie
+/// after `today`, the service center's calendar day, which the caller passes in.
+pub fn check_resident_id(text: &str, today: Day) -> Result<String, IdError> {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let id = cleaned(text);
+    let id = normalise_code(text);
     let chars: Vec<char> = id.chars().collect();
     if chars.len() != 18 {
         return Err(IdError::Length);
@@ -136,19 +142,12 @@ pub fn check_resident_id(text: &str) -> Result<String, IdError> {
             .iter()
             .fold(0u32, |value, digit| value * 10 + digit)
     };
-    let (year, month, day) = (number(6..10), number(10..12), number(12..14));
-    if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) || day == 0 {
-        return Err(IdError::BirthDate);
-    }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if day > days {
-        return Err(IdError::BirthDate);
+    let year = i64::from(number(6..10));
+    let born = Day::from_ymd(year, number(10..12), number(12..14))
+        .filter(|_| year >= 1900)
+        .ok_or(IdError::BirthDate)?;
+    if born > today {
+        return Err(IdError::BirthDateFuture);
     }
     let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
     if CHECK[(sum % 11) as usize] != chars[17] {
@@ -157,13 +156,14 @@ pub fn check_resident_id(text: &str) -> Result<String, IdError> {
     Ok(id)
 }
 
-/// Checks a unified social credit code; returns it normalised.
+/// Checks a unified social credit code as typed (full-width, spaced, in small letters: see
+/// [`normalise_code`]); returns it normalised.
 pub fn check_credit_code(text: &str) -> Result<String, IdError> {
     const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     const WEIGHTS: [u32; 17] = [
         1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
     ];
-    let code = cleaned(text);
+    let code = normalise_code(text);
     let values: Vec<u32> = code
         .chars()
         .map(|c| ALPHABET.find(c).map(|at| at as u32))
@@ -183,32 +183,41 @@ pub fn check_credit_code(text: &str) -> Result<String, IdError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The day the tests check on: Friday 27 November 2026.
+    fn today() -> Day {
+        Day::from_ymd(2026, 11, 27).unwrap()
+    }
 
     #[test]
     fn resident_ids_are_checked_with_their_check_character() {
         assert_eq!(
-            check_resident_id("11010519491231002x"),
+            check_resident_id("11010519491231002x", today()),
             Ok("11010519491231002X".into())
         );
         assert_eq!(
-            check_resident_id("3310 2119 8001 0112 34"),
-            check_resident_id("331021198001011234")
+            check_resident_id("3310 2119 8001 0112 34", today()),
+            check_resident_id("331021198001011234", today())
         );
         assert_eq!(
-            check_resident_id("110105194912310021"),
+            check_resident_id("110105194912310021", today()),
             Err(IdError::CheckCharacter)
         );
-        assert_eq!(check_resident_id("11010519491231002"), Err(IdError::Length));
         assert_eq!(
-            check_resident_id("1101051949123100AX"),
+            check_resident_id("11010519491231002", today()),
+            Err(IdError::Length)
+        );
+        assert_eq!(
+            check_resident_id("1101051949123100AX", today()),
             Err(IdError::Character)
         );
         // 30 February does not exist; 29 February 2000 does.
         assert_eq!(
-            check_resident_id("110105200002300011"),
+            check_resident_id("110105200002300011", today()),
             Err(IdError::BirthDate)
         );
-        assert!(check_resident_id("110105200002290013").is_ok());
+        assert!(check_resident_id("110105200002290013", today()).is_ok());
     }
 
     #[test]
@@ -244,7 +253,7 @@ mod tests {
                 }
                 typo[at] = replacement;
                 let typo: String = typo.into_iter().collect();
-                assert!(check_resident_id(&typo).is_err(), "{typo}");
+                assert!(check_resident_id(&typo, today()).is_err(), "{typo}");
             }
         }
     }
@@ -263,5 +272,215 @@ mod tests {
             ApplicantId::Person("11010519491231002X".into()).masked(),
             "1101**********002X"
         );
+    }
+
+    /// The 18th character of a resident ID number whose first 17 are `first`.
+    fn with_check_character(first: &str) -> String {
+        const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = first
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .zip(WEIGHTS)
+            .map(|(d, w)| d * w)
+            .sum();
+        let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+        format!("{first}{check}")
+    }
+
+    /// `text` as an input method might give it: some characters full-width, small letters,
+    /// spaces of several kinds between them.
+    fn as_typed(text: &str, styles: &[u8]) -> String {
+        text.chars()
+            .zip(styles.iter().cycle())
+            .map(|(c, style)| {
+                let c = c.to_ascii_lowercase();
+                match style % 5 {
+                    0 => c.to_string(),
+                    1 => char::from_u32(u32::from(c) + 0xFEE0)
+                        .unwrap_or(c)
+                        .to_string(),
+                    2 => format!("{c} "),
+                    3 => format!("\u{3000}{c}"),
+                    _ => format!("{c}\t"),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn full_width_and_spaced_codes_are_accepted_and_stored_in_ascii() {
+        assert_eq!(
+            with_check_character("11010519491231002"),
+            "11010519491231002X"
+        );
+        for typed in [
+            "９１３３１０２１ＭＡ２Ｋ７ＸＱ８ＢＱ",
+            "９１３３１０２１ｍａ２ｋ７ｘｑ８ｂｑ",
+            "９１３３\u{3000}１０２１\u{3000}ＭＡ２Ｋ\u{3000}７ＸＱ８\u{3000}ＢＱ",
+            " 91331021 ma2k 7xq8 bq\t",
+        ] {
+            assert_eq!(
+                check_credit_code(typed),
+                Ok("91331021MA2K7XQ8BQ".into()),
+                "{typed:?}"
+            );
+        }
+        for typed in [
+            "１１０１０５１９４９１２３１００２ｘ",
+            "１１０１０５１９４９１２３１００２Ｘ",
+            "110105\u{3000}19491231\u{3000}002x",
+            "110105 1949 1231 002 x",
+            "\t110105\t19491231\t002X\n",
+        ] {
+            assert_eq!(
+                check_resident_id(typed, today()),
+                Ok("11010519491231002X".into()),
+                "{typed:?}"
+            );
+        }
+        // What the server stores is the normalised form.
+        assert_eq!(
+            ApplicantId::Organisation("９１３３１０２１ｍａ２ｋ７ｘｑ８ｂｑ".into())
+                .normalised(today()),
+            Ok(ApplicantId::Organisation("91331021MA2K7XQ8BQ".into()))
+        );
+        assert_eq!(
+            ApplicantId::Person("１１０１０５　１９４９１２３１　００２ｘ".into())
+                .normalised(today()),
+            Ok(ApplicantId::Person("11010519491231002X".into()))
+        );
+        // A full-width letter outside the alphabet is still refused.
+        assert_eq!(
+            check_credit_code("９１３５０１００Ｉ０００１００Ｙ４３"),
+            Err(IdError::Character)
+        );
+    }
+
+    #[test]
+    fn a_birth_date_after_today_is_refused_with_its_own_reason() {
+        let born_today = with_check_character("33102120261127001");
+        let born_tomorrow = with_check_character("33102120261128001");
+        assert_eq!(
+            check_resident_id(&born_today, today()),
+            Ok(born_today.clone())
+        );
+        assert_eq!(
+            check_resident_id(&born_tomorrow, today()),
+            Err(IdError::BirthDateFuture)
+        );
+        assert_eq!(
+            check_resident_id(&with_check_character("33102120991231001"), today()),
+            Err(IdError::BirthDateFuture)
+        );
+        // The same number is fine once its day has come: the caller's day decides.
+        assert!(check_resident_id(&born_tomorrow, today().next()).is_ok());
+        assert_eq!(
+            ApplicantId::Person(born_tomorrow.clone()).normalised(today()),
+            Err(IdError::BirthDateFuture)
+        );
+        // Dates that never exist stay a different reason, whatever the day.
+        for first in [
+            "33102119990230001",
+            "33102120261301001",
+            "33102120261100001",
+            "33102118991231001",
+        ] {
+            assert_eq!(
+                check_resident_id(&with_check_character(first), today()),
+                Err(IdError::BirthDate),
+                "{first}"
+            );
+        }
+        assert_eq!(IdError::BirthDateFuture.code(), "id_birth_date_future");
+        assert_eq!(
+            IdError::BirthDateFuture.message(IdKind::Person, Lang::ZhCn),
+            "身份证号中的出生日期晚于今天，请核对是否输错"
+        );
+        assert_eq!(
+            IdError::BirthDateFuture.message(IdKind::Person, Lang::En),
+            "ID number contains a birth date after today; check for a typing error"
+        );
+    }
+
+    #[test]
+    fn every_reason_has_its_own_code_and_both_languages() {
+        let errors = [
+            IdError::Length,
+            IdError::Character,
+            IdError::BirthDate,
+            IdError::BirthDateFuture,
+            IdError::CheckCharacter,
+        ];
+        let codes: std::collections::HashSet<&str> = errors.iter().map(IdError::code).collect();
+        assert_eq!(codes.len(), errors.len());
+        for error in &errors {
+            for kind in [IdKind::Person, IdKind::Organisation] {
+                let zh = error.message(kind, Lang::ZhCn);
+                let en = error.message(kind, Lang::En);
+                assert!(
+                    zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{zh}"
+                );
+                assert!(en.is_ascii(), "{en}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_huge_input_gets_a_short_message() {
+        let huge = "9".repeat(10_000);
+        let wide = "９".repeat(10_000);
+        for text in [&huge, &wide] {
+            let person = check_resident_id(text, today()).unwrap_err();
+            let organisation = check_credit_code(text).unwrap_err();
+            assert_eq!(
+                (&person, &organisation),
+                (&IdError::Length, &IdError::Length)
+            );
+            for lang in [Lang::ZhCn, Lang::En] {
+                assert!(person.message(IdKind::Person, lang).chars().count() < 100);
+                assert!(
+                    organisation
+                        .message(IdKind::Organisation, lang)
+                        .chars()
+                        .count()
+                        < 100
+                );
+            }
+        }
+    }
+
+    /// A valid resident ID number born between 1900 and the test day.
+    fn resident_id() -> impl Strategy<Value = String> {
+        (
+            "[1-6][0-9]{5}",
+            1900i64..2026,
+            1u32..=12,
+            1u32..=28,
+            "[0-9]{3}",
+        )
+            .prop_map(|(region, year, month, day, sequence)| {
+                with_check_character(&format!("{region}{year:04}{month:02}{day:02}{sequence}"))
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn checking_never_panics(text in prop_oneof![any::<String>(), "[0-9xX０-９ｘ \u{3000}]{0,24}"]) {
+            if let Ok(id) = check_resident_id(&text, today()) {
+                prop_assert_eq!(id.len(), 18);
+                prop_assert_eq!(check_resident_id(&id, today()), Ok(id.clone()));
+            }
+            if let Ok(code) = check_credit_code(&text) {
+                prop_assert_eq!(code.len(), 18);
+                prop_assert_eq!(check_credit_code(&code), Ok(code.clone()));
+            }
+        }
+
+        #[test]
+        fn a_valid_id_reads_the_same_however_it_is_typed(id in resident_id(), styles in prop::collection::vec(any::<u8>(), 1..18)) {
+            prop_assert_eq!(check_resident_id(&id, today()), Ok(id.clone()));
+            prop_assert_eq!(check_resident_id(&as_typed(&id, &styles), today()), Ok(id));
+        }
     }
 }

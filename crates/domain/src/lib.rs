@@ -4,7 +4,9 @@ pub mod auth;
 pub mod calendar;
 pub mod config;
 pub mod identity;
+pub mod input;
 pub mod lang;
+pub mod phone;
 pub mod queue;
 pub mod rating;
 

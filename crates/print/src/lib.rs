@@ -5,11 +5,16 @@
 //! PDFs are written with `pdf-writer`, fonts subset with `subsetter`: the static part of a
 //! template is a form XObject drawn once per file, pages are compressed as they are drawn,
 //! and fonts are subset to the glyphs used when the file is finished.
+//!
+//! Templates are JSON files read by [`Template::from_json`]. The built-in ones are no
+//! exception: they are ordinary template files in this crate's `templates/` folder, embedded
+//! at build time (see [`builtin`]).
 
 pub mod builtin;
 pub mod calibration;
 pub mod draw;
 pub mod fonts;
+mod grid;
 pub mod pdf;
 pub mod qr;
 pub mod render;

@@ -103,8 +103,9 @@ fn read_json(path: &Path) -> Result<Value, String> {
 
 fn load_template(name: &str) -> Result<Template, String> {
     if name.ends_with(".json") || Path::new(name).is_file() {
-        let value = read_json(Path::new(name))?;
-        serde_json::from_value(value).map_err(|err| format!("template {name}: {err}"))
+        let json =
+            std::fs::read_to_string(name).map_err(|err| format!("cannot read {name}: {err}"))?;
+        Template::from_json(&json).map_err(|err| format!("{name}: {err}"))
     } else {
         find_template(name).map_err(|err| err.to_string())
     }

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::PrintError;
+
 /// A document layout. Serializable, so administrators can keep their own as JSON files.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -23,6 +25,15 @@ pub struct Template {
     pub statics: Vec<Static>,
     /// Filled from each record.
     pub fields: Vec<Field>,
+}
+
+impl Template {
+    /// Reads a template from the text of its JSON file. The one loader of templates: custom
+    /// template files and the built-in ones (`templates/*.json`, embedded at build time) both
+    /// come through here. Unknown keys are refused, so a typo is an error, not a silent default.
+    pub fn from_json(json: &str) -> Result<Template, PrintError> {
+        serde_json::from_str(json).map_err(|err| PrintError::Template(err.to_string()))
+    }
 }
 
 /// Page size in millimetres.

@@ -38,3 +38,14 @@ impl Actor {
         }
     }
 }
+
+/// A refusal in the actor's language with the rule's own code as the reason.
+pub fn refuse(
+    actor: &Actor,
+    code: onetrip_api::error::ErrorCode,
+    reason: &str,
+    zh: String,
+    en: String,
+) -> onetrip_api::error::ApiError {
+    onetrip_api::error::ApiError::new(code, actor.lang.pick(zh, en)).with_reason(reason)
+}

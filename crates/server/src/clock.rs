@@ -36,3 +36,16 @@ impl Clock for ManualClock {
         self.0.load(Ordering::SeqCst)
     }
 }
+
+/// `YYYY-MM-DD` of the service center's day at `now_ms`.
+pub fn center_date(now_ms: i64) -> String {
+    onetrip_print::signing::center_date(now_ms)
+}
+
+/// The service center's day at `now_ms` (China Standard Time, no daylight saving).
+pub fn center_day(now_ms: i64) -> onetrip_domain::calendar::Day {
+    const CENTER_OFFSET_MS: i64 = 8 * 60 * 60 * 1000;
+    onetrip_domain::calendar::Day::from_days_since_epoch(
+        (now_ms + CENTER_OFFSET_MS).div_euclid(86_400_000),
+    )
+}

@@ -1,22 +1,36 @@
-//! The central API of OneTrip: accounts and sessions, site configuration, commands applied at
-//! most once with an append-only audit log, over SQLite (embedded) or PostgreSQL.
+//! The central API of OneTrip, one folder per area (`auth`, `config`, `queue`, `cases`,
+//! `ratings`, `stats`, `documents`, `printing`, `sync`), each with its routes, its command
+//! planning and its SQL. Shared infrastructure sits in named modules that areas use and that
+//! never use an area; `commands`, `app`, `serve` and `seed` compose the areas.
 
+// Shared infrastructure.
 pub mod actor;
-pub mod app;
+pub mod changes;
+pub mod clock;
+pub mod command_log;
+pub mod events;
+pub mod extract;
+pub mod http_error;
+pub mod lang;
+pub mod password;
+pub mod public_page;
+pub mod session_cache;
+pub mod state;
+pub mod storage;
+
+// Areas.
 pub mod auth;
 pub mod cases;
-pub mod clock;
-pub mod commands;
-pub mod hall;
-pub mod http_error;
+pub mod config;
+pub mod documents;
+pub mod printing;
 pub mod queue;
-pub mod queue_state;
-pub mod rating_pad;
 pub mod ratings;
+pub mod stats;
+pub mod sync;
+
+// Composition.
+pub mod app;
+pub mod commands;
 pub mod seed;
 pub mod serve;
-pub mod state;
-pub mod stats;
-pub mod storage;
-pub mod verify;
-pub mod verify_page;

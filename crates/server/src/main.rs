@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
             onetrip_server::seed::demo_accounts_text()
         );
     }
-    tracing::info!(url = %server.url(), database = server.state.storage.backend(), "onetrip-server listening");
+    tracing::info!(url = %server.url(), database = server.state.store.backend(), "onetrip-server listening");
     tokio::signal::ctrl_c().await?;
     tracing::info!("shutting down");
     server.stop().await

@@ -7,8 +7,9 @@ use onetrip_domain::config::{Matter, Service, Site, SiteKind, Window};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::auth::hash_password;
-use crate::storage::{NewAccount, Storage};
+use crate::auth::sql::{NewAccount, count_accounts, insert_account};
+use crate::commands::Commands;
+use crate::password::hash_password;
 
 /// The password every demo account starts with.
 pub const DEMO_PASSWORD: &str = "Yuhuan@2026";
@@ -189,17 +190,15 @@ fn services() -> Vec<(Service, Vec<DemoMatter>)> {
 
 /// Fills an empty database with the demo center. Does nothing when any account exists.
 /// Returns whether it seeded.
-pub async fn seed_demo(storage: &dyn Storage, now_ms: i64) -> anyhow::Result<bool> {
-    if storage.count_accounts().await? > 0 {
+pub async fn seed_demo(commands: &Commands, now_ms: i64) -> anyhow::Result<bool> {
+    if count_accounts(&mut commands.store().acquire().await?.conn()).await? > 0 {
         return Ok(false);
     }
     let system = Actor::system();
     let apply = |body: CommandBody| {
         let system = system.clone();
         async move {
-            let outcome = storage
-                .apply_command(&system, &Command::new(body), now_ms)
-                .await?;
+            let outcome = commands.apply(&system, &Command::new(body), now_ms).await?;
             anyhow::ensure!(
                 outcome.status == CommandStatus::Applied,
                 "seeding refused: {:?}",
@@ -285,21 +284,22 @@ pub async fn seed_demo(storage: &dyn Storage, now_ms: i64) -> anyhow::Result<boo
         }
     }
 
+    let mut pooled = commands.store().acquire().await?;
     for demo in DEMO_ACCOUNTS {
-        storage
-            .insert_account(
-                &NewAccount {
-                    id: Uuid::new_v4(),
-                    username: demo.username.into(),
-                    display_name: demo.display_name.into(),
-                    role: demo.role,
-                    site_id: (demo.role != Role::Admin).then_some(center.id),
-                    specialty: (demo.role == Role::Reviewer).then(|| "建筑".to_string()),
-                    password_hash: hash_password(DEMO_PASSWORD)?,
-                },
-                now_ms,
-            )
-            .await?;
+        insert_account(
+            &mut pooled.conn(),
+            &NewAccount {
+                id: Uuid::new_v4(),
+                username: demo.username.into(),
+                display_name: demo.display_name.into(),
+                role: demo.role,
+                site_id: (demo.role != Role::Admin).then_some(center.id),
+                specialty: (demo.role == Role::Reviewer).then(|| "建筑".to_string()),
+                password_hash: hash_password(DEMO_PASSWORD)?,
+            },
+            now_ms,
+        )
+        .await?;
     }
     Ok(true)
 }

@@ -10,8 +10,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::clock::{Clock, SystemClock};
+use crate::commands::Commands;
 use crate::state::AppState;
-use crate::storage::{PostgresStorage, SqliteStorage, Storage};
+use crate::storage::Store;
 
 /// Where the central database is.
 #[derive(Debug, Clone)]
@@ -25,22 +26,26 @@ pub enum Database {
 /// The database file name inside a data folder.
 pub const SQLITE_FILE: &str = "onetrip.db";
 
+/// Opens the database, brings its schema up to date, and readies its command pipeline.
+pub async fn open_storage(database: &Database) -> anyhow::Result<Arc<Commands>> {
+    let store = open_store(database).await?;
+    Ok(Arc::new(Commands::new(Arc::new(store), Arc::default())))
+}
+
 /// Opens the database and brings its schema up to date.
-pub async fn open_storage(database: &Database) -> anyhow::Result<Arc<dyn Storage>> {
+pub async fn open_store(database: &Database) -> anyhow::Result<Store> {
     Ok(match database {
         Database::SqliteDir(dir) => {
             std::fs::create_dir_all(dir)
                 .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", dir.display()))?;
-            Arc::new(SqliteStorage::open(&dir.join(SQLITE_FILE)).await?)
+            Store::open_sqlite(&dir.join(SQLITE_FILE)).await?
         }
         Database::Url(url)
             if url.starts_with("postgres://") || url.starts_with("postgresql://") =>
         {
-            Arc::new(PostgresStorage::connect(url).await?)
+            Store::connect_postgres(url).await?
         }
-        Database::Url(url) if url.starts_with("sqlite:") => {
-            Arc::new(SqliteStorage::open_url(url).await?)
-        }
+        Database::Url(url) if url.starts_with("sqlite:") => Store::open_sqlite_url(url).await?,
         Database::Url(url) => {
             anyhow::bail!("unsupported database URL {url:?}: use postgres://… or sqlite://…")
         }
@@ -90,19 +95,25 @@ pub struct ServeOptions<'a> {
 
 /// Opens the database, seeds it if asked and empty, and serves in the background.
 pub async fn start(options: ServeOptions<'_>) -> anyhow::Result<RunningServer> {
-    let storage = open_storage(&options.database).await?;
+    let commands = open_storage(&options.database).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let seeded = if options.seed_demo {
-        crate::seed::seed_demo(storage.as_ref(), clock.now_ms()).await?
+        crate::seed::seed_demo(&commands, clock.now_ms()).await?
     } else {
         false
     };
-    let mut state = AppState::new(storage, clock)?;
-    match crate::verify::key_path(&options.database) {
-        Some(path) => state.issuer_key = Arc::new(crate::verify::load_or_create_key(&path)?),
+    let mut state = crate::app::state(commands, clock)?;
+    let data_dir = match &options.database {
+        Database::SqliteDir(dir) => Some(dir.as_path()),
+        Database::Url(_) => None,
+    };
+    match crate::documents::keys::key_path(data_dir) {
+        Some(path) => {
+            state.issuer_key = Arc::new(crate::documents::keys::load_or_create_key(&path)?)
+        }
         None => tracing::warn!(
             "no {} set: documents are signed with a key that changes at every start",
-            crate::verify::KEY_ENV
+            crate::documents::keys::KEY_ENV
         ),
     }
     start_with_state(state, options.listen, options.web_dir, seeded).await

@@ -2,14 +2,33 @@
 
 use std::sync::Arc;
 
+use onetrip_api::command::{Command, CommandOutcome};
+use onetrip_api::config::ConfigSnapshot;
 use onetrip_print::signing::IssuerKey;
 
+use crate::actor::Actor;
 use crate::clock::Clock;
-use crate::storage::Storage;
+use crate::session_cache::SessionCache;
+use crate::storage::{StorageResult, Store, VersionCache};
+
+/// Where commands are applied: at most once each, checked against the domain rules, with
+/// their change-log entry and audit line in the same transaction.
+#[async_trait::async_trait]
+pub trait CommandSink: Send + Sync + 'static {
+    async fn apply(
+        &self,
+        actor: &Actor,
+        command: &Command,
+        now_ms: i64,
+    ) -> StorageResult<CommandOutcome>;
+}
 
 #[derive(Clone)]
 pub struct AppState {
-    pub storage: Arc<dyn Storage>,
+    pub store: Arc<Store>,
+    pub commands: Arc<dyn CommandSink>,
+    /// The configuration, read again only after a change.
+    pub config: Arc<VersionCache<ConfigSnapshot>>,
     pub clock: Arc<dyn Clock>,
     /// A valid argon2id hash of nothing in particular, checked against when the user name is
     /// unknown so that a failed login takes the same time either way.
@@ -20,15 +39,22 @@ pub struct AppState {
     pub issuer_key: Arc<IssuerKey>,
     /// Sessions read in the last moments, so that a busy window's every request does not read
     /// its session again.
-    pub sessions: Arc<crate::auth::SessionCache>,
+    pub sessions: Arc<SessionCache>,
 }
 
 impl AppState {
-    pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    pub fn new(
+        store: Arc<Store>,
+        commands: Arc<dyn CommandSink>,
+        config: Arc<VersionCache<ConfigSnapshot>>,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<AppState> {
         Ok(AppState {
-            storage,
+            store,
+            commands,
+            config,
             clock,
-            dummy_hash: crate::auth::hash_password("not a password")?,
+            dummy_hash: crate::password::hash_password("not a password")?,
             shutting_down: Arc::new(tokio::sync::watch::channel(false).0),
             issuer_key: Arc::new(IssuerKey::generate()?),
             sessions: Arc::default(),

@@ -433,12 +433,14 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
     );
     desktop.sync_engine().sync_once().await.unwrap();
     let central = server.get().unwrap();
-    let page = central
-        .state
-        .storage
-        .changes_since(0, 5000, clerk.site_id)
-        .await
-        .unwrap();
+    let page = onetrip_server::sync::changes_since(
+        &mut central.state.store.acquire().await.unwrap().conn(),
+        0,
+        5000,
+        clerk.site_id,
+    )
+    .await
+    .unwrap();
     let on_record: Vec<_> = page
         .changes
         .iter()

@@ -11,10 +11,13 @@ use std::sync::OnceLock;
 use onetrip_print::builtin::{sample_issuer_key, sample_permit};
 use onetrip_print::signing::{Claim, IssuerKey, Verdict};
 use onetrip_print::{
-    Calibration, FontSet, PrintError, Progress, RenderOptions, builtin_templates, calibration_grid,
-    find_template, render, render_to_files, sample_records,
+    Calibration, FontSet, PrintError, Progress, RenderOptions, calibration_grid, find_template,
+    render, render_to_files, sample_records,
 };
 use serde_json::{Value, json};
+
+mod cli;
+mod templates;
 
 fn fonts() -> &'static FontSet {
     static FONTS: OnceLock<FontSet> = OnceLock::new();
@@ -108,147 +111,6 @@ fn page_count(pdf: &Path) -> usize {
 
 fn reference_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference")
-}
-
-#[test]
-fn every_template_renders_extractable_embedded_exact_and_like_its_reference() {
-    let dir = tempfile::tempdir().unwrap();
-    let templates = builtin_templates();
-    assert_eq!(templates.len(), 6);
-    for template in templates {
-        let records = sample_records(&template.name).unwrap();
-        let bytes = render(
-            fonts(),
-            &template,
-            &records,
-            &RenderOptions::default(),
-            &mut |_| {},
-        )
-        .unwrap_or_else(|err| panic!("{}: {err}", template.name));
-        let pdf = write_pdf(dir.path(), &template.name, &bytes);
-
-        // Every value of the record is in the extracted text (the QR payload is checked by
-        // decoding the image instead).
-        let text = squeeze(&text_of(&pdf));
-        let mut expected = Vec::new();
-        for (key, value) in records[0].as_object().unwrap() {
-            if key != "qr" && key != "progress_url" {
-                expected_texts(value, &mut expected);
-            }
-        }
-        for value in expected {
-            assert!(
-                text.contains(&squeeze(&value)),
-                "{}: '{value}' not in the extracted text:\n{text}",
-                template.name
-            );
-        }
-        assert!(text.contains(&squeeze(&template.title)) || template.name == "ticket-slip");
-
-        let (ok, out, err) = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
-        assert!(ok, "{}: qpdf --check failed:\n{out}\n{err}", template.name);
-
-        let (ok, fonts_out, err) = tool("pdffonts", &[pdf.to_str().unwrap()]);
-        assert!(ok, "pdffonts failed: {err}");
-        let rows: Vec<&str> = fonts_out.lines().skip(2).collect();
-        assert!(!rows.is_empty(), "{}: no fonts", template.name);
-        let mut text_fonts = 0;
-        for row in rows {
-            let columns: Vec<&str> = row.split_whitespace().collect();
-            // name type... encoding emb sub uni object ID
-            let n = columns.len();
-            assert_eq!(
-                columns[n - 5],
-                "yes",
-                "{}: not embedded: {row}",
-                template.name
-            );
-            assert_eq!(
-                columns[n - 3],
-                "yes",
-                "{}: no ToUnicode: {row}",
-                template.name
-            );
-            text_fonts += 1;
-            assert!(
-                row.contains("CID Type 0C") || row.contains("CID TrueType"),
-                "{row}"
-            );
-            assert_eq!(
-                columns[n - 4],
-                "yes",
-                "{}: not a subset: {row}",
-                template.name
-            );
-            assert!(
-                columns[0].len() > 7 && columns[0].as_bytes()[6] == b'+',
-                "{row}"
-            );
-        }
-        assert!(
-            text_fonts >= 1,
-            "{}: no text font:\n{fonts_out}",
-            template.name
-        );
-
-        let (w, h) = page_size_pts(&pdf);
-        let expected_w = template.page.width * 72.0 / 25.4;
-        let expected_h = template.page.height * 72.0 / 25.4;
-        assert!(
-            (w - expected_w).abs() < 0.01 && (h - expected_h).abs() < 0.01,
-            "{}: page {w}×{h} pt, expected {expected_w}×{expected_h}",
-            template.name
-        );
-
-        compare_with_reference(&pdf, &template.name, dir.path());
-    }
-}
-
-fn compare_with_reference(pdf: &Path, name: &str, dir: &Path) {
-    let stem = dir.join(name);
-    let (ok, _, err) = tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "60",
-            "-png",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            stem.to_str().unwrap(),
-        ],
-    );
-    assert!(ok, "pdftoppm failed: {err}");
-    let rendered = stem.with_extension("png");
-    let reference = reference_dir().join(format!("{name}.png"));
-    if std::env::var_os("ONETRIP_UPDATE_REFERENCE").is_some() || !reference.exists() {
-        assert!(
-            std::env::var_os("ONETRIP_UPDATE_REFERENCE").is_some(),
-            "{name}: no reference image at {} (run with ONETRIP_UPDATE_REFERENCE=1)",
-            reference.display()
-        );
-        std::fs::create_dir_all(reference_dir()).unwrap();
-        std::fs::copy(&rendered, &reference).unwrap();
-        return;
-    }
-    // ImageMagick prints "absolute (normalised)" RMSE on stderr; exit 1 only means "differs".
-    let output = Command::new("compare")
-        .args(["-metric", "RMSE"])
-        .arg(&rendered)
-        .arg(&reference)
-        .arg("null:")
-        .output()
-        .expect("ImageMagick compare");
-    let report = String::from_utf8_lossy(&output.stderr);
-    let normalised: f64 = report
-        .split(['(', ')'])
-        .nth(1)
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or_else(|| panic!("{name}: compare said: {report}"));
-    assert!(
-        normalised < 0.03,
-        "{name}: rendered page differs from {} (normalised RMSE {normalised})",
-        reference.display()
-    );
 }
 
 #[test]
@@ -699,92 +561,4 @@ fn a_batch_reuses_one_static_layer_reports_progress_and_splits_into_parts() {
     .unwrap_err();
     assert!(err.to_string().contains("record 26"), "{err}");
     assert!(!dir.path().join("bad-part001.pdf").exists());
-}
-
-fn cli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_onetrip-print"))
-}
-
-#[test]
-fn the_command_line_lists_renders_and_verifies() {
-    let dir = tempfile::tempdir().unwrap();
-    let listed = cli().arg("templates").output().unwrap();
-    assert!(listed.status.success());
-    let listed = String::from_utf8_lossy(&listed.stdout);
-    for template in builtin_templates() {
-        assert!(listed.contains(&template.name), "{listed}");
-    }
-
-    let key = sample_issuer_key();
-    let records: Vec<Value> = (0..3).map(|n| sample_permit(n, &key)).collect();
-    let data = dir.path().join("permits.json");
-    std::fs::write(&data, serde_json::to_string(&records).unwrap()).unwrap();
-    let out = dir.path().join("permits.pdf");
-    let rendered = cli()
-        .args(["render", "--template", "drainage-permit", "--data"])
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        rendered.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rendered.stderr)
-    );
-    assert_eq!(page_count(&out), 3);
-
-    // A bad record: the error names the record and the field.
-    let mut bad = records.clone();
-    bad[1]["credit_code"] = Value::Null;
-    std::fs::write(&data, serde_json::to_string(&bad).unwrap()).unwrap();
-    let failed = cli()
-        .args(["render", "--template", "drainage-permit", "--data"])
-        .arg(&data)
-        .arg("--out")
-        .arg(dir.path().join("bad.pdf"))
-        .output()
-        .unwrap();
-    assert!(!failed.status.success());
-    let stderr = String::from_utf8_lossy(&failed.stderr);
-    assert!(
-        stderr.contains("record 2") && stderr.contains("credit_code"),
-        "{stderr}"
-    );
-
-    let payload = records[0]["qr"].as_str().unwrap();
-    let public = key.public_key().to_text();
-    let verified = cli()
-        .args(["verify", payload, "--key", &public, "--today", "2027-06-01"])
-        .output()
-        .unwrap();
-    assert!(verified.status.success());
-    assert!(String::from_utf8_lossy(&verified.stdout).contains("valid"));
-    let tampered = payload.replace("老街", "新街");
-    let refused = cli()
-        .args([
-            "verify",
-            &tampered,
-            "--key",
-            &public,
-            "--today",
-            "2027-06-01",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stdout).contains("tampered"));
-}
-
-#[test]
-fn templates_are_data_that_survive_a_round_trip_through_json() {
-    for template in builtin_templates() {
-        let json = serde_json::to_string(&template).unwrap();
-        let back: onetrip_print::Template = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, template);
-    }
-    // Unknown keys are refused, so a typo in a custom template is caught.
-    let mut value = serde_json::to_value(find_template("ticket-slip").unwrap()).unwrap();
-    value["pgae"] = json!({});
-    assert!(serde_json::from_value::<onetrip_print::Template>(value).is_err());
 }

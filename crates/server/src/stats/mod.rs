@@ -3,6 +3,8 @@
 //! percentiles of wait and service times, no-show rate, trips per case).
 
 pub mod export;
+pub mod routes;
+pub mod sql;
 
 use std::collections::HashMap;
 
@@ -18,8 +20,7 @@ use onetrip_domain::auth::Role;
 use onetrip_domain::calendar::Day;
 use uuid::Uuid;
 
-use crate::actor::Actor;
-use crate::commands::refuse;
+use crate::actor::{Actor, refuse};
 use crate::http_error::internal;
 use crate::state::AppState;
 
@@ -180,16 +181,12 @@ pub async fn queue_stats(
 ) -> Result<QueueStats, ApiError> {
     // Refuse the role before reading anything.
     may_see_stats(actor)?;
-    let current = state
-        .storage
-        .config_snapshot()
+    let current = crate::config::current(state)
         .await
         .map_err(|e| internal(actor.lang, e))?;
-    let today = crate::verify::center_date(state.clock.now_ms());
+    let today = crate::clock::center_date(state.clock.now_ms());
     let scope = check(actor, query, &current, &today)?;
-    let rows = state
-        .storage
-        .stats_rows(scope.site, &scope.from, &scope.to)
+    let rows = sql::stats_rows(&state.store, scope.site, &scope.from, &scope.to)
         .await
         .map_err(|e| internal(actor.lang, e))?;
     Ok(compute(&scope, &rows, &current, actor.lang))

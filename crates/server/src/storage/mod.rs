@@ -1,61 +1,17 @@
-//! The one storage interface of the central API, with a SQLite and a PostgreSQL implementation.
+//! The central database: a pool of SQLite or PostgreSQL, its write transactions, and the change
+//! events it publishes. Each area keeps its own SQL next to it (`<area>/sql.rs`), written once
+//! for both backends through [`Conn`] and [`on_backend!`].
 
+mod conn;
 mod postgres;
-mod sql;
 mod sqlite;
 
-use async_trait::async_trait;
-use onetrip_api::command::{Command, CommandOutcome};
-use onetrip_api::config::ConfigSnapshot;
-use onetrip_api::sync::SyncPage;
-use onetrip_domain::auth::{LoginAttempts, Role};
-use uuid::Uuid;
+use std::sync::{Arc, Mutex};
 
-pub use postgres::PostgresStorage;
-pub use sqlite::SqliteStorage;
+use tokio::sync::{broadcast, oneshot};
 
-use crate::actor::Actor;
-
-/// A stored account with what login needs.
-#[derive(Debug, Clone)]
-pub struct StoredAccount {
-    pub account: onetrip_api::auth::Account,
-    pub password_hash: String,
-    pub attempts: LoginAttempts,
-}
-
-/// An account to create (seeding and administration).
-#[derive(Debug, Clone)]
-pub struct NewAccount {
-    pub id: Uuid,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub site_id: Option<Uuid>,
-    pub specialty: Option<String>,
-    pub password_hash: String,
-}
-
-/// A session found by its token hash.
-#[derive(Debug, Clone)]
-pub struct StoredSession {
-    pub account: onetrip_api::auth::Account,
-    pub expires_at_ms: i64,
-}
-
-/// One line of the append-only audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub seq: i64,
-    pub at_ms: i64,
-    pub account_id: Uuid,
-    pub username: String,
-    pub command_id: Uuid,
-    pub kind: String,
-    pub payload: serde_json::Value,
-    pub status: String,
-    pub error: Option<String>,
-}
+pub(crate) use conn::on_backend;
+pub use conn::{Conn, Pooled, Tx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -69,140 +25,129 @@ pub enum StorageError {
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
-#[async_trait]
-pub trait Storage: Send + Sync + 'static {
+/// A stored value that is not what the server wrote: data corruption, not user error.
+pub fn corrupt(error: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(error.to_string())
+}
+
+/// The JSON text of a value the server stores.
+pub fn json(value: &impl serde::Serialize) -> StorageResult<String> {
+    serde_json::to_string(value).map_err(corrupt)
+}
+
+/// A value read back from JSON text the server stored.
+pub fn parsed<T: serde::de::DeserializeOwned>(data: &str) -> StorageResult<T> {
+    serde_json::from_str(data).map_err(corrupt)
+}
+
+/// Values read back from JSON texts the server stored.
+pub fn all_parsed<T: serde::de::DeserializeOwned>(rows: &[String]) -> StorageResult<Vec<T>> {
+    rows.iter().map(|data| parsed(data)).collect()
+}
+
+/// An id stored as text.
+pub fn uuid(text: &str) -> StorageResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(text).map_err(|_| StorageError::Corrupt(format!("bad id {text:?}")))
+}
+
+pub fn opt_uuid(text: Option<String>) -> StorageResult<Option<uuid::Uuid>> {
+    text.as_deref().map(uuid).transpose()
+}
+
+enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// The open database.
+pub struct Store {
+    pool: Pool,
+    events: broadcast::Sender<i64>,
+    /// Dropping the store stops the PostgreSQL listener.
+    _stop: Option<oneshot::Sender<()>>,
+}
+
+impl Store {
     /// `sqlite` or `postgres`.
-    fn backend(&self) -> &'static str;
-
-    async fn account_by_username(&self, username: &str) -> StorageResult<Option<StoredAccount>>;
-    async fn save_login_attempts(
-        &self,
-        account: Uuid,
-        attempts: LoginAttempts,
-    ) -> StorageResult<()>;
-    async fn insert_account(&self, account: &NewAccount, now_ms: i64) -> StorageResult<()>;
-    async fn count_accounts(&self) -> StorageResult<i64>;
-
-    async fn insert_session(
-        &self,
-        token_hash: &str,
-        account: Uuid,
-        now_ms: i64,
-        expires_at_ms: i64,
-    ) -> StorageResult<()>;
-    async fn session(&self, token_hash: &str) -> StorageResult<Option<StoredSession>>;
-    async fn delete_session(&self, token_hash: &str) -> StorageResult<()>;
-
-    /// The whole configuration; callers narrow it to the reader's scope.
-    async fn config_snapshot(&self) -> StorageResult<ConfigSnapshot>;
-
-    /// Applies a command at most once: a repeated id returns the first outcome unchanged.
-    async fn apply_command(
-        &self,
-        actor: &Actor,
-        command: &Command,
-        now_ms: i64,
-    ) -> StorageResult<CommandOutcome>;
-
-    /// A site's tickets of one service-center day (`YYYY-MM-DD`), in issue order.
-    async fn tickets_of_day(
-        &self,
-        site: Uuid,
-        day: &str,
-    ) -> StorageResult<Vec<onetrip_api::queue::Ticket>>;
-
-    /// The site's windows that have been on a break or back from one.
-    async fn window_states(
-        &self,
-        site: Uuid,
-    ) -> StorageResult<Vec<onetrip_api::queue::WindowState>>;
-
-    /// The site's appointments of the day found by phone number, ID number or check-in code,
-    /// each with whether it has checked in already.
-    async fn find_appointments(
-        &self,
-        site: Uuid,
-        day: &str,
-        query: &str,
-    ) -> StorageResult<Vec<(onetrip_api::queue::Appointment, bool)>>;
-    /// Ratings of the days `from` to `to` (`YYYY-MM-DD`, both included) and every rating with
-    /// an open follow-up, at `site` (`None`: every site), oldest first.
-    async fn ratings(
-        &self,
-        site: Option<Uuid>,
-        from: &str,
-        to: &str,
-    ) -> StorageResult<Vec<onetrip_api::rating::Rating>>;
-
-    /// The latest ticket finished at `window` on `day`, and whether it has been rated.
-    async fn last_finished_at_window(
-        &self,
-        window: Uuid,
-        day: &str,
-    ) -> StorageResult<Option<(onetrip_api::queue::Ticket, bool)>>;
-
-    /// What the statistics of `site` over the days `from` to `to` (`YYYY-MM-DD`, inclusive)
-    /// are computed from: the tickets' moments, the cases' trips, and the clerks' names.
-    async fn stats_rows(
-        &self,
-        site: Uuid,
-        from: &str,
-        to: &str,
-    ) -> StorageResult<crate::stats::StatsRows>;
-
-    /// The newest audit entries first.
-    async fn audit_log(&self, limit: i64) -> StorageResult<Vec<AuditEntry>>;
-
-    /// Up to `limit` changes after `since`, in order, that a reader of `site` may see (`None`:
-    /// every site), as the JSON text of a [`SyncPage`]: the database writes each change's JSON
-    /// itself, so a large pull never builds a row object per change on the server.
-    async fn sync_page_json(
-        &self,
-        since: i64,
-        limit: i64,
-        site: Option<Uuid>,
-    ) -> StorageResult<String>;
-
-    /// [`Storage::sync_page_json`], read back as a [`SyncPage`].
-    async fn changes_since(
-        &self,
-        since: i64,
-        limit: i64,
-        site: Option<Uuid>,
-    ) -> StorageResult<SyncPage> {
-        let json = self.sync_page_json(since, limit, site).await?;
-        serde_json::from_str(&json).map_err(|e| StorageError::Corrupt(e.to_string()))
+    pub fn backend(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
     }
 
-    /// The newest change's seq, 0 when there is none.
-    async fn head(&self) -> StorageResult<i64>;
+    /// A connection for reading.
+    pub async fn acquire(&self) -> StorageResult<Pooled> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// Begins a write transaction that no other writer interleaves with: SQLite's `BEGIN
+    /// IMMEDIATE`, or on PostgreSQL a transaction-scoped advisory lock, so that a check-then-write
+    /// never interleaves and change seqs become visible in order.
+    pub async fn begin_write(&self) -> StorageResult<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                postgres::serialize(&mut tx).await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// Announces, inside the transaction that wrote it, the change log's new head `seq`.
+    pub async fn notify(&self, tx: &mut Tx, seq: i64) -> StorageResult<()> {
+        match tx {
+            // Published by [`Store::committed`]: one process owns the file.
+            Tx::Sqlite(_) => Ok(()),
+            // Delivered by PostgreSQL at commit to every listening process, this one included.
+            Tx::Postgres(tx) => postgres::notify(tx, seq).await,
+        }
+    }
+
+    /// Tells this process's subscribers, after the commit, of a change written at `seq`.
+    pub fn committed(&self, seq: i64) {
+        if let Pool::Sqlite(_) = self.pool {
+            // No receiver is fine: nobody is listening.
+            let _ = self.events.send(seq);
+        }
+    }
 
     /// Receives the seq of every change committed from now on, by this process or (PostgreSQL)
     /// any other server process on the same database.
-    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64>;
+    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
+        self.events.subscribe()
+    }
 }
 
-/// The configuration kept in memory by a storage, tagged with the database's configuration
-/// version it was read at.
-#[derive(Default)]
-pub struct ConfigCache(std::sync::Mutex<Option<(i64, std::sync::Arc<ConfigSnapshot>)>>);
+/// A value kept in memory, tagged with the database version it was read at.
+pub struct VersionCache<T>(Mutex<Option<(i64, Arc<T>)>>);
 
-impl ConfigCache {
-    /// The kept configuration, if it was read at `version`.
-    pub fn get(&self, version: i64) -> Option<std::sync::Arc<ConfigSnapshot>> {
+impl<T> Default for VersionCache<T> {
+    fn default() -> Self {
+        VersionCache(Mutex::new(None))
+    }
+}
+
+impl<T> VersionCache<T> {
+    /// The kept value, if it was read at `version`.
+    pub fn get(&self, version: i64) -> Option<Arc<T>> {
         let kept = self
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         kept.as_ref()
             .filter(|(at, _)| *at == version)
-            .map(|(_, snapshot)| snapshot.clone())
+            .map(|(_, value)| value.clone())
     }
 
-    pub fn put(&self, version: i64, snapshot: std::sync::Arc<ConfigSnapshot>) {
+    pub fn put(&self, version: i64, value: Arc<T>) {
         *self
             .0
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((version, snapshot));
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((version, value));
     }
 }

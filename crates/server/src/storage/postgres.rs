@@ -1,6 +1,5 @@
-//! PostgreSQL storage: for production, shared by several API instances. Command transactions
-//! take a transaction-scoped advisory lock so that a check-then-write never interleaves and
-//! change seqs become visible in order. Each commit sends `NOTIFY onetrip_changes`, and every
+//! PostgreSQL: for production, shared by several API instances. Write transactions take a
+//! transaction-scoped advisory lock; each commit sends `NOTIFY onetrip_changes`, and every
 //! process LISTENs, so live events reach clients of every instance.
 
 use std::time::Duration;
@@ -8,28 +7,13 @@ use std::time::Duration;
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio::sync::{broadcast, oneshot};
 
-use super::StorageResult;
-use super::sql::sql_storage;
+use super::{Pool, StorageResult, Store};
 
 const CHANNEL: &str = "onetrip_changes";
 
-pub struct PostgresStorage {
-    pool: sqlx::PgPool,
-    events: broadcast::Sender<i64>,
-    /// Writers of this process take turns here before the advisory lock, so that waiting
-    /// commands do not each hold a pooled connection and an open transaction.
-    writers: tokio::sync::Mutex<()>,
-    /// The configuration, read again only after a change.
-    config: super::ConfigCache,
-    /// The day's queues in memory, and queue commands waiting to be written together.
-    queue: crate::queue_state::QueueMemory,
-    /// Dropping the storage stops its listener.
-    _stop: oneshot::Sender<()>,
-}
-
-impl PostgresStorage {
+impl Store {
     /// Connects, brings the schema up to date and starts listening for changes.
-    pub async fn connect(url: &str) -> StorageResult<PostgresStorage> {
+    pub async fn connect_postgres(url: &str) -> StorageResult<Store> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .connect(url)
@@ -40,35 +24,33 @@ impl PostgresStorage {
         listener.listen(CHANNEL).await?;
         let (stop, stopped) = oneshot::channel();
         tokio::spawn(forward_notifications(listener, events.clone(), stopped));
-        Ok(PostgresStorage {
-            pool,
+        Ok(Store {
+            pool: Pool::Postgres(pool),
             events,
-            writers: tokio::sync::Mutex::new(()),
-            config: super::ConfigCache::default(),
-            queue: crate::queue_state::QueueMemory::default(),
-            _stop: stop,
+            _stop: Some(stop),
         })
     }
-
-    async fn notify_in_transaction(
-        &self,
-        conn: &mut sqlx::PgConnection,
-        seq: i64,
-    ) -> StorageResult<()> {
-        // Delivered by PostgreSQL at commit, to every listening process, this one included.
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(seq.to_string())
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
-    fn after_commit(&self, _: i64) {}
 }
 
-/// Passes notifications on until the storage is dropped. `PgListener` reconnects by itself
-/// after a lost connection; an error here means it could not, so wait and try again.
+/// Makes the transaction the only writer until it ends.
+pub(super) async fn serialize(conn: &mut sqlx::PgConnection) -> StorageResult<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(7431001)")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn notify(conn: &mut sqlx::PgConnection, seq: i64) -> StorageResult<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(seq.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Passes notifications on until the store is dropped. `PgListener` reconnects by itself after
+/// a lost connection; an error here means it could not, so wait and try again.
 async fn forward_notifications(
     mut listener: PgListener,
     events: broadcast::Sender<i64>,
@@ -91,11 +73,3 @@ async fn forward_notifications(
         }
     }
 }
-
-sql_storage!(
-    PostgresStorage,
-    sqlx::Postgres,
-    backend = "postgres",
-    begin = "BEGIN",
-    serialize = "SELECT pg_advisory_xact_lock(7431001)"
-);

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::support::Central;
 use onetrip_api::case::{Case, CaseDraft, CaseOutcome};
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
 use onetrip_api::error::ErrorCode;
@@ -15,8 +16,8 @@ use onetrip_domain::config::Window;
 use onetrip_domain::identity::ApplicantId;
 use onetrip_domain::queue::PriorityClass;
 use onetrip_server::actor::Actor;
+use onetrip_server::auth::sql::NewAccount;
 use onetrip_server::seed::{BRANCHES, seed_demo};
-use onetrip_server::storage::{NewAccount, Storage};
 use uuid::Uuid;
 
 use crate::support::{TestDb, postgres, sqlite};
@@ -52,7 +53,7 @@ fn save_window(window: &Window) -> Command {
     Command::new(CommandBody::SaveWindow(window.clone()))
 }
 
-async fn seeded(db: &TestDb) -> (Arc<dyn Storage>, onetrip_api::config::ConfigSnapshot) {
+async fn seeded(db: &TestDb) -> (Arc<Central>, onetrip_api::config::ConfigSnapshot) {
     assert!(seed_demo(db.storage.as_ref(), NOW).await.unwrap());
     let snapshot = db.storage.config_snapshot().await.unwrap();
     (db.storage.clone(), snapshot)
@@ -298,7 +299,7 @@ async fn the_suite_names_each_backend() {
 }
 
 async fn pull_all(
-    storage: &dyn Storage,
+    storage: &Central,
     since: i64,
     limit: i64,
     site: Option<Uuid>,
@@ -566,7 +567,7 @@ fn issue(site: Uuid, service: Uuid, class: PriorityClass) -> Command {
 }
 
 /// Applies a command and returns the ticket it issued or moved.
-async fn ticket_of(storage: &dyn Storage, actor: &Actor, command: &Command, now: i64) -> Ticket {
+async fn ticket_of(storage: &Central, actor: &Actor, command: &Command, now: i64) -> Ticket {
     let outcome = storage.apply_command(actor, command, now).await.unwrap();
     assert_eq!(
         outcome.status,
@@ -931,7 +932,7 @@ async fn a_case_lists_what_is_missing_and_counts_the_trips(db: TestDb) {
     assert_eq!((second.trip, second.outcome), (2, CaseOutcome::Accepted));
     // Due after the matter's promised working days, weekends skipped.
     let decided =
-        onetrip_domain::calendar::Day::parse(&onetrip_server::verify::center_date(NOW)).unwrap();
+        onetrip_domain::calendar::Day::parse(&onetrip_server::clock::center_date(NOW)).unwrap();
     assert_eq!(
         second.due_date,
         Some(
@@ -1260,7 +1261,7 @@ fn supervisor_at(site: Uuid) -> Actor {
 }
 
 /// The refusal's reason, after checking the command was refused and changed nothing.
-async fn refusal(storage: &dyn Storage, actor: &Actor, command: &Command, now: i64) -> String {
+async fn refusal(storage: &Central, actor: &Actor, command: &Command, now: i64) -> String {
     let head = storage.head().await.unwrap();
     let outcome = storage.apply_command(actor, command, now).await.unwrap();
     assert_eq!(outcome.status, CommandStatus::Rejected, "{outcome:?}");
@@ -1268,7 +1269,7 @@ async fn refusal(storage: &dyn Storage, actor: &Actor, command: &Command, now: i
     outcome.error.unwrap().reason.unwrap_or_default()
 }
 
-async fn applied(storage: &dyn Storage, actor: &Actor, command: &Command, now: i64) {
+async fn applied(storage: &Central, actor: &Actor, command: &Command, now: i64) {
     let outcome = storage.apply_command(actor, command, now).await.unwrap();
     assert_eq!(
         outcome.status,
@@ -1357,7 +1358,7 @@ async fn a_site_policy_and_the_holiday_calendar_shape_calls_and_due_dates(db: Te
     assert_eq!(order, vec![ids[2], ids[0], ids[3], ids[1]]);
 
     // A holiday on the next weekday moves an accepted case's due date by a day.
-    let today = Day::parse(&onetrip_server::verify::center_date(NOW)).unwrap();
+    let today = Day::parse(&onetrip_server::clock::center_date(NOW)).unwrap();
     let weekends_only = Calendar::default();
     let next = weekends_only.add_working_days(today, 1);
     let holiday = CalendarDay {
@@ -1587,7 +1588,7 @@ async fn an_appointment_checks_in_once_and_shows_a_masked_name(db: TestDb) {
     let booked: Appointment = serde_json::from_value(booked.record.unwrap()).unwrap();
     assert_eq!(booked.code.len(), 6);
     assert_eq!(booked.holder.phone.as_deref(), Some("13812345678"));
-    let day = onetrip_server::verify::center_date(NOW);
+    let day = onetrip_server::clock::center_date(NOW);
     for query in ["13812345678", booked.code.as_str()] {
         let found = s.find_appointments(center, &day, query).await.unwrap();
         assert_eq!(found, vec![(booked.clone(), false)]);

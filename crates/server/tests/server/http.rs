@@ -31,7 +31,7 @@ impl Harness {
         let db = sqlite().await;
         seed_demo(db.storage.as_ref(), START).await.unwrap();
         let clock = Arc::new(ManualClock::new(START));
-        let state = AppState::new(db.storage.clone(), clock.clone()).unwrap();
+        let state = onetrip_server::app::state(db.storage.0.clone(), clock.clone()).unwrap();
         Harness {
             state,
             clock,
@@ -149,9 +149,9 @@ async fn login_me_logout() {
 async fn the_token_is_stored_only_as_a_hash() {
     let h = Harness::new().await;
     let token = h.token("clerk").await;
-    assert!(h.state.storage.session(&token).await.unwrap().is_none());
+    assert!(h._db.storage.session(&token).await.unwrap().is_none());
     let hashed = onetrip_server::auth::token_hash(&token);
-    assert!(h.state.storage.session(&hashed).await.unwrap().is_some());
+    assert!(h._db.storage.session(&hashed).await.unwrap().is_some());
 }
 
 #[tokio::test]
@@ -213,7 +213,7 @@ async fn a_clerk_cannot_edit_configuration() {
     assert_eq!(body["message"], "您的角色无权修改站点配置");
     assert_eq!(h.config(&token).await, before);
     // The refused attempt is in the audit log, with who tried.
-    let audit = h.state.storage.audit_log(1).await.unwrap();
+    let audit = h._db.storage.audit_log(1).await.unwrap();
     assert_eq!(audit[0].command_id, command.id);
     assert_eq!(audit[0].username, "clerk");
     assert_eq!(audit[0].status, "rejected");
@@ -272,7 +272,7 @@ async fn malformed_and_oversized_bodies_are_refused_and_change_nothing() {
     let h = Harness::new().await;
     let token = h.token("admin").await;
     let before = h.config(&token).await;
-    let audit_before = h.state.storage.audit_log(100_000).await.unwrap().len();
+    let audit_before = h._db.storage.audit_log(100_000).await.unwrap().len();
 
     let (status, body) = h.post("/api/commands", Some(&token), "{\"id\": ").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -304,7 +304,7 @@ async fn malformed_and_oversized_bodies_are_refused_and_change_nothing() {
 
     assert_eq!(h.config(&token).await, before);
     assert_eq!(
-        h.state.storage.audit_log(100_000).await.unwrap().len(),
+        h._db.storage.audit_log(100_000).await.unwrap().len(),
         audit_before
     );
 }
@@ -387,7 +387,7 @@ async fn next_event(body: &mut axum::body::Body) -> String {
 async fn the_event_stream_carries_change_positions_and_resumes() {
     let h = Harness::new().await;
     let token = h.token("admin").await;
-    let head = h.state.storage.head().await.unwrap();
+    let head = h._db.storage.head().await.unwrap();
     let request = Request::get(format!("/api/events?access_token={token}"))
         .body(Body::empty())
         .unwrap();

@@ -6,6 +6,7 @@
 
 mod conformance;
 mod http;
+mod layout;
 mod processes;
 mod ratings;
 mod stats;

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::support::Central;
 use onetrip_api::command::{Command, CommandBody, CommandOutcome, CommandStatus};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::ErrorCode;
@@ -20,7 +21,6 @@ use onetrip_domain::rating::{ClockState, RatingReason};
 use onetrip_server::actor::Actor;
 use onetrip_server::ratings::{OFFER_MS, pad_actor};
 use onetrip_server::seed::seed_demo;
-use onetrip_server::storage::Storage;
 use uuid::Uuid;
 
 use crate::support::TestDb;
@@ -38,7 +38,7 @@ const FRIDAY: i64 = 1_795_744_800_000;
 const MINUTE: i64 = 60_000;
 
 struct Hall {
-    storage: Arc<dyn Storage>,
+    storage: Arc<Central>,
     config: ConfigSnapshot,
     window: Window,
     clerk: Actor,
@@ -671,7 +671,7 @@ async fn the_report_counts_ratings_and_lists_follow_ups_by_scope(db: TestDb) {
     let tuesday = FRIDAY + 4 * 24 * 60 * MINUTE;
     let supervisor = actor("supervisor", "周主管", Role::Supervisor, Some(center));
     let report = onetrip_server::ratings::report(
-        h.storage.as_ref(),
+        h.storage.store(),
         &supervisor,
         "2026-11-27",
         "2026-11-27",
@@ -697,7 +697,7 @@ async fn the_report_counts_ratings_and_lists_follow_ups_by_scope(db: TestDb) {
 
     // A later range still lists the open follow-up, but counts nothing.
     let later = onetrip_server::ratings::report(
-        h.storage.as_ref(),
+        h.storage.store(),
         &supervisor,
         "2026-12-01",
         "2026-12-01",
@@ -714,7 +714,7 @@ async fn the_report_counts_ratings_and_lists_follow_ups_by_scope(db: TestDb) {
         Some(h.config.sites[3].id),
     );
     let theirs = onetrip_server::ratings::report(
-        h.storage.as_ref(),
+        h.storage.store(),
         &branch,
         "2026-11-27",
         "2026-11-27",
@@ -724,7 +724,7 @@ async fn the_report_counts_ratings_and_lists_follow_ups_by_scope(db: TestDb) {
     .unwrap();
     assert_eq!((theirs.total.count, theirs.follow_ups.len()), (0, 0));
     let refused = onetrip_server::ratings::report(
-        h.storage.as_ref(),
+        h.storage.store(),
         &h.clerk,
         "2026-11-27",
         "2026-11-27",
@@ -739,7 +739,7 @@ async fn the_report_counts_ratings_and_lists_follow_ups_by_scope(db: TestDb) {
         ("27/11/2026", "2026-11-27"),
     ] {
         let bad_range =
-            onetrip_server::ratings::report(h.storage.as_ref(), &supervisor, from, to, tuesday)
+            onetrip_server::ratings::report(h.storage.store(), &supervisor, from, to, tuesday)
                 .await
                 .unwrap_err();
         assert_eq!(bad_range.reason.as_deref(), Some("report_range"));
@@ -810,7 +810,7 @@ mod over_http {
         let db = crate::support::sqlite().await;
         let h = hall(&db).await;
         let clock = Arc::new(ManualClock::new(FRIDAY));
-        let state = AppState::new(db.storage.clone(), clock.clone()).unwrap();
+        let state = onetrip_server::app::state(db.storage.0.clone(), clock.clone()).unwrap();
         let path = format!("/api/public/windows/{}/rating", h.window.id);
 
         let (status, page, csp) = send(&state, get(&format!("/rate/{}", h.window.id), None)).await;

@@ -69,7 +69,7 @@ impl Hall {
         let snapshot = db.storage.config_snapshot().await.unwrap();
         // "Today" for the statistics is the day of the tickets.
         let clock = Arc::new(ManualClock::new(NINE + 8 * 60 * MINUTE));
-        let state = AppState::new(db.storage.clone(), clock).unwrap();
+        let state = onetrip_server::app::state(db.storage.0.clone(), clock).unwrap();
         Hall {
             state,
             center: snapshot.sites[0].id,
@@ -100,8 +100,8 @@ impl Hall {
     async fn apply(&self, actor: &Actor, body: CommandBody, at: i64) -> serde_json::Value {
         let outcome = self
             .state
-            .storage
-            .apply_command(actor, &Command::new(body), at)
+            .commands
+            .apply(actor, &Command::new(body), at)
             .await
             .unwrap();
         assert_eq!(

@@ -5,9 +5,10 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use onetrip_print::signing::{Claim, PublicKey};
 use onetrip_server::clock::ManualClock;
+use onetrip_server::clock::center_date;
+use onetrip_server::documents::keys::{KEY_FILE, load_or_create_key};
 use onetrip_server::serve::{self, Database, ServeOptions};
 use onetrip_server::state::AppState;
-use onetrip_server::verify::{KEY_FILE, center_date, load_or_create_key};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -51,7 +52,8 @@ fn the_center_date_is_china_time() {
 #[tokio::test]
 async fn the_public_key_verifies_what_the_server_signs_and_nothing_else() {
     let db = sqlite().await;
-    let state = AppState::new(db.storage.clone(), Arc::new(ManualClock::new(NOW))).unwrap();
+    let state =
+        onetrip_server::app::state(db.storage.0.clone(), Arc::new(ManualClock::new(NOW))).unwrap();
 
     let (status, body) = call(
         &state,
@@ -180,7 +182,8 @@ fn encoded(text: &str) -> String {
 
 async fn page_state() -> (crate::support::TestDb, AppState) {
     let db = sqlite().await;
-    let state = AppState::new(db.storage.clone(), Arc::new(ManualClock::new(NOW))).unwrap();
+    let state =
+        onetrip_server::app::state(db.storage.0.clone(), Arc::new(ManualClock::new(NOW))).unwrap();
     (db, state)
 }
 
@@ -453,7 +456,8 @@ async fn the_server_signs_a_document_it_issues_and_the_payload_verifies() {
             .await
             .unwrap()
     );
-    let state = AppState::new(db.storage.clone(), Arc::new(ManualClock::new(NOW))).unwrap();
+    let state =
+        onetrip_server::app::state(db.storage.0.clone(), Arc::new(ManualClock::new(NOW))).unwrap();
     let officer = login(&state, "permit").await;
     let command = sign_command(&uuid::Uuid::new_v4().to_string(), &claim("2031-11-26"));
     let (status, body) = send(&state, &officer, &command).await;

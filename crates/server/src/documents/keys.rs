@@ -1,4 +1,4 @@
-//! The issuing authority's signing key, and checking documents' QR codes.
+//! The issuing authority's signing key.
 //!
 //! The key is a file (like a TLS key): in the data folder for the embedded SQLite database,
 //! or at `$ONETRIP_SIGNING_KEY`, which every instance sharing a PostgreSQL database must point
@@ -8,10 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use onetrip_api::verify::VerifyResponse;
 use onetrip_print::signing::IssuerKey;
-
-use crate::serve::Database;
 
 /// File name of the key inside the data folder.
 pub const KEY_FILE: &str = "issuer-ed25519.key";
@@ -20,15 +17,13 @@ pub const KEY_FILE: &str = "issuer-ed25519.key";
 /// the database is a URL).
 pub const KEY_ENV: &str = "ONETRIP_SIGNING_KEY";
 
-/// Where the key of a server using `database` is kept; `None` when nowhere is configured.
-pub fn key_path(database: &Database) -> Option<PathBuf> {
+/// Where the key of a server is kept: `$ONETRIP_SIGNING_KEY`, else in its data folder (none
+/// for a database given by URL); `None` when nowhere is configured.
+pub fn key_path(data_dir: Option<&Path>) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(KEY_ENV) {
         return Some(PathBuf::from(path));
     }
-    match database {
-        Database::SqliteDir(dir) => Some(dir.join(KEY_FILE)),
-        Database::Url(_) => None,
-    }
+    data_dir.map(|dir| dir.join(KEY_FILE))
 }
 
 /// Reads the key kept at `path`, or creates one there, readable by its owner only.
@@ -65,14 +60,4 @@ pub fn load_or_create_key(path: &Path) -> anyhow::Result<IssuerKey> {
             path.display()
         )),
     }
-}
-
-/// `YYYY-MM-DD` of the service center's day at `now_ms`.
-pub fn center_date(now_ms: i64) -> String {
-    onetrip_print::signing::center_date(now_ms)
-}
-
-/// Checks a payload read from a QR code against the server's key, on the center's day.
-pub fn verify(key: &IssuerKey, payload: &str, now_ms: i64) -> VerifyResponse {
-    VerifyResponse::check(&key.public_key(), payload, center_date(now_ms))
 }

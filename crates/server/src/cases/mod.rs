@@ -5,12 +5,18 @@
 use onetrip_api::case::{Case, CaseDraft, CaseMaterial, CaseOutcome};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::sync::EntityKind;
 use onetrip_domain::auth::Role;
 use onetrip_domain::identity::ApplicantId;
 use uuid::Uuid;
 
-use crate::actor::Actor;
-use crate::commands::refuse;
+pub mod sql;
+
+use crate::actor::{Actor, refuse};
+use crate::changes::ChangeRecord;
+use crate::clock::center_date;
+use crate::config::working_calendar;
+use crate::storage::{Conn, StorageResult};
 
 /// What the decision is planned against, read in the command's transaction.
 #[derive(Debug, Clone, Default)]
@@ -29,19 +35,6 @@ pub fn applicant_key(id: &ApplicantId) -> String {
         ApplicantId::Person(id) => format!("person:{id}"),
         ApplicantId::Organisation(id) => format!("organisation:{id}"),
     }
-}
-
-/// The working-day calendar every promised time and clock counts in: the county's holidays
-/// and swapped working days from the configuration. Days were checked when saved; one that no
-/// longer reads as a date is skipped rather than stopping the counter.
-pub fn working_calendar(current: &ConfigSnapshot) -> onetrip_domain::calendar::Calendar {
-    let days: Vec<_> = current
-        .calendar
-        .iter()
-        .filter(|day| onetrip_domain::calendar::Day::parse(&day.date).is_some())
-        .cloned()
-        .collect();
-    onetrip_domain::calendar::Calendar::new(&days).unwrap_or_default()
 }
 
 /// The case after the decision, or why not.
@@ -73,13 +66,16 @@ pub fn plan(
             "You may not decide cases at this site".into(),
         ));
     }
-    let applicant = draft.applicant.normalised().map_err(|error| {
-        ApiError::new(
-            ErrorCode::Invalid,
-            error.message(draft.applicant.kind(), actor.lang),
-        )
-        .with_reason(error.code())
-    })?;
+    let applicant = draft
+        .applicant
+        .normalised(crate::clock::center_day(now_ms))
+        .map_err(|error| {
+            ApiError::new(
+                ErrorCode::Invalid,
+                error.message(draft.applicant.kind(), actor.lang),
+            )
+            .with_reason(error.code())
+        })?;
     let name = draft.applicant_name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(refuse(
@@ -180,4 +176,41 @@ pub fn plan(
                     .to_string()
             }),
     })
+}
+
+pub fn change(case: &Case) -> Result<ChangeRecord, serde_json::Error> {
+    ChangeRecord::upsert(EntityKind::Case, case.id, case, Some(case.site_id))
+}
+
+/// Reads what a case decision needs and plans it.
+pub async fn plan_command(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    draft: &CaseDraft,
+    current: &ConfigSnapshot,
+    now_ms: i64,
+) -> StorageResult<Result<Case, ApiError>> {
+    let day = center_date(now_ms);
+    let ticket_site = match draft.ticket_id {
+        Some(ticket) => crate::queue::sql::ticket_site(conn, ticket).await?,
+        None => None,
+    };
+    let earlier_trips = match draft.applicant.normalised(crate::clock::center_day(now_ms)) {
+        Ok(applicant) => {
+            sql::count_cases(conn, &applicant_key(&applicant), draft.matter_id).await?
+        }
+        // Refused by the plan with the reason.
+        Err(_) => 0,
+    };
+    let site = ticket_site
+        .or(actor.account.site_id)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let decided_today = sql::decided_on(conn, &site, &day).await?;
+    let view = CaseView {
+        ticket_site,
+        earlier_trips: u32::try_from(earlier_trips).unwrap_or(u32::MAX),
+        decided_today: u32::try_from(decided_today).unwrap_or(u32::MAX),
+    };
+    Ok(plan(actor, draft, current, &view, now_ms, &day))
 }

@@ -1,38 +1,22 @@
 //! Login, sessions and logout: argon2id password hashes, opaque tokens stored only as hashes,
 //! lockout after repeated failures, and session expiry.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use onetrip_api::auth::{Account, LoginRequest, LoginResponse};
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_domain::Lang;
 use onetrip_domain::auth::{LOCKOUT_MS, MAX_FAILED_LOGINS, SESSION_LIFETIME_MS};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 
 use crate::actor::Actor;
 use crate::http_error::internal;
+use crate::password::verify_password;
 use crate::state::AppState;
-use crate::storage::StoredSession;
 
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("random: {e}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| anyhow::anyhow!("hash: {e}"))
-}
+mod extract;
+pub mod routes;
+pub mod sql;
 
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
+pub use extract::Authed;
 
 /// The stored form of a session token.
 pub fn token_hash(token: &str) -> String {
@@ -76,10 +60,10 @@ pub async fn login(
     request: &LoginRequest,
     lang: Lang,
 ) -> Result<LoginResponse, ApiError> {
-    let storage = &state.storage;
     let now = state.clock.now_ms();
-    let stored = storage
-        .account_by_username(request.username.trim())
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let conn = &mut pooled.conn();
+    let stored = sql::account_by_username(conn, request.username.trim())
         .await
         .map_err(|e| internal(lang, e))?;
     let Some(stored) = stored else {
@@ -99,8 +83,7 @@ pub async fn login(
         .map_err(|e| internal(lang, e))?;
     if !matches {
         let attempts = stored.attempts.after_failure(now);
-        storage
-            .save_login_attempts(stored.account.id, attempts)
+        sql::save_login_attempts(conn, stored.account.id, attempts)
             .await
             .map_err(|e| internal(lang, e))?;
         return Err(if attempts.is_locked(now) {
@@ -110,17 +93,21 @@ pub async fn login(
         });
     }
     if stored.attempts != Default::default() {
-        storage
-            .save_login_attempts(stored.account.id, Default::default())
+        sql::save_login_attempts(conn, stored.account.id, Default::default())
             .await
             .map_err(|e| internal(lang, e))?;
     }
     let token = new_token()?;
     let expires_at_ms = now + SESSION_LIFETIME_MS;
-    storage
-        .insert_session(&token_hash(&token), stored.account.id, now, expires_at_ms)
-        .await
-        .map_err(|e| internal(lang, e))?;
+    sql::insert_session(
+        conn,
+        &token_hash(&token),
+        stored.account.id,
+        now,
+        expires_at_ms,
+    )
+    .await
+    .map_err(|e| internal(lang, e))?;
     Ok(LoginResponse {
         token,
         account: stored.account,
@@ -146,9 +133,8 @@ pub async fn authenticate(
     let session = match state.sessions.get(&hash, now) {
         Some(kept) => kept,
         None => {
-            let read = state
-                .storage
-                .session(&hash)
+            let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+            let read = sql::session(&mut pooled.conn(), &hash)
                 .await
                 .map_err(|e| internal(lang, e))?
                 .ok_or_else(unauthorized)?;
@@ -158,9 +144,8 @@ pub async fn authenticate(
     };
     if now >= session.expires_at_ms {
         state.sessions.forget(&hash);
-        state
-            .storage
-            .delete_session(&token_hash(token))
+        let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+        sql::delete_session(&mut pooled.conn(), &hash)
             .await
             .map_err(|e| internal(lang, e))?;
         return Err(ApiError::new(
@@ -177,48 +162,12 @@ pub async fn authenticate(
     })
 }
 
-/// How long a session read from the database is trusted without reading it again. A logout
-/// through another server process takes this long to reach this one.
-pub const SESSION_CACHE_MS: i64 = 2_000;
-
-/// Sessions read in the last [`SESSION_CACHE_MS`], by token hash.
-#[derive(Default)]
-pub struct SessionCache(std::sync::Mutex<HashMap<String, (StoredSession, i64)>>);
-
-impl SessionCache {
-    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (StoredSession, i64)>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub fn get(&self, hash: &str, now_ms: i64) -> Option<StoredSession> {
-        self.entries()
-            .get(hash)
-            .filter(|(_, read_at)| now_ms - read_at < SESSION_CACHE_MS && now_ms >= *read_at)
-            .map(|(session, _)| session.clone())
-    }
-
-    pub fn put(&self, hash: &str, session: StoredSession, now_ms: i64) {
-        let mut entries = self.entries();
-        // Old entries go when the cache grows, so it holds about the sessions in use.
-        if entries.len() >= 4_096 {
-            entries.retain(|_, (_, read_at)| now_ms - *read_at < SESSION_CACHE_MS);
-        }
-        entries.insert(hash.to_owned(), (session, now_ms));
-    }
-
-    pub fn forget(&self, hash: &str) {
-        self.entries().remove(hash);
-    }
-}
-
 /// Ends the session of `token`.
 pub async fn logout(state: &AppState, token: &str, lang: Lang) -> Result<(), ApiError> {
-    state.sessions.forget(&token_hash(token));
-    state
-        .storage
-        .delete_session(&token_hash(token))
+    let hash = token_hash(token);
+    state.sessions.forget(&hash);
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    sql::delete_session(&mut pooled.conn(), &hash)
         .await
         .map_err(|e| internal(lang, e))
 }

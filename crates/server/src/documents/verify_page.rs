@@ -3,7 +3,7 @@
 //! One self-contained HTML document — inline CSS, no scripts, no fonts or anything else from
 //! the network — readable on a phone and on a desktop. A plain form sends the text of the QR
 //! code back as `?payload=`, so it works without JavaScript; the server checks it with
-//! [`crate::verify::verify`], the same code path as `POST /api/verify`, and renders the
+//! [`super::verify`], the same code path as `POST /api/verify`, and renders the
 //! verdict with the document's details. Simplified Chinese by default, English with
 //! `?lang=en` or when `Accept-Language` prefers English.
 
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use onetrip_api::verify::{DocumentClaim, Verdict, VerifyResponse};
 use onetrip_domain::Lang;
 
-use crate::app::ClientLang;
+use crate::lang::ClientLang;
 use crate::state::AppState;
 
 /// The page's path.
@@ -65,11 +65,7 @@ pub async fn page(
             if chars > MAX_PAYLOAD_CHARS {
                 Outcome::TooLong { chars }
             } else {
-                Outcome::Checked(crate::verify::verify(
-                    &state.issuer_key,
-                    text,
-                    state.clock.now_ms(),
-                ))
+                Outcome::Checked(super::verify(&state.issuer_key, text, state.clock.now_ms()))
             }
         }
     };

@@ -16,8 +16,8 @@ use onetrip_domain::rating::RatingReason;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::app::ClientLang;
 use crate::http_error::HttpError;
+use crate::lang::ClientLang;
 use crate::state::AppState;
 
 /// The ticket the pad offers.
@@ -74,9 +74,7 @@ fn internal(lang: Lang, error: impl std::fmt::Display) -> HttpError {
 
 /// The window, its site and the ticket it offers now.
 async fn offer(state: &AppState, window: Uuid, lang: Lang) -> Result<PadState, HttpError> {
-    let snapshot = state
-        .storage
-        .config_snapshot()
+    let snapshot = crate::config::current(state)
         .await
         .map_err(|e| internal(lang, e))?;
     let not_found = || {
@@ -96,16 +94,16 @@ async fn offer(state: &AppState, window: Uuid, lang: Lang) -> Result<PadState, H
         .find(|s| s.id == at.site_id)
         .ok_or_else(not_found)?;
     let now = state.clock.now_ms();
-    let latest = state
-        .storage
-        .last_finished_at_window(window, &crate::verify::center_date(now))
-        .await
-        .map_err(|e| internal(lang, e))?;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let latest =
+        super::sql::last_finished(&mut pooled.conn(), window, &crate::clock::center_date(now))
+            .await
+            .map_err(|e| internal(lang, e))?;
     let (latest, rated) = match latest {
         Some((ticket, rated)) => (Some(ticket), rated),
         None => (None, false),
     };
-    let ticket = crate::ratings::offered(latest, rated, now).map(|ticket| PadTicket {
+    let ticket = super::plan::offered(latest, rated, now).map(|ticket| PadTicket {
         service: snapshot
             .services
             .iter()
@@ -160,9 +158,9 @@ async fn rate(
         base_version: None,
     };
     let outcome = state
-        .storage
-        .apply_command(
-            &crate::ratings::pad_actor(site, lang),
+        .commands
+        .apply(
+            &super::plan::pad_actor(site, lang),
             &command,
             state.clock.now_ms(),
         )
@@ -183,7 +181,7 @@ async fn rate(
 }
 
 async fn page(Path(window): Path<Uuid>) -> Response {
-    crate::hall::html(PAGE.replace("{{WINDOW}}", &window.to_string()))
+    crate::public_page::html(PAGE.replace("{{WINDOW}}", &window.to_string()))
 }
 
-const PAGE: &str = include_str!("rating_pad.html");
+const PAGE: &str = include_str!("pad.html");

@@ -1,19 +1,13 @@
-//! The hall's public screens, served by the central API without a login: the hall display
-//! (大屏: current calls per window, recent calls, a voice announcement, live over Server-Sent
-//! Events) and the self-service kiosk (取号机: choose a service, get a ticket with the number
-//! of people ahead and an estimated wait).
-//!
-//! Each page is one self-contained HTML document with inline styles and script, reading the
-//! JSON endpoints below; nothing is loaded from elsewhere.
+//! The self-service kiosk (取号机), served without a login: choose a service, optionally give a
+//! mobile or ID number, get a ticket with the people ahead and an estimated wait; or check a
+//! booked appointment in (预约签到).
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::{Json, Router, routing::get};
-use futures::Stream;
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
+use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::queue::{IssueTicket, Ticket, TicketHolder, TicketSource, TicketStatus};
 use onetrip_domain::Lang;
@@ -22,35 +16,11 @@ use onetrip_domain::queue::PriorityClass;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::hall::{internal, paused_windows, site_day};
 use crate::actor::Actor;
-use crate::app::ClientLang;
 use crate::http_error::HttpError;
+use crate::lang::ClientLang;
 use crate::state::AppState;
-
-/// A ticket being served or just called, as the hall shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HallCall {
-    pub number: String,
-    /// The holder's name masked (张*明), when the ticket knows it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub window: u16,
-    pub called_at_ms: i64,
-    pub recalls: u32,
-}
-
-/// What the hall display shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HallState {
-    pub site: String,
-    /// The ticket at each window now, by window number.
-    pub current: Vec<HallCall>,
-    /// The latest calls, newest first.
-    pub recent: Vec<HallCall>,
-    pub waiting: usize,
-    /// Windows on a break (暂停服务), by number.
-    pub paused: Vec<u16>,
-}
 
 /// A service the kiosk offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,15 +73,10 @@ pub struct KioskTicket {
 
 /// Minutes a ticket takes at a window when the day has no finished tickets to learn from.
 const DEFAULT_SERVICE_MINUTES: f64 = 6.0;
-/// Latest calls the display lists.
-const RECENT_CALLS: usize = 8;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/hall/{site}", get(hall_page))
         .route("/kiosk/{site}", get(kiosk_page))
-        .route("/api/public/sites/{site}/hall", get(hall_state))
-        .route("/api/public/sites/{site}/events", get(hall_events))
         .route(
             "/api/public/sites/{site}/kiosk",
             get(kiosk_state).post(kiosk_issue),
@@ -120,104 +85,6 @@ pub fn routes() -> Router<AppState> {
             "/api/public/sites/{site}/checkin",
             axum::routing::post(kiosk_check_in),
         )
-}
-
-fn not_found(lang: Lang) -> HttpError {
-    HttpError(ApiError::new(
-        ErrorCode::NotFound,
-        lang.pick("没有这个中心".into(), "No such site".into()),
-    ))
-}
-
-fn internal(lang: Lang, error: impl std::fmt::Display) -> HttpError {
-    tracing::error!(%error, "hall screen failed");
-    HttpError(ApiError::new(
-        ErrorCode::Internal,
-        lang.pick(
-            "服务器内部错误，请稍后重试".into(),
-            "Internal server error; try again later".into(),
-        ),
-    ))
-}
-
-/// The site's name and today's tickets.
-async fn site_day(
-    state: &AppState,
-    site: Uuid,
-    lang: Lang,
-) -> Result<(onetrip_api::config::ConfigSnapshot, String, Vec<Ticket>), HttpError> {
-    let snapshot = state
-        .storage
-        .config_snapshot()
-        .await
-        .map_err(|e| internal(lang, e))?;
-    let name = snapshot
-        .sites
-        .iter()
-        .find(|s| s.id == site)
-        .map(|s| s.name.clone())
-        .ok_or_else(|| not_found(lang))?;
-    let day = crate::verify::center_date(state.clock.now_ms());
-    let tickets = state
-        .storage
-        .tickets_of_day(site, &day)
-        .await
-        .map_err(|e| internal(lang, e))?;
-    Ok((snapshot, name, tickets))
-}
-
-/// What the hall display shows for a site's tickets of the day and its windows on a break.
-pub fn hall(site: String, tickets: &[Ticket], paused: Vec<u16>) -> HallState {
-    let call = |t: &Ticket| {
-        Some(HallCall {
-            number: t.number.clone(),
-            name: t.public_name(),
-            window: t.window_number?,
-            called_at_ms: t.called_at_ms?,
-            recalls: t.recalls,
-        })
-    };
-    let mut current: Vec<HallCall> = tickets
-        .iter()
-        .filter(|t| t.status == TicketStatus::Called)
-        .filter_map(call)
-        .collect();
-    current.sort_by_key(|c| c.window);
-    let mut recent: Vec<HallCall> = tickets.iter().filter_map(call).collect();
-    recent.sort_by_key(|c| std::cmp::Reverse(c.called_at_ms));
-    recent.truncate(RECENT_CALLS);
-    HallState {
-        site,
-        current,
-        recent,
-        waiting: tickets
-            .iter()
-            .filter(|t| t.status == TicketStatus::Waiting)
-            .count(),
-        paused,
-    }
-}
-
-/// Numbers of the site's windows on a break, in order.
-async fn paused_windows(
-    state: &AppState,
-    snapshot: &onetrip_api::config::ConfigSnapshot,
-    site: Uuid,
-    lang: Lang,
-) -> Result<Vec<u16>, HttpError> {
-    let states = state
-        .storage
-        .window_states(site)
-        .await
-        .map_err(|e| internal(lang, e))?;
-    let mut paused: Vec<u16> = snapshot
-        .windows
-        .iter()
-        .filter(|w| states.iter().any(|s| s.window_id == w.id && s.on_break))
-        .map(|w| w.number)
-        .collect();
-    paused.sort_unstable();
-    Ok(paused)
 }
 
 /// Minutes a new ticket of `service` is expected to wait: the people ahead, times the day's
@@ -237,46 +104,9 @@ pub fn estimate(tickets: &[Ticket], ahead: usize, windows: usize) -> u32 {
     total.ceil() as u32
 }
 
-async fn hall_state(
-    State(state): State<AppState>,
-    ClientLang(lang): ClientLang,
-    Path(site): Path<Uuid>,
-) -> Result<Json<HallState>, HttpError> {
-    let (snapshot, name, tickets) = site_day(&state, site, lang).await?;
-    let paused = paused_windows(&state, &snapshot, site, lang).await?;
-    Ok(Json(hall(name, &tickets, paused)))
-}
-
-/// Tells open displays that something changed; they fetch the hall state again. Pings carry
-/// no data of any site, so they are safe to publish.
-async fn hall_events(
-    State(state): State<AppState>,
-) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
-    let receiver = state.storage.subscribe();
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(seq) => {
-                    return Some((
-                        Ok(Event::default().event("changed").data(seq.to_string())),
-                        receiver,
-                    ));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    });
-    let mut shutting_down = state.shutting_down.subscribe();
-    let stream = futures::StreamExt::take_until(stream, async move {
-        let _ = shutting_down.wait_for(|closing| *closing).await;
-    });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(crate::app::KEEP_ALIVE))
-}
-
 /// Windows of the site that handle `service`, and how many of them are not on a break.
 fn windows_for(
-    snapshot: &onetrip_api::config::ConfigSnapshot,
+    snapshot: &ConfigSnapshot,
     site: Uuid,
     service: Uuid,
     paused: &[u16],
@@ -292,7 +122,7 @@ fn windows_for(
 }
 
 fn kiosk_services(
-    snapshot: &onetrip_api::config::ConfigSnapshot,
+    snapshot: &ConfigSnapshot,
     site: Uuid,
     tickets: &[Ticket],
     paused: &[u16],
@@ -414,10 +244,9 @@ async fn kiosk_check_in(
         )));
     }
     site_day(&state, site, lang).await?;
-    let day = crate::verify::center_date(state.clock.now_ms());
-    let found = state
-        .storage
-        .find_appointments(site, &day, &query)
+    let day = crate::clock::center_date(state.clock.now_ms());
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let found = super::sql::find_appointments(&mut pooled.conn(), site, &day, &query)
         .await
         .map_err(|e| internal(lang, e))?;
     let Some((appointment, _)) = found
@@ -463,8 +292,8 @@ async fn issue_at_kiosk(
 ) -> Result<KioskTicket, HttpError> {
     let command = Command::new(CommandBody::IssueTicket(issue));
     let outcome = state
-        .storage
-        .apply_command(&kiosk_actor(site, lang), &command, state.clock.now_ms())
+        .commands
+        .apply(&kiosk_actor(site, lang), &command, state.clock.now_ms())
         .await
         .map_err(|e| internal(lang, e))?;
     let ticket: Ticket = match (outcome.status, outcome.record, outcome.error) {
@@ -505,39 +334,18 @@ async fn issue_at_kiosk(
     })
 }
 
-/// Scripts and styles are inline; data comes only from this server, and pages never write
-/// received text as markup.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; \
-     style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-pub(crate) fn html(body: String) -> Response {
-    let mut response = (StatusCode::OK, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-async fn hall_page(Path(site): Path<Uuid>) -> Response {
-    html(HALL_PAGE.replace("{{SITE}}", &site.to_string()))
-}
-
 async fn kiosk_page(Path(site): Path<Uuid>) -> Response {
-    html(KIOSK_PAGE.replace("{{SITE}}", &site.to_string()))
+    crate::public_page::html(KIOSK_PAGE.replace("{{SITE}}", &site.to_string()))
 }
 
-const HALL_PAGE: &str = include_str!("hall.html");
 const KIOSK_PAGE: &str = include_str!("kiosk.html");
 
 #[cfg(test)]
+#[cfg(test)]
 mod tests {
+    use onetrip_api::queue::TicketSource;
+    use onetrip_domain::queue::PriorityClass;
+
     use super::*;
 
     fn ticket(n: i64, status: TicketStatus, window: Option<u16>, called: Option<i64>) -> Ticket {
@@ -563,30 +371,6 @@ mod tests {
             holder: None,
             appointment_id: None,
         }
-    }
-
-    #[test]
-    fn the_display_shows_current_calls_by_window_and_the_latest_first() {
-        let tickets = vec![
-            ticket(1, TicketStatus::Done, Some(3), Some(1_000)),
-            ticket(2, TicketStatus::Called, Some(5), Some(3_000)),
-            ticket(3, TicketStatus::Called, Some(2), Some(2_000)),
-            ticket(4, TicketStatus::Waiting, None, None),
-        ];
-        let state = hall("中心".into(), &tickets, vec![]);
-        assert_eq!(
-            state.current.iter().map(|c| c.window).collect::<Vec<_>>(),
-            [2, 5]
-        );
-        assert_eq!(
-            state
-                .recent
-                .iter()
-                .map(|c| c.number.as_str())
-                .collect::<Vec<_>>(),
-            ["A002", "A003", "A001"]
-        );
-        assert_eq!(state.waiting, 1);
     }
 
     #[test]
