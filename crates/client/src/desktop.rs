@@ -1,26 +1,22 @@
-//! The desktop's use-cases: sign in and out, restore a session from the keychain, read the
-//! configuration from the local cache, send commands through the outbox, report the
-//! connection, change settings.
+//! The desktop: one session, one local cache and one outbox, shared by the use-cases of each
+//! area (`auth`, `config`, `queue`, `ratings`, `stats`, `printing`, `sync`), which
+//! [`Desktop::auth`], [`Desktop::queue`] … hand out.
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use onetrip_api::auth::{Account, LoginRequest};
-use onetrip_api::command::{Command, CommandOutcome};
-use onetrip_api::config::ConfigSnapshot;
-use onetrip_api::desktop::{ConnectionStatus, FailedCommand, ServerMode, Settings};
+use onetrip_api::auth::Account;
+use onetrip_api::desktop::{ServerMode, Settings};
 use onetrip_api::error::{ApiError, ErrorCode};
-use onetrip_api::stats::{ExportFormat, QueueStats, SavedExport, StatsQuery};
 use tokio::sync::Mutex;
-use uuid::Uuid;
 
 use crate::api_client::ApiClient;
 use crate::cache::Cache;
 use crate::secrets::{self, Sensitive};
 use crate::settings;
-use crate::sync::{SyncContext, SyncEngine, SyncObserver, now_ms};
+use crate::sync_engine::{SyncContext, SyncEngine, SyncObserver};
 
 /// Starts the in-process central API (once) and gives its base URL. The shell provides it, so
 /// that this crate speaks HTTP in both modes and never links the server.
@@ -30,27 +26,27 @@ pub type StandaloneLauncher =
 /// The cache file inside the data folder.
 pub const CACHE_FILE: &str = "cache.db";
 
-struct Session {
-    token: Sensitive<String>,
-    account: Account,
+pub(crate) struct Session {
+    pub(crate) token: Sensitive<String>,
+    pub(crate) account: Account,
 }
 
-struct State {
-    settings: Settings,
-    session: Option<Session>,
+pub(crate) struct State {
+    pub(crate) settings: Settings,
+    pub(crate) session: Option<Session>,
 }
 
 pub struct Desktop {
     pub(crate) data_dir: PathBuf,
     launcher: StandaloneLauncher,
-    state: Mutex<State>,
+    pub(crate) state: Mutex<State>,
     pub(crate) sync: Arc<SyncEngine>,
-    pub(crate) printing: crate::documents::Printing,
+    pub(crate) printing: crate::print_system::PrintSetup,
     /// Where exports go when it exists; `exports/` in the data folder otherwise.
-    export_dir: Option<PathBuf>,
+    pub(crate) export_dir: Option<PathBuf>,
 }
 
-fn ends_session(error: &ApiError) -> bool {
+pub(crate) fn ends_session(error: &ApiError) -> bool {
     matches!(
         error.code,
         ErrorCode::Unauthorized | ErrorCode::SessionExpired
@@ -76,7 +72,7 @@ impl Desktop {
                 session: None,
             }),
             sync,
-            printing: crate::documents::Printing::default(),
+            printing: crate::print_system::PrintSetup::default(),
             export_dir: None,
         })
     }
@@ -85,10 +81,10 @@ impl Desktop {
     /// instead of the machine's print system and the fonts found beside the executable.
     pub fn with_printing(
         mut self,
-        system: crate::printing::PrintSystem,
+        system: crate::print_system::PrintSystem,
         font_dir: Option<PathBuf>,
     ) -> Self {
-        self.printing = crate::documents::Printing::new(system, font_dir);
+        self.printing = crate::print_system::PrintSetup::new(system, font_dir);
         self
     }
 
@@ -111,7 +107,7 @@ impl Desktop {
 
     /// The keychain entry of the session for the server the settings point at. A standalone
     /// server is known by its data folder.
-    fn keychain_key(&self, settings: &Settings) -> String {
+    pub(crate) fn keychain_key(&self, settings: &Settings) -> String {
         match settings.mode {
             ServerMode::Standalone => format!("session:standalone:{}", self.data_dir.display()),
             ServerMode::Remote => format!(
@@ -121,7 +117,7 @@ impl Desktop {
         }
     }
 
-    async fn client(&self, settings: &Settings) -> Result<ApiClient, ApiError> {
+    pub(crate) async fn client(&self, settings: &Settings) -> Result<ApiClient, ApiError> {
         let base = match settings.mode {
             ServerMode::Standalone => (self.launcher)().await?,
             ServerMode::Remote => settings.server_url.clone().ok_or_else(|| {
@@ -137,7 +133,7 @@ impl Desktop {
         ApiClient::new(&base, settings.language)
     }
 
-    fn not_signed_in(settings: &Settings) -> ApiError {
+    pub(crate) fn not_signed_in(settings: &Settings) -> ApiError {
         ApiError::new(
             ErrorCode::Unauthorized,
             settings
@@ -147,7 +143,7 @@ impl Desktop {
     }
 
     /// Starts syncing for the session just opened or restored.
-    async fn start_sync(
+    pub(crate) async fn start_sync(
         &self,
         settings: &Settings,
         client: ApiClient,
@@ -163,42 +159,7 @@ impl Desktop {
             .await
     }
 
-    /// Signs in and keeps the token in the OS keychain.
-    pub async fn login(&self, username: &str, password: &str) -> Result<Account, ApiError> {
-        let mut state = self.state.lock().await;
-        let client = self.client(&state.settings).await?;
-        let response = client
-            .login(&LoginRequest {
-                username: username.to_owned(),
-                password: password.to_owned(),
-            })
-            .await?;
-        let token = Sensitive(response.token);
-        if let Err(error) = secrets::persist(
-            &self.keychain_key(&state.settings),
-            &token,
-            state.settings.language,
-        ) {
-            // A session that cannot be kept safely is not kept at all.
-            let _ = client.logout(&token).await;
-            return Err(error);
-        }
-        let session = Session {
-            token,
-            account: response.account.clone(),
-        };
-        self.start_sync(&state.settings, client, &session).await?;
-        state.session = Some(session);
-        Ok(response.account)
-    }
-
-    /// Signs out: ends the session on the server when reachable and deletes the token.
-    pub async fn logout(&self) -> Result<(), ApiError> {
-        let mut state = self.state.lock().await;
-        self.end_session(&mut state).await
-    }
-
-    async fn end_session(&self, state: &mut State) -> Result<(), ApiError> {
+    pub(crate) async fn end_session(&self, state: &mut State) -> Result<(), ApiError> {
         self.sync.set_context(None).await?;
         let key = self.keychain_key(&state.settings);
         let token = match state.session.take() {
@@ -214,37 +175,8 @@ impl Desktop {
         secrets::delete(&key, state.settings.language)
     }
 
-    /// The signed-in account, restoring the session from the keychain after a restart.
-    pub async fn current_account(&self) -> Result<Option<Account>, ApiError> {
-        let mut state = self.state.lock().await;
-        if let Some(session) = &state.session {
-            return Ok(Some(session.account.clone()));
-        }
-        let key = self.keychain_key(&state.settings);
-        let Some(token) = secrets::retrieve(&key, state.settings.language)? else {
-            return Ok(None);
-        };
-        let client = self.client(&state.settings).await?;
-        match client.me(&token).await {
-            Ok(account) => {
-                let session = Session {
-                    token,
-                    account: account.clone(),
-                };
-                self.start_sync(&state.settings, client, &session).await?;
-                state.session = Some(session);
-                Ok(Some(account))
-            }
-            Err(error) if ends_session(&error) => {
-                secrets::delete(&key, state.settings.language)?;
-                Ok(None)
-            }
-            Err(error) => Err(error),
-        }
-    }
-
     /// Runs an authenticated call; a session the server no longer knows is forgotten here too.
-    async fn with_session<T, F, Fut>(&self, call: F) -> Result<T, ApiError>
+    pub(crate) async fn with_session<T, F, Fut>(&self, call: F) -> Result<T, ApiError>
     where
         F: FnOnce(ApiClient, Sensitive<String>) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
@@ -271,269 +203,6 @@ impl Desktop {
         match self.sync.context() {
             Some(context) => Ok(context.owner),
             None => Err(Self::not_signed_in(&self.state.lock().await.settings)),
-        }
-    }
-
-    /// Checks a document's QR payload offline with the issuing authority's public key, fetched
-    /// from the central API when it can be reached and kept for when it cannot.
-    pub async fn verify_document(
-        &self,
-        payload: &str,
-    ) -> Result<onetrip_api::verify::VerifyResponse, ApiError> {
-        let settings = self.state.lock().await.settings.clone();
-        let fetched = match self.client(&settings).await {
-            Ok(client) => client.verify_key().await.ok().map(|key| key.key),
-            Err(_) => None,
-        };
-        crate::printing::verify_with_kept_key(
-            &self.data_dir,
-            fetched.as_deref(),
-            payload,
-            now_ms(),
-            settings.language,
-        )
-    }
-
-    /// The configuration from the local cache, with commands still waiting applied on top.
-    /// A cache that never synced pulls first.
-    pub async fn load_config(&self) -> Result<ConfigSnapshot, ApiError> {
-        let owner = self.owner().await?;
-        if self.sync.cache.cursor().await? == 0 {
-            self.sync.pull().await.map_err(|error| match error.code {
-                ErrorCode::Offline => ApiError::new(
-                    ErrorCode::Offline,
-                    format!("本机尚未从服务器同步过数据。{} / Nothing has been synced to this computer yet.", error.message),
-                ),
-                _ => error,
-            })?;
-        }
-        self.sync.cache.config_snapshot(&owner).await
-    }
-
-    /// Sends a command. Online-only commands go straight to the server and fail at once when it
-    /// cannot be reached; the others are stored in the outbox first and sent as soon as they
-    /// can be (`Queued` when the server is out of reach now).
-    pub async fn send_command(&self, command: Command) -> Result<CommandOutcome, ApiError> {
-        if command.body.online_only() {
-            let outcome = self
-                .with_session(
-                    |client, token| async move { client.send_command(&token, &command).await },
-                )
-                .await?;
-            // Bring the change into the cache now, so screens reading it see it at once.
-            if let Err(error) = self.sync.pull().await {
-                tracing::info!(%error, "pull after an online command failed");
-                self.sync.wake();
-            }
-            return Ok(outcome);
-        }
-        self.owner().await?;
-        self.sync.submit(command).await
-    }
-
-    /// Today's tickets (the service center's day) at the sites the account may see, from the
-    /// local cache; a call or an issue made here is in it as soon as its command returns.
-    pub async fn queue_tickets(&self) -> Result<Vec<onetrip_api::queue::Ticket>, ApiError> {
-        self.owner().await?;
-        let today = onetrip_print::signing::center_date(now_ms());
-        self.sync.cache.tickets(&today).await
-    }
-
-    /// Windows on a break, and since when.
-    pub async fn window_states(&self) -> Result<Vec<onetrip_api::queue::WindowState>, ApiError> {
-        self.owner().await?;
-        self.sync.cache.window_states().await
-    }
-
-    /// Today's ratings at the sites the account may see, from the local cache: the clerk's
-    /// workstation tells from them whether the ticket just finished has been rated.
-    pub async fn queue_ratings(&self) -> Result<Vec<onetrip_api::rating::Rating>, ApiError> {
-        self.owner().await?;
-        let today = onetrip_print::signing::center_date(now_ms());
-        let mut ratings = self.sync.cache.ratings(&today, &today).await?;
-        ratings.retain(|rating| rating.day == today);
-        Ok(ratings)
-    }
-
-    /// The ratings report of the days `from` to `to` (`YYYY-MM-DD`), built from the local cache
-    /// as the central API builds it, so that it reads the same offline.
-    pub async fn ratings_report(
-        &self,
-        from: &str,
-        to: &str,
-    ) -> Result<onetrip_api::rating::RatingsReport, ApiError> {
-        use onetrip_domain::calendar::Day;
-        self.owner().await?;
-        let lang = self.language().await;
-        let range = match (Day::parse(from), Day::parse(to)) {
-            (Some(first), Some(last)) if first <= last => Some((first, last)),
-            _ => None,
-        };
-        let Some((first, last)) = range else {
-            return Err(ApiError::new(
-                ErrorCode::BadRequest,
-                lang.pick(
-                    "请选择正确的日期范围".into(),
-                    "Choose a valid date range".into(),
-                ),
-            ));
-        };
-        let today = Day::parse(&onetrip_print::signing::center_date(now_ms()))
-            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "today is not a date"))?;
-        let ratings = self
-            .sync
-            .cache
-            .ratings(&first.to_string(), &last.to_string())
-            .await?;
-        Ok(onetrip_api::rating::RatingsReport::build(
-            ratings, first, last, today,
-        ))
-    }
-
-    /// A site's statistics, asked of the server (they are not kept in the local cache).
-    pub async fn queue_stats(&self, query: StatsQuery) -> Result<QueueStats, ApiError> {
-        self.with_session(|client, token| async move { client.stats(&token, &query).await })
-            .await
-    }
-
-    /// Downloads the statistics as a file into the export folder (the user's Downloads folder
-    /// when the shell found one, else `exports/` in the data folder) and says where it is.
-    /// A file of the same name already there is kept: the new one gets a numbered name.
-    pub async fn export_stats(
-        &self,
-        query: StatsQuery,
-        format: ExportFormat,
-    ) -> Result<SavedExport, ApiError> {
-        let (name, bytes) = self
-            .with_session(|client, token| async move {
-                client.stats_export(&token, &query, format).await
-            })
-            .await?;
-        let lang = self.language().await;
-        let folder = match &self.export_dir {
-            Some(dir) if dir.is_dir() => dir.clone(),
-            _ => self.data_dir.join("exports"),
-        };
-        save_export(&folder, &name, format, &bytes, lang)
-    }
-
-    /// Commands the server refused after they waited in the outbox.
-    pub async fn failed_commands(&self) -> Result<Vec<FailedCommand>, ApiError> {
-        self.sync.cache.failed(&self.owner().await?).await
-    }
-
-    /// Queues a refused command again (under a fresh id).
-    pub async fn retry_command(&self, id: Uuid) -> Result<(), ApiError> {
-        self.sync.cache.retry(id, now_ms()).await?;
-        self.sync.wake();
-        Ok(())
-    }
-
-    /// Drops a refused command for good.
-    pub async fn discard_command(&self, id: Uuid) -> Result<(), ApiError> {
-        self.sync.cache.remove(id).await
-    }
-
-    pub async fn connection_status(&self) -> ConnectionStatus {
-        let settings = self.state.lock().await.settings.clone();
-        let client = self.client(&settings).await;
-        let (server_url, health) = match &client {
-            Ok(client) => (client.base().to_owned(), client.health().await.ok()),
-            Err(_) => (settings.server_url.clone().unwrap_or_default(), None),
-        };
-        let (pending, failed) = match self.sync.context() {
-            Some(context) => self
-                .sync
-                .cache
-                .outbox_counts(&context.owner)
-                .await
-                .unwrap_or_default(),
-            None => (0, 0),
-        };
-        ConnectionStatus {
-            online: health.is_some(),
-            mode: settings.mode,
-            server_url,
-            database: health.map(|h| h.database),
-            pending,
-            failed,
-            last_sync_at_ms: self.sync.cache.last_sync_at().await.unwrap_or_default(),
-        }
-    }
-
-    pub async fn settings(&self) -> Settings {
-        self.state.lock().await.settings.clone()
-    }
-
-    /// Saves new settings. Moving to another server signs out of the old one first.
-    pub async fn save_settings(&self, new: Settings) -> Result<Settings, ApiError> {
-        let new = settings::check(new)?;
-        let mut state = self.state.lock().await;
-        if self.keychain_key(&new) != self.keychain_key(&state.settings)
-            && let Err(error) = self.end_session(&mut state).await
-        {
-            tracing::warn!(%error, "could not end the previous session");
-        }
-        settings::save(&self.data_dir, &new)?;
-        state.settings = new.clone();
-        Ok(new)
-    }
-}
-
-/// Writes an export into `folder` under `name` (only its last component, so that a name from
-/// the server never leaves the folder), numbering it when the name is taken.
-pub fn save_export(
-    folder: &std::path::Path,
-    name: &str,
-    format: ExportFormat,
-    bytes: &[u8],
-    lang: onetrip_domain::Lang,
-) -> Result<SavedExport, ApiError> {
-    let failed = |error: std::io::Error| {
-        ApiError::new(
-            ErrorCode::Internal,
-            lang.pick(
-                format!("无法保存导出文件到 {}：{error}", folder.display()),
-                format!("Cannot save the export in {}: {error}", folder.display()),
-            ),
-        )
-    };
-    let name = std::path::Path::new(name)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .filter(|n| !n.starts_with('.'))
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("stats.{}", format.as_str()));
-    std::fs::create_dir_all(folder).map_err(failed)?;
-    let (stem, extension) = match name.rsplit_once('.') {
-        Some((stem, extension)) => (stem.to_owned(), format!(".{extension}")),
-        None => (name.clone(), String::new()),
-    };
-    let mut number = 1;
-    loop {
-        let file_name = match number {
-            1 => name.clone(),
-            n => format!("{stem} ({n}){extension}"),
-        };
-        let path = folder.join(&file_name);
-        // `create_new` so that two exports at once never write into the same file.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                use std::io::Write;
-                file.write_all(bytes).map_err(failed)?;
-                return Ok(SavedExport {
-                    file_name,
-                    path: path.display().to_string(),
-                });
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && number < 1000 => {
-                number += 1;
-            }
-            Err(error) => return Err(failed(error)),
         }
     }
 }

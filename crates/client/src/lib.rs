@@ -4,10 +4,18 @@
 pub mod api_client;
 pub mod cache;
 pub mod desktop;
-pub mod documents;
-pub mod printing;
+pub mod print_system;
 pub mod secrets;
 pub mod settings;
+pub mod sync_engine;
+
+// The use-cases, one module per area.
+pub mod auth;
+pub mod config;
+pub mod printing;
+pub mod queue;
+pub mod ratings;
+pub mod stats;
 pub mod sync;
 
 pub use desktop::Desktop;

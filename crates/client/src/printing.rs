@@ -1,507 +1,443 @@
-//! Printing to the operating system's printers through CUPS (`lpstat`, `lp`), as on Linux and
-//! macOS: list printers, submit a PDF with options, follow a job.
-//!
-//! Overlay printing (套打) depends on the printer not rescaling the page: jobs are sent with
-//! the real paper size and `print-scaling=none` unless the caller asks otherwise.
+//! Printing documents: the templates, a preview of what will print, printing
+//! with the printer's calibration and a print-log entry for every print, reprints of the kept
+//! file, the calibration profiles and their test grid, the print log.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use onetrip_api::command::{Command, CommandBody};
 use onetrip_api::error::{ApiError, ErrorCode};
-pub use onetrip_api::print::{JobState, Printer, PrinterState};
-use onetrip_api::verify::VerifyResponse;
+use onetrip_api::print::{JobStatus, MAX_COPIES, PrintRecord, PrintRequest, PrintTemplateInfo};
 use onetrip_domain::Lang;
-use onetrip_print::signing::{PublicKey, center_date};
-use onetrip_print::template::PageSize;
-use onetrip_print::{Calibration, FontSet, PrintError, RenderOptions, Template, render_to_files};
-use serde::{Deserialize, Serialize};
+use onetrip_print::builtin::{builtin_templates, find_template, sample_records};
+use onetrip_print::{Calibration, PrintError, RenderOptions, Template};
 use serde_json::Value;
+use uuid::Uuid;
 
-/// Why printing failed, in words fit for the person at the printer.
-#[derive(Debug, thiserror::Error)]
-pub enum PrintingError {
-    #[error(
-        "找不到打印系统命令 {command}（请安装 CUPS）/ print system command {command} not found (install CUPS): {source}"
-    )]
-    Missing {
-        command: &'static str,
-        source: std::io::Error,
-    },
-    #[error("打印系统报错 / the print system refused: {0}")]
-    Refused(String),
-    #[error("打印份数须在 1–99 之间 / copies must be between 1 and 99")]
-    Copies,
-    #[error("无法识别打印系统的回复 / unexpected reply from the print system: {0}")]
-    Unexpected(String),
-    #[error(transparent)]
-    Document(#[from] PrintError),
-    #[error(transparent)]
-    Calibration(#[from] CalibrationError),
+pub use crate::print_system::*;
+
+use crate::desktop::Desktop;
+use crate::sync_engine::now_ms;
+
+/// The desk's documents.
+pub struct Printing<'a> {
+    pub(crate) desktop: &'a Desktop,
 }
 
-/// Options of one print job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PrintOptions {
-    /// Shown in the queue (`排水许可证 玉排许字〔2026〕第0001号`).
-    pub title: String,
-    pub copies: u32,
-    /// Paper size as CUPS names it: `A4`, `A5`, or `Custom.80x116mm` for a ticket roll.
-    pub media: Option<String>,
-    /// Print at 100 %: required for overlay printing on pre-printed forms.
-    pub no_scaling: bool,
-    /// Tray (`InputSlot`), when the printer has several.
-    pub tray: Option<String>,
+/// Folder in the data folder keeping every printed file, named by its print-log entry.
+pub const SPOOL_DIR: &str = "spool";
+/// Most pages one print may have.
+pub const MAX_PAGES: usize = 10_000;
+/// How many print-log entries the desktop shows.
+pub const LOG_LIMIT: i64 = 500;
+
+fn printing_error(error: impl Into<PrintingError>) -> ApiError {
+    let error = error.into();
+    let code = match error {
+        PrintingError::Document(PrintError::Io(_)) | PrintingError::Missing { .. } => {
+            ErrorCode::Internal
+        }
+        _ => ErrorCode::Invalid,
+    };
+    ApiError::new(code, error.to_string())
 }
 
-impl Default for PrintOptions {
-    fn default() -> Self {
-        Self {
-            title: "OneTrip".into(),
-            copies: 1,
-            media: Some("A4".into()),
-            no_scaling: true,
-            tray: None,
-        }
-    }
+/// Runs blocking printing work (rendering, the print system's commands) off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::new(ErrorCode::Internal, error.to_string()))?
 }
 
-/// A submitted job.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrintJob {
-    /// The spooler's id (`cups-pdf-3`).
-    pub id: String,
-    pub printer: String,
+fn template(name: &str) -> Result<Template, ApiError> {
+    find_template(name).map_err(printing_error)
 }
 
-/// The print system: the local CUPS scheduler, or one at a given address.
-#[derive(Debug, Clone, Default)]
-pub struct PrintSystem {
-    /// `host:port` of a CUPS server; none for the machine's default.
-    server: Option<String>,
+fn invalid(lang: Lang, zh: &str, en: &str) -> ApiError {
+    ApiError::new(ErrorCode::Invalid, lang.pick(zh.into(), en.into()))
 }
 
-impl PrintSystem {
-    /// The machine's own print system.
-    pub fn local() -> Self {
-        Self { server: None }
+/// The spooled file of a print-log entry, and its parts.
+fn spooled_files(dir: &Path, id: Uuid) -> Vec<PathBuf> {
+    let prefix = id.to_string();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| {
+                    path.file_name()
+                        .and_then(|name| name.to_str())
+                        .is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".pdf"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+impl Printing<'_> {
+    fn spool_dir(&self) -> PathBuf {
+        self.desktop.data_dir.join(SPOOL_DIR)
     }
 
-    /// A CUPS server at `host:port`.
-    pub fn at(server: &str) -> Self {
-        Self {
-            server: Some(server.to_owned()),
-        }
+    fn calibrations(&self) -> CalibrationStore {
+        CalibrationStore::in_dir(&self.desktop.data_dir)
     }
 
-    fn command(&self, program: &'static str) -> Command {
-        let mut command = Command::new(program);
-        // Replies are parsed: keep them in English whatever the desktop's language.
-        command.env("LC_ALL", "C").env("LANG", "C");
-        if let Some(server) = &self.server {
-            command.arg("-h").arg(server);
-        }
-        command
-    }
-
-    fn run(&self, program: &'static str, args: &[&str]) -> Result<String, PrintingError> {
-        let output = self
-            .command(program)
-            .args(args)
-            .output()
-            .map_err(|source| PrintingError::Missing {
-                command: program,
-                source,
-            })?;
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        if output.status.success() {
-            Ok(stdout)
-        } else {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            Err(PrintingError::Refused(
-                format!("{} {}", stdout.trim(), stderr.trim())
-                    .trim()
-                    .to_owned(),
-            ))
-        }
-    }
-
-    /// The printers, the default one marked.
-    pub fn printers(&self) -> Result<Vec<Printer>, PrintingError> {
-        let listing = match self.run("lpstat", &["-p"]) {
-            Ok(listing) => listing,
-            // No printers at all is not an error.
-            Err(PrintingError::Refused(message)) if message.contains("No destinations") => {
-                return Ok(Vec::new());
-            }
-            Err(err) => return Err(err),
-        };
-        let default = self.run("lpstat", &["-d"]).ok().and_then(|line| {
-            line.split_once("system default destination:")
-                .map(|(_, name)| name.trim().to_owned())
-        });
-        let accepting = self.run("lpstat", &["-a"]).unwrap_or_default();
-        Ok(parse_printers(&listing, default.as_deref(), &accepting))
-    }
-
-    /// Sends a PDF to a printer; returns the job.
-    pub fn submit(
-        &self,
-        printer: &str,
-        pdf: &Path,
-        options: &PrintOptions,
-    ) -> Result<PrintJob, PrintingError> {
-        if !(1..=99).contains(&options.copies) {
-            return Err(PrintingError::Copies);
-        }
-        let copies = options.copies.to_string();
-        let mut args: Vec<String> = vec![
-            "-d".into(),
-            printer.into(),
-            "-t".into(),
-            options.title.clone(),
-            "-n".into(),
-            copies,
-        ];
-        if let Some(media) = &options.media {
-            args.push("-o".into());
-            args.push(format!("media={media}"));
-        }
-        if options.no_scaling {
-            args.push("-o".into());
-            args.push("print-scaling=none".into());
-        }
-        if let Some(tray) = &options.tray {
-            args.push("-o".into());
-            args.push(format!("InputSlot={tray}"));
-        }
-        args.push("--".into());
-        args.push(pdf.to_string_lossy().into_owned());
-        let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let reply = self.run("lp", &arg_refs)?;
-        parse_request_id(&reply)
-            .map(|id| PrintJob {
-                id,
-                printer: printer.to_owned(),
+    /// The built-in templates.
+    pub fn print_templates(&self) -> Vec<PrintTemplateInfo> {
+        builtin_templates()
+            .into_iter()
+            .map(|template| PrintTemplateInfo {
+                name: template.name,
+                title: template.title,
+                width_mm: template.page.width,
+                height_mm: template.page.height,
+                has_form: !template.statics.is_empty(),
             })
-            .ok_or(PrintingError::Unexpected(reply))
+            .collect()
     }
 
-    /// Where a job is now.
-    pub fn job_state(&self, job: &PrintJob) -> Result<JobState, PrintingError> {
-        let listed = |which: &str| -> Result<bool, PrintingError> {
-            let listing = self.run("lpstat", &["-W", which, "-o", &job.printer])?;
-            Ok(listing
-                .lines()
-                .any(|line| line.split_whitespace().next() == Some(job.id.as_str())))
+    /// Example data of a template, to try a printer with.
+    pub fn sample_records(&self, template: &str) -> Result<Vec<Value>, ApiError> {
+        sample_records(template).map_err(printing_error)
+    }
+
+    /// The PDF that printing `records` would send (without the printer's calibration).
+    pub async fn preview_document(
+        &self,
+        template: &str,
+        records: Vec<Value>,
+        overlay: bool,
+    ) -> Result<Vec<u8>, ApiError> {
+        let lang = self.desktop.language().await;
+        check_pages(lang, records.len())?;
+        let template = self::template(template)?;
+        let fonts = self.desktop.printing.fonts().map_err(printing_error)?;
+        blocking(move || {
+            let options = RenderOptions {
+                overlay,
+                calibration: None,
+            };
+            onetrip_print::render(&fonts, &template, &records, &options, &mut |_| {})
+                .map_err(printing_error)
+        })
+        .await
+    }
+
+    /// The printers the operating system knows.
+    pub async fn printers(&self) -> Result<Vec<Printer>, ApiError> {
+        let system = self.desktop.printing.system.clone();
+        blocking(move || system.printers().map_err(printing_error)).await
+    }
+
+    /// Prints documents with the printer's calibration, keeps the file for reprints and puts
+    /// the print on record (sent to the server through the outbox).
+    pub async fn print_document(&self, request: PrintRequest) -> Result<PrintRecord, ApiError> {
+        let lang = self.desktop.language().await;
+        let account = self.signed_in_account().await?;
+        check_pages(lang, request.records.len())?;
+        check_copies(lang, request.copies)?;
+        let title = request.title.trim().to_owned();
+        if title.is_empty() {
+            return Err(invalid(
+                lang,
+                "请填写打印内容的名称",
+                "Say what is being printed",
+            ));
+        }
+        let template = self::template(&request.template)?;
+        let id = Uuid::new_v4();
+        let fonts = self.desktop.printing.fonts().map_err(printing_error)?;
+        let (system, calibrations) = (self.desktop.printing.system.clone(), self.calibrations());
+        let out = self.spool_dir().join(format!("{id}.pdf"));
+        let pages = request.records.len();
+        let jobs = {
+            let request = request.clone();
+            let title = title.clone();
+            blocking(move || {
+                let job = DocumentJob {
+                    template: &template,
+                    records: &request.records,
+                    overlay: request.overlay,
+                    printer: &request.printer,
+                    tray: request.tray.as_deref(),
+                    copies: request.copies,
+                    title,
+                };
+                print_documents(&system, &fonts, &calibrations, &job, &out).map_err(printing_error)
+            })
+            .await?
         };
-        if listed("not-completed")? {
-            Ok(JobState::Queued)
-        } else if listed("completed")? {
-            Ok(JobState::Finished)
-        } else {
-            Ok(JobState::Unknown)
+        // Printed before: the same document (template and title) is in the log.
+        let owner = self.desktop.owner().await?;
+        let reprint = self
+            .desktop
+            .sync
+            .cache
+            .print_log(&owner, i64::MAX)
+            .await?
+            .iter()
+            .any(|entry| entry.template == request.template && entry.title == title);
+        let record = PrintRecord {
+            id,
+            template: request.template,
+            title,
+            pages: u32::try_from(pages).unwrap_or(u32::MAX),
+            copies: request.copies,
+            printer: request.printer,
+            tray: request.tray,
+            overlay: request.overlay,
+            reprint,
+            jobs: jobs.iter().map(|job| job.id.clone()).collect(),
+            printed_by: account,
+            printed_at_ms: now_ms(),
+            site_id: None,
+        };
+        self.record_print(&record).await?;
+        Ok(record)
+    }
+
+    /// Prints a logged print again from its kept file, on the same or another printer, and
+    /// records the reprint.
+    pub async fn reprint(
+        &self,
+        id: Uuid,
+        printer: Option<String>,
+        copies: Option<u32>,
+    ) -> Result<PrintRecord, ApiError> {
+        let lang = self.desktop.language().await;
+        let account = self.signed_in_account().await?;
+        let owner = self.desktop.owner().await?;
+        let original = self
+            .desktop
+            .sync
+            .cache
+            .print_log(&owner, i64::MAX)
+            .await?
+            .into_iter()
+            .find(|entry| entry.id == id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    lang.pick(
+                        "打印记录中没有这一项".into(),
+                        "No such entry in the print log".into(),
+                    ),
+                )
+            })?;
+        let files = spooled_files(&self.spool_dir(), id);
+        if files.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                lang.pick(
+                    "这份文书不是在本机打印的，本机没有保存它的打印文件，请从原业务重新打印".into(),
+                    "This document was not printed on this computer, so its file is not kept here; print it again from where it came from".into(),
+                ),
+            ));
+        }
+        let copies = copies.unwrap_or(original.copies);
+        check_copies(lang, copies)?;
+        let printer = printer.unwrap_or_else(|| original.printer.clone());
+        let new_id = Uuid::new_v4();
+        let options = PrintOptions {
+            title: original.title.clone(),
+            copies,
+            media: Some(media_for(template(&original.template)?.page)),
+            no_scaling: true,
+            tray: original.tray.clone(),
+        };
+        let (system, spool) = (self.desktop.printing.system.clone(), self.spool_dir());
+        let jobs = {
+            let printer = printer.clone();
+            blocking(move || {
+                files
+                    .iter()
+                    .map(|file| {
+                        // Kept under the new entry too, so that it can be reprinted in turn.
+                        let name = file
+                            .file_name()
+                            .and_then(|name| name.to_str())
+                            .unwrap_or_default()
+                            .replacen(&id.to_string(), &new_id.to_string(), 1);
+                        std::fs::copy(file, spool.join(name))
+                            .map_err(|e| printing_error(PrintError::Io(e)))?;
+                        system
+                            .submit(&printer, file, &options)
+                            .map_err(printing_error)
+                    })
+                    .collect::<Result<Vec<PrintJob>, ApiError>>()
+            })
+            .await?
+        };
+        let record = PrintRecord {
+            id: new_id,
+            copies,
+            printer,
+            reprint: true,
+            jobs: jobs.into_iter().map(|job| job.id).collect(),
+            printed_by: account,
+            printed_at_ms: now_ms(),
+            site_id: None,
+            ..original
+        };
+        self.record_print(&record).await?;
+        Ok(record)
+    }
+
+    async fn signed_in_account(&self) -> Result<String, ApiError> {
+        match self.desktop.auth().current_account().await? {
+            Some(account) => Ok(account.username),
+            None => Err(invalid(
+                self.desktop.language().await,
+                "请先登录",
+                "Please log in",
+            )),
         }
     }
-}
 
-/// `request id is cups-pdf-3 (1 file(s))` → `cups-pdf-3`.
-fn parse_request_id(reply: &str) -> Option<String> {
-    reply
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("request id is "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(str::to_owned)
-}
+    async fn record_print(&self, record: &PrintRecord) -> Result<(), ApiError> {
+        self.desktop
+            .outbox()
+            .send(Command::new(CommandBody::RecordPrint(record.clone())))
+            .await
+            .map(|_| ())
+    }
 
-fn parse_printers(listing: &str, default: Option<&str>, accepting: &str) -> Vec<Printer> {
-    listing
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix("printer ")?;
-            let (name, status) = rest.split_once(' ')?;
-            let state = if status.starts_with("is idle") {
-                PrinterState::Idle
-            } else if status.starts_with("now printing") {
-                PrinterState::Printing
-            } else if status.starts_with("disabled") {
-                PrinterState::Disabled
-            } else {
-                PrinterState::Unknown
+    /// Where the jobs of a print stand.
+    pub async fn print_jobs(
+        &self,
+        jobs: Vec<(String, String)>,
+    ) -> Result<Vec<JobStatus>, ApiError> {
+        let system = self.desktop.printing.system.clone();
+        blocking(move || {
+            jobs.into_iter()
+                .map(|(printer, id)| {
+                    let job = PrintJob { id, printer };
+                    let state = system.job_state(&job).map_err(printing_error)?;
+                    Ok(JobStatus {
+                        job: job.id,
+                        printer: job.printer,
+                        state,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// The newest entries of the print log, prints not yet sent to the server first.
+    pub async fn print_log(&self) -> Result<Vec<PrintRecord>, ApiError> {
+        let owner = self.desktop.owner().await?;
+        self.desktop.sync.cache.print_log(&owner, LOG_LIMIT).await
+    }
+
+    /// The calibration of a printer and tray (none yet: no correction).
+    pub fn calibration(&self, printer: &str, tray: Option<&str>) -> Result<Calibration, ApiError> {
+        self.calibrations()
+            .get(printer, tray)
+            .map_err(printing_error)
+    }
+
+    /// Keeps a printer and tray's calibration.
+    pub fn save_calibration(&self, profile: &Calibration) -> Result<Calibration, ApiError> {
+        self.calibrations().save(profile).map_err(printing_error)?;
+        Ok(profile.clone())
+    }
+
+    /// Prints the calibration grid on A4 with the printer and tray's current profile applied:
+    /// what is still off on paper is what to correct next.
+    pub async fn print_calibration_grid(
+        &self,
+        printer: String,
+        tray: Option<String>,
+    ) -> Result<JobStatus, ApiError> {
+        let profile = self.calibration(&printer, tray.as_deref())?;
+        let fonts = self.desktop.printing.fonts().map_err(printing_error)?;
+        let (system, spool) = (self.desktop.printing.system.clone(), self.spool_dir());
+        let lang = self.desktop.language().await;
+        blocking(move || {
+            let page = onetrip_print::template::PageSize::A4;
+            let pdf =
+                onetrip_print::calibration_grid(&fonts, page, &profile).map_err(printing_error)?;
+            std::fs::create_dir_all(&spool).map_err(|e| printing_error(PrintError::Io(e)))?;
+            let file = spool.join("calibration-grid.pdf");
+            std::fs::write(&file, pdf).map_err(|e| printing_error(PrintError::Io(e)))?;
+            let options = PrintOptions {
+                title: lang.pick("打印校准测试页".into(), "Calibration grid".into()),
+                copies: 1,
+                media: Some(media_for(page)),
+                no_scaling: true,
+                tray,
             };
-            let accepting = accepting.lines().any(|line| {
-                let mut words = line.split_whitespace();
-                words.next() == Some(name) && words.next() == Some("accepting")
-            });
-            Some(Printer {
-                name: name.to_owned(),
-                is_default: default == Some(name),
+            let job = system
+                .submit(&printer, &file, &options)
+                .map_err(printing_error)?;
+            let state = system.job_state(&job).map_err(printing_error)?;
+            Ok(JobStatus {
+                job: job.id,
+                printer: job.printer,
                 state,
-                accepting,
             })
         })
-        .collect()
-}
-
-/// The paper size CUPS should use for a page size: `A4`, `A5`, or a custom size in
-/// millimetres (a ticket roll). Landscape pages use the portrait name; CUPS turns them.
-pub fn media_for(page: PageSize) -> String {
-    let (short, long) = if page.width <= page.height {
-        (page.width, page.height)
-    } else {
-        (page.height, page.width)
-    };
-    let near = |a: f32, b: f32| (a - b).abs() < 0.5;
-    if near(short, 210.0) && near(long, 297.0) {
-        "A4".into()
-    } else if near(short, 148.0) && near(long, 210.0) {
-        "A5".into()
-    } else {
-        format!("Custom.{}x{}mm", page.width.round(), page.height.round())
+        .await
     }
-}
 
-/// Documents to print: a template, its records (one page each), and where.
-#[derive(Debug, Clone)]
-pub struct DocumentJob<'a> {
-    pub template: &'a Template,
-    pub records: &'a [Value],
-    /// Only the variable fields, onto pre-printed forms (套打).
-    pub overlay: bool,
-    pub printer: &'a str,
-    pub tray: Option<&'a str>,
-    pub copies: u32,
-    pub title: String,
-}
-
-/// Renders documents with the printer's calibration and sends them: one job per file (large
-/// batches are several files). The PDF is written to `out` (parts beside it) and kept, so a
-/// reprint sends the same bytes.
-pub fn print_documents(
-    system: &PrintSystem,
-    fonts: &FontSet,
-    calibrations: &CalibrationStore,
-    job: &DocumentJob<'_>,
-    out: &Path,
-) -> Result<Vec<PrintJob>, PrintingError> {
-    let calibration = calibrations.get(job.printer, job.tray)?;
-    let options = RenderOptions {
-        overlay: job.overlay,
-        calibration: Some(calibration),
-    };
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir).map_err(PrintError::from)?;
-    }
-    let files = render_to_files(
-        fonts,
-        job.template,
-        job.records,
-        &options,
-        out,
-        onetrip_print::render::DEFAULT_PAGES_PER_PART,
-        &mut |_| {},
-    )?;
-    let print_options = PrintOptions {
-        title: job.title.clone(),
-        copies: job.copies,
-        media: Some(media_for(job.template.page)),
-        no_scaling: true,
-        tray: job.tray.map(str::to_owned),
-    };
-    files
-        .iter()
-        .map(|file| system.submit(job.printer, file, &print_options))
-        .collect()
-}
-
-/// File in the data folder keeping the issuing authority's public key for offline checks.
-pub const VERIFY_KEY_FILE: &str = "issuer-public-key.txt";
-
-/// Checks a QR payload with the authority's public key: `fetched` from the central API just
-/// now (then kept in the data folder), or the one kept from before when it cannot be reached.
-pub fn verify_with_kept_key(
-    data_dir: &Path,
-    fetched: Option<&str>,
-    payload: &str,
-    now_ms: i64,
-    lang: Lang,
-) -> Result<VerifyResponse, ApiError> {
-    let path = data_dir.join(VERIFY_KEY_FILE);
-    let key_text = match fetched {
-        Some(key) => {
-            // Keeping it is a convenience for later offline checks; this check needs no file.
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(key) {
-                let _ = std::fs::write(&path, key);
-            }
-            key.to_owned()
-        }
-        None => std::fs::read_to_string(&path).map_err(|_| {
-            ApiError::new(
-                ErrorCode::Offline,
-                lang.pick(
-                    "无法连接服务器，本机也还没有发证机关的公钥，暂时无法核验".into(),
-                    "The server cannot be reached and this computer has no copy of the authority's key yet".into(),
-                ),
-            )
-        })?,
-    };
-    let key = PublicKey::parse(&key_text).map_err(|err| {
-        ApiError::new(
-            ErrorCode::Internal,
-            lang.pick(
-                format!("发证机关公钥无效：{err}"),
-                format!("The authority's key is not valid: {err}"),
-            ),
+    /// Checks a document's QR payload offline with the issuing authority's public key, fetched
+    /// from the central API when it can be reached and kept for when it cannot.
+    pub async fn verify_document(
+        &self,
+        payload: &str,
+    ) -> Result<onetrip_api::verify::VerifyResponse, ApiError> {
+        let settings = self.desktop.state.lock().await.settings.clone();
+        let fetched = match self.desktop.client(&settings).await {
+            Ok(client) => client.verify_key().await.ok().map(|key| key.key),
+            Err(_) => None,
+        };
+        verify_with_kept_key(
+            &self.desktop.data_dir,
+            fetched.as_deref(),
+            payload,
+            now_ms(),
+            settings.language,
         )
-    })?;
-    Ok(VerifyResponse::check(&key, payload, center_date(now_ms)))
-}
-
-/// The calibration profiles of this desktop's printers and trays, kept in a JSON file in the
-/// data folder: calibration belongs to the machine a printer is attached to.
-#[derive(Debug, Clone)]
-pub struct CalibrationStore {
-    path: PathBuf,
-}
-
-/// File name of the profiles inside the data folder.
-pub const CALIBRATION_FILE: &str = "printer-calibration.json";
-
-/// Why profiles could not be read or kept.
-#[derive(Debug, thiserror::Error)]
-pub enum CalibrationError {
-    #[error("校准数据无法读写 / cannot read or write the calibration profiles: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("校准数据已损坏 / the calibration profiles are damaged: {0}")]
-    Damaged(#[from] serde_json::Error),
-    #[error("{0}")]
-    OutOfRange(String),
-}
-
-impl CalibrationStore {
-    /// The profiles in a data folder.
-    pub fn in_dir(data_dir: &Path) -> Self {
-        Self {
-            path: data_dir.join(CALIBRATION_FILE),
-        }
-    }
-
-    /// Every profile kept.
-    pub fn all(&self) -> Result<Vec<Calibration>, CalibrationError> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => Ok(serde_json::from_slice(&bytes)?),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(err) => Err(err.into()),
-        }
-    }
-
-    /// The profile of a printer and tray; no correction if it was never calibrated.
-    pub fn get(&self, printer: &str, tray: Option<&str>) -> Result<Calibration, CalibrationError> {
-        Ok(self
-            .all()?
-            .into_iter()
-            .find(|profile| profile.printer == printer && profile.tray.as_deref() == tray)
-            .unwrap_or_else(|| Calibration {
-                tray: tray.map(str::to_owned),
-                ..Calibration::identity(printer)
-            }))
-    }
-
-    /// Keeps a profile, replacing the one of the same printer and tray. Written to a temporary
-    /// file first, so a crash never leaves a half-written file.
-    pub fn save(&self, profile: &Calibration) -> Result<(), CalibrationError> {
-        profile.validate().map_err(CalibrationError::OutOfRange)?;
-        let mut all = self.all()?;
-        all.retain(|kept| !(kept.printer == profile.printer && kept.tray == profile.tray));
-        all.push(profile.clone());
-        all.sort_by(|a, b| (&a.printer, &a.tray).cmp(&(&b.printer, &b.tray)));
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let temporary = self.path.with_extension("json.tmp");
-        std::fs::write(&temporary, serde_json::to_vec_pretty(&all)?)?;
-        std::fs::rename(&temporary, &self.path)?;
-        Ok(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    #[test]
-    fn replies_of_lp_and_lpstat_are_understood() {
-        assert_eq!(
-            parse_request_id("request id is cups-pdf-3 (1 file(s))\n").as_deref(),
-            Some("cups-pdf-3")
-        );
-        assert_eq!(parse_request_id("lp: Error"), None);
-        let printers = parse_printers(
-            "printer cups-pdf is idle.  enabled since Fri Nov 27 01:00:00 2026\nprinter hall now printing hall-7.  enabled since Fri Nov 27 01:00:00 2026\nprinter old disabled since Fri Nov 27 01:00:00 2026 -\n\treason unknown\n",
-            Some("hall"),
-            "cups-pdf accepting requests since Fri Nov 27 01:00:00 2026\nold not accepting requests since Fri Nov 27 01:00:00 2026 -\n",
-        );
-        assert_eq!(printers.len(), 3);
-        assert_eq!(printers[0].state, PrinterState::Idle);
-        assert!(printers[0].accepting && !printers[0].is_default);
-        assert_eq!(printers[1].state, PrinterState::Printing);
-        assert!(printers[1].is_default && !printers[1].accepting);
-        assert_eq!(printers[2].state, PrinterState::Disabled);
-        assert!(!printers[2].accepting);
-    }
-
-    #[test]
-    fn page_sizes_become_cups_media_names() {
-        assert_eq!(media_for(PageSize::A4), "A4");
-        assert_eq!(media_for(PageSize::A4_LANDSCAPE), "A4");
-        assert_eq!(
-            media_for(PageSize {
-                width: 80.0,
-                height: 116.0
-            }),
-            "Custom.80x116mm"
-        );
-    }
-
-    #[test]
-    fn calibration_profiles_are_kept_per_printer_and_tray() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = CalibrationStore::in_dir(dir.path());
-        assert!(store.get("hall", None).unwrap().is_identity());
-        let upper = Calibration {
-            tray: Some("Tray1".into()),
-            offset_x: 1.5,
-            offset_y: -0.8,
-            ..Calibration::identity("hall")
-        };
-        let lower = Calibration {
-            tray: Some("Tray2".into()),
-            scale_x: 1.01,
-            ..Calibration::identity("hall")
-        };
-        store.save(&upper).unwrap();
-        store.save(&lower).unwrap();
-        let moved = Calibration {
-            offset_x: 2.0,
-            ..upper.clone()
-        };
-        store.save(&moved).unwrap();
-        assert_eq!(store.get("hall", Some("Tray1")).unwrap(), moved);
-        assert_eq!(store.get("hall", Some("Tray2")).unwrap(), lower);
-        assert_eq!(store.all().unwrap().len(), 2);
-        // Reopened from the file.
-        let again = CalibrationStore::in_dir(dir.path());
-        assert_eq!(again.get("hall", Some("Tray1")).unwrap().offset_x, 2.0);
-        // A typo is refused and changes nothing.
-        let typo = Calibration {
-            offset_x: 150.0,
-            ..moved
-        };
-        assert!(matches!(
-            store.save(&typo),
-            Err(CalibrationError::OutOfRange(_))
+fn check_pages(lang: Lang, pages: usize) -> Result<(), ApiError> {
+    if pages == 0 {
+        return Err(invalid(
+            lang,
+            "没有要打印的内容",
+            "There is nothing to print",
         ));
-        assert_eq!(again.get("hall", Some("Tray1")).unwrap().offset_x, 2.0);
+    }
+    if pages > MAX_PAGES {
+        return Err(invalid(
+            lang,
+            "一次最多打印 10000 页，请分批打印",
+            "At most 10,000 pages at a time; print in batches",
+        ));
+    }
+    Ok(())
+}
+
+fn check_copies(lang: Lang, copies: u32) -> Result<(), ApiError> {
+    if copies == 0 || copies > MAX_COPIES {
+        return Err(invalid(
+            lang,
+            "打印份数须在 1–99 之间",
+            "Copies must be between 1 and 99",
+        ));
+    }
+    Ok(())
+}
+
+impl Desktop {
+    /// Documents: preview, print, reprint, calibrate, verify.
+    pub fn printing(&self) -> Printing<'_> {
+        Printing { desktop: self }
     }
 }

@@ -11,15 +11,15 @@ pub async fn auth_login(
     username: String,
     password: String,
 ) -> Result<Account, ApiError> {
-    desktop.login(&username, &password).await
+    desktop.auth().login(&username, &password).await
 }
 
 #[tauri::command]
 pub async fn auth_logout(desktop: State<'_, Desktop>) -> Result<(), ApiError> {
-    desktop.logout().await
+    desktop.auth().logout().await
 }
 
 #[tauri::command]
 pub async fn auth_current(desktop: State<'_, Desktop>) -> Result<Option<Account>, ApiError> {
-    desktop.current_account().await
+    desktop.auth().current_account().await
 }

@@ -1,20 +1,26 @@
-//! Site configuration: reading it and sending changes as commands.
+//! The site configuration from the local cache, and this desk's settings (standalone or a
+//! server URL, and the language).
 
-use onetrip_api::command::{Command, CommandOutcome};
 use onetrip_api::config::ConfigSnapshot;
+use onetrip_api::desktop::Settings;
 use onetrip_api::error::ApiError;
 use onetrip_client::Desktop;
 use tauri::State;
 
 #[tauri::command]
 pub async fn config_load(desktop: State<'_, Desktop>) -> Result<ConfigSnapshot, ApiError> {
-    desktop.load_config().await
+    desktop.config().load().await
 }
 
 #[tauri::command]
-pub async fn command_send(
+pub async fn settings_get(desktop: State<'_, Desktop>) -> Result<Settings, ()> {
+    Ok(desktop.config().settings().await)
+}
+
+#[tauri::command]
+pub async fn settings_save(
     desktop: State<'_, Desktop>,
-    command: Command,
-) -> Result<CommandOutcome, ApiError> {
-    desktop.send_command(command).await
+    settings: Settings,
+) -> Result<Settings, ApiError> {
+    desktop.config().save_settings(settings).await
 }

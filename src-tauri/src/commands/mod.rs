@@ -3,10 +3,8 @@
 
 pub mod auth;
 pub mod config;
-pub mod connection;
 pub mod printing;
 pub mod queue;
 pub mod ratings;
-pub mod settings;
 pub mod stats;
 pub mod sync;

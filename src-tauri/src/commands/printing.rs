@@ -16,17 +16,17 @@ pub async fn verify_document(
     desktop: State<'_, Desktop>,
     payload: String,
 ) -> Result<VerifyResponse, ApiError> {
-    desktop.verify_document(&payload).await
+    desktop.printing().verify_document(&payload).await
 }
 
 #[tauri::command]
 pub fn print_templates(desktop: State<'_, Desktop>) -> Vec<PrintTemplateInfo> {
-    desktop.print_templates()
+    desktop.printing().print_templates()
 }
 
 #[tauri::command]
 pub fn print_sample(desktop: State<'_, Desktop>, template: String) -> Result<Vec<Value>, ApiError> {
-    desktop.sample_records(&template)
+    desktop.printing().sample_records(&template)
 }
 
 /// The PDF bytes, sent as they are (not as a JSON array of numbers).
@@ -39,6 +39,7 @@ pub async fn print_preview(
 ) -> Result<Response, ApiError> {
     Ok(Response::new(
         desktop
+            .printing()
             .preview_document(&template, records, overlay)
             .await?,
     ))
@@ -46,7 +47,7 @@ pub async fn print_preview(
 
 #[tauri::command]
 pub async fn printers_list(desktop: State<'_, Desktop>) -> Result<Vec<Printer>, ApiError> {
-    desktop.printers().await
+    desktop.printing().printers().await
 }
 
 #[tauri::command]
@@ -54,7 +55,7 @@ pub async fn print_document(
     desktop: State<'_, Desktop>,
     request: PrintRequest,
 ) -> Result<PrintRecord, ApiError> {
-    desktop.print_document(request).await
+    desktop.printing().print_document(request).await
 }
 
 #[tauri::command]
@@ -64,7 +65,7 @@ pub async fn print_reprint(
     printer: Option<String>,
     copies: Option<u32>,
 ) -> Result<PrintRecord, ApiError> {
-    desktop.reprint(id, printer, copies).await
+    desktop.printing().reprint(id, printer, copies).await
 }
 
 #[tauri::command]
@@ -72,12 +73,12 @@ pub async fn print_jobs(
     desktop: State<'_, Desktop>,
     jobs: Vec<(String, String)>,
 ) -> Result<Vec<JobStatus>, ApiError> {
-    desktop.print_jobs(jobs).await
+    desktop.printing().print_jobs(jobs).await
 }
 
 #[tauri::command]
 pub async fn print_log(desktop: State<'_, Desktop>) -> Result<Vec<PrintRecord>, ApiError> {
-    desktop.print_log().await
+    desktop.printing().print_log().await
 }
 
 #[tauri::command]
@@ -86,7 +87,7 @@ pub fn calibration_get(
     printer: String,
     tray: Option<String>,
 ) -> Result<Calibration, ApiError> {
-    desktop.calibration(&printer, tray.as_deref())
+    desktop.printing().calibration(&printer, tray.as_deref())
 }
 
 #[tauri::command]
@@ -94,7 +95,7 @@ pub fn calibration_save(
     desktop: State<'_, Desktop>,
     profile: Calibration,
 ) -> Result<Calibration, ApiError> {
-    desktop.save_calibration(&profile)
+    desktop.printing().save_calibration(&profile)
 }
 
 #[tauri::command]
@@ -103,5 +104,8 @@ pub async fn calibration_print_grid(
     printer: String,
     tray: Option<String>,
 ) -> Result<JobStatus, ApiError> {
-    desktop.print_calibration_grid(printer, tray).await
+    desktop
+        .printing()
+        .print_calibration_grid(printer, tray)
+        .await
 }

@@ -8,12 +8,12 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn queue_tickets(desktop: State<'_, Desktop>) -> Result<Vec<Ticket>, ApiError> {
-    desktop.queue_tickets().await
+    desktop.queue().tickets().await
 }
 
 #[tauri::command]
 pub async fn queue_window_states(
     desktop: State<'_, Desktop>,
 ) -> Result<Vec<WindowState>, ApiError> {
-    desktop.window_states().await
+    desktop.queue().window_states().await
 }

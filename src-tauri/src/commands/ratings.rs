@@ -9,7 +9,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn queue_ratings(desktop: State<'_, Desktop>) -> Result<Vec<Rating>, ApiError> {
-    desktop.queue_ratings().await
+    desktop.ratings().today().await
 }
 
 #[tauri::command]
@@ -18,5 +18,5 @@ pub async fn ratings_report(
     from: String,
     to: String,
 ) -> Result<RatingsReport, ApiError> {
-    desktop.ratings_report(&from, &to).await
+    desktop.ratings().report(&from, &to).await
 }

@@ -11,7 +11,7 @@ pub async fn stats_load(
     desktop: State<'_, Desktop>,
     query: StatsQuery,
 ) -> Result<QueueStats, ApiError> {
-    desktop.queue_stats(query).await
+    desktop.stats().figures(query).await
 }
 
 #[tauri::command]
@@ -20,5 +20,5 @@ pub async fn stats_export(
     query: StatsQuery,
     format: ExportFormat,
 ) -> Result<SavedExport, ApiError> {
-    desktop.export_stats(query, format).await
+    desktop.stats().export(query, format).await
 }

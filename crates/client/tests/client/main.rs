@@ -90,20 +90,23 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
     let dir = tempfile::tempdir().unwrap();
     let (launch, server) = launcher(dir.path().join("central"));
     let desktop = open(dir.path().to_path_buf(), launch.clone()).await;
-    assert_eq!(desktop.settings().await.mode, ServerMode::Standalone);
+    assert_eq!(
+        desktop.config().settings().await.mode,
+        ServerMode::Standalone
+    );
 
-    let status = desktop.connection_status().await;
+    let status = desktop.outbox().status().await;
     assert!(status.online);
     assert_eq!(status.database.as_deref(), Some("sqlite"));
     assert!(server.get().unwrap().seeded);
     assert!(dir.path().join("central").join(serve::SQLITE_FILE).exists());
 
-    let account = desktop.login("admin", DEMO_PASSWORD).await.unwrap();
+    let account = desktop.auth().login("admin", DEMO_PASSWORD).await.unwrap();
     assert_eq!(account.display_name, "系统管理员");
     let stored = secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap();
     assert!(stored.is_some_and(|token| token.0.len() >= 64));
 
-    let config = desktop.load_config().await.unwrap();
+    let config = desktop.config().load().await.unwrap();
     assert_eq!(config.sites.len(), 12);
     let window = Window {
         id: Uuid::new_v4(),
@@ -112,17 +115,22 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
         service_ids: vec![config.services[0].id],
     };
     let outcome = desktop
-        .send_command(Command::new(CommandBody::SaveWindow(window)))
+        .outbox()
+        .send(Command::new(CommandBody::SaveWindow(window)))
         .await
         .unwrap();
     assert_eq!(outcome.status, CommandStatus::Applied);
 
     // A restarted desktop finds its session in the keychain.
     let restarted = open(dir.path().to_path_buf(), launch.clone()).await;
-    assert_eq!(restarted.current_account().await.unwrap(), Some(account));
+    assert_eq!(
+        restarted.auth().current_account().await.unwrap(),
+        Some(account)
+    );
     assert!(
         restarted
-            .load_config()
+            .config()
+            .load()
             .await
             .unwrap()
             .windows
@@ -134,7 +142,7 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
     let token = secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn)
         .unwrap()
         .unwrap();
-    restarted.logout().await.unwrap();
+    restarted.auth().logout().await.unwrap();
     assert_eq!(
         secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(),
         None
@@ -145,7 +153,7 @@ async fn standalone_mode_starts_the_embedded_server_and_logs_in() {
         client.me(&token).await.unwrap_err().code,
         ErrorCode::Unauthorized
     );
-    assert_eq!(restarted.current_account().await.unwrap(), None);
+    assert_eq!(restarted.auth().current_account().await.unwrap(), None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,16 +162,16 @@ async fn refusals_arrive_with_code_and_message() {
     let (launch, _server) = launcher(dir.path().join("central"));
     let desktop = open(dir.path().to_path_buf(), launch).await;
 
-    let error = desktop.login("clerk", "wrong").await.unwrap_err();
+    let error = desktop.auth().login("clerk", "wrong").await.unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidCredentials);
     assert_eq!(error.message, "用户名或密码错误，还可尝试4次");
     assert_eq!(
-        desktop.load_config().await.unwrap_err().code,
+        desktop.config().load().await.unwrap_err().code,
         ErrorCode::Unauthorized
     );
 
-    desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
-    let config = desktop.load_config().await.unwrap();
+    desktop.auth().login("clerk", DEMO_PASSWORD).await.unwrap();
+    let config = desktop.config().load().await.unwrap();
     let window = Window {
         id: Uuid::new_v4(),
         site_id: config.sites[0].id,
@@ -171,11 +179,12 @@ async fn refusals_arrive_with_code_and_message() {
         service_ids: vec![],
     };
     let error = desktop
-        .send_command(Command::new(CommandBody::SaveWindow(window)))
+        .outbox()
+        .send(Command::new(CommandBody::SaveWindow(window)))
         .await
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::Forbidden);
-    desktop.logout().await.unwrap();
+    desktop.auth().logout().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,7 +198,7 @@ async fn a_forged_token_in_the_keychain_is_forgotten() {
     )
     .unwrap();
     let desktop = open(dir.path().to_path_buf(), launch).await;
-    assert_eq!(desktop.current_account().await.unwrap(), None);
+    assert_eq!(desktop.auth().current_account().await.unwrap(), None);
     assert_eq!(
         secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(),
         None
@@ -212,23 +221,27 @@ async fn an_unreachable_server_is_reported_as_offline() {
         server_url: Some(format!("http://127.0.0.1:{port}/")),
         ..Default::default()
     };
-    let saved = desktop.save_settings(settings).await.unwrap();
+    let saved = desktop.config().save_settings(settings).await.unwrap();
     assert_eq!(saved.server_url, Some(format!("http://127.0.0.1:{port}")));
     let reread = open(
         dir.path().to_path_buf(),
         launcher(dir.path().join("unused")).0,
     )
     .await;
-    assert_eq!(reread.settings().await, saved);
+    assert_eq!(reread.config().settings().await, saved);
 
-    let error = desktop.login("admin", DEMO_PASSWORD).await.unwrap_err();
+    let error = desktop
+        .auth()
+        .login("admin", DEMO_PASSWORD)
+        .await
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::Offline);
     assert!(
         error.message.starts_with("无法连接到服务器"),
         "{}",
         error.message
     );
-    let status = desktop.connection_status().await;
+    let status = desktop.outbox().status().await;
     assert!(!status.online);
     assert_eq!(status.mode, ServerMode::Remote);
 }
@@ -238,7 +251,7 @@ async fn switching_server_signs_out_of_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let (launch, _server) = launcher(dir.path().join("central"));
     let desktop = open(dir.path().to_path_buf(), launch).await;
-    desktop.login("admin", DEMO_PASSWORD).await.unwrap();
+    desktop.auth().login("admin", DEMO_PASSWORD).await.unwrap();
     assert!(
         secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn)
             .unwrap()
@@ -250,24 +263,24 @@ async fn switching_server_signs_out_of_the_old_one() {
         server_url: Some("ftp://x".into()),
         language: Lang::En,
     };
-    let error = desktop.save_settings(bad).await.unwrap_err();
+    let error = desktop.config().save_settings(bad).await.unwrap_err();
     assert_eq!(error.reason.as_deref(), Some("invalid_server_url"));
     assert!(error.message.starts_with("The server address is invalid"));
     // A refused change keeps the session.
-    assert!(desktop.current_account().await.unwrap().is_some());
+    assert!(desktop.auth().current_account().await.unwrap().is_some());
 
     let remote = Settings {
         mode: ServerMode::Remote,
         server_url: Some("http://127.0.0.1:9".into()),
         language: Lang::ZhCn,
     };
-    desktop.save_settings(remote).await.unwrap();
+    desktop.config().save_settings(remote).await.unwrap();
     assert_eq!(
         secrets::retrieve(&standalone_key(dir.path()), Lang::ZhCn).unwrap(),
         None
     );
     assert_eq!(
-        desktop.load_config().await.unwrap_err().code,
+        desktop.config().load().await.unwrap_err().code,
         ErrorCode::Unauthorized
     );
 }
@@ -281,15 +294,20 @@ async fn a_supervisor_reads_statistics_and_exports_them_into_the_export_folder()
     let desktop = open(dir.path().to_path_buf(), launch)
         .await
         .with_export_dir(Some(downloads.clone()));
-    let account = desktop.login("supervisor", DEMO_PASSWORD).await.unwrap();
+    let account = desktop
+        .auth()
+        .login("supervisor", DEMO_PASSWORD)
+        .await
+        .unwrap();
     let query = onetrip_api::stats::StatsQuery::default();
-    let stats = desktop.queue_stats(query.clone()).await.unwrap();
+    let stats = desktop.stats().figures(query.clone()).await.unwrap();
     assert_eq!(stats.site_id, account.site_id.unwrap());
     assert_eq!(stats.site_name, "玉环市行政服务中心");
 
     // Saved under the server's Chinese name; a second export of the same days keeps the first.
     let first = desktop
-        .export_stats(query.clone(), onetrip_api::stats::ExportFormat::Xlsx)
+        .stats()
+        .export(query.clone(), onetrip_api::stats::ExportFormat::Xlsx)
         .await
         .unwrap();
     let name = format!("统计_玉环市行政服务中心_{}_{}.xlsx", stats.from, stats.to);
@@ -297,7 +315,8 @@ async fn a_supervisor_reads_statistics_and_exports_them_into_the_export_folder()
     assert_eq!(Path::new(&first.path), downloads.join(&name));
     assert!(std::fs::read(&first.path).unwrap().starts_with(b"PK"));
     let second = desktop
-        .export_stats(query.clone(), onetrip_api::stats::ExportFormat::Xlsx)
+        .stats()
+        .export(query.clone(), onetrip_api::stats::ExportFormat::Xlsx)
         .await
         .unwrap();
     assert_eq!(
@@ -312,7 +331,8 @@ async fn a_supervisor_reads_statistics_and_exports_them_into_the_export_folder()
     // Without a Downloads folder, into exports/ in the data folder.
     std::fs::remove_dir_all(&downloads).unwrap();
     let csv = desktop
-        .export_stats(query, onetrip_api::stats::ExportFormat::Csv)
+        .stats()
+        .export(query, onetrip_api::stats::ExportFormat::Csv)
         .await
         .unwrap();
     assert_eq!(
@@ -326,10 +346,11 @@ async fn a_supervisor_reads_statistics_and_exports_them_into_the_export_folder()
     );
 
     // A refusal arrives with the server's message.
-    desktop.logout().await.unwrap();
-    desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
+    desktop.auth().logout().await.unwrap();
+    desktop.auth().login("clerk", DEMO_PASSWORD).await.unwrap();
     let refused = desktop
-        .queue_stats(onetrip_api::stats::StatsQuery::default())
+        .stats()
+        .figures(onetrip_api::stats::StatsQuery::default())
         .await
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::Forbidden);
@@ -353,7 +374,7 @@ fn attachment_names_are_read_from_the_header() {
     assert_eq!(attachment_name("attachment"), None);
     // A name that tries to leave the folder is cut to its last part.
     let dir = tempfile::tempdir().unwrap();
-    let saved = onetrip_client::desktop::save_export(
+    let saved = onetrip_client::stats::save_export(
         dir.path(),
         "../../etc/统计.csv",
         onetrip_api::stats::ExportFormat::Csv,

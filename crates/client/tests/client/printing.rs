@@ -298,7 +298,7 @@ async fn the_desktop_verifies_documents_with_the_authoritys_key_kept_for_offline
     let desktop = crate::open(dir.path().to_path_buf(), launch).await;
 
     // Not a payload at all: the key is fetched anyway, and kept.
-    let first = desktop.verify_document("hello").await.unwrap();
+    let first = desktop.printing().verify_document("hello").await.unwrap();
     assert_eq!(first.verdict, WireVerdict::Invalid);
     assert!(dir.path().join(VERIFY_KEY_FILE).is_file());
 
@@ -311,12 +311,17 @@ async fn the_desktop_verifies_documents_with_the_authoritys_key_kept_for_offline
         issuer: "玉环市住房和城乡建设局".into(),
     };
     let payload = server.get().unwrap().state.issuer_key.sign(&claim).unwrap();
-    let checked = desktop.verify_document(&payload).await.unwrap();
+    let checked = desktop.printing().verify_document(&payload).await.unwrap();
     assert_eq!(checked.verdict, WireVerdict::Valid);
     assert_eq!(checked.claim.unwrap().holder, "玉环市坎门街道丝域美发店");
     let forged = payload.replace("丝域", "丝语");
     assert_eq!(
-        desktop.verify_document(&forged).await.unwrap().verdict,
+        desktop
+            .printing()
+            .verify_document(&forged)
+            .await
+            .unwrap()
+            .verdict,
         WireVerdict::Tampered
     );
 
@@ -368,7 +373,7 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
     use onetrip_api::error::ErrorCode;
     use onetrip_api::print::PrintRequest;
     use onetrip_api::sync::EntityKind;
-    use onetrip_client::documents::SPOOL_DIR;
+    use onetrip_client::printing::SPOOL_DIR;
     use onetrip_server::seed::DEMO_PASSWORD;
 
     let cups = PrivateCups::start();
@@ -377,18 +382,19 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
     let desktop = crate::open(dir.path().to_path_buf(), launch)
         .await
         .with_printing(PrintSystem::at(&cups.address), None);
-    let clerk = desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
+    let clerk = desktop.auth().login("clerk", DEMO_PASSWORD).await.unwrap();
 
-    let printers = desktop.printers().await.unwrap();
+    let printers = desktop.printing().printers().await.unwrap();
     assert_eq!(printers[0].name, "cups-pdf");
-    let templates = desktop.print_templates();
+    let templates = desktop.printing().print_templates();
     assert_eq!(templates.len(), 6);
     let slip = templates.iter().find(|t| t.name == "ticket-slip").unwrap();
     assert_eq!((slip.width_mm, slip.has_form), (80.0, true));
 
     // The preview is the PDF that will print.
-    let records = desktop.sample_records("ticket-slip").unwrap();
+    let records = desktop.printing().sample_records("ticket-slip").unwrap();
     let preview = desktop
+        .printing()
         .preview_document("ticket-slip", records.clone(), false)
         .await
         .unwrap();
@@ -403,7 +409,11 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
         copies: 1,
         overlay: false,
     };
-    let first = desktop.print_document(request.clone()).await.unwrap();
+    let first = desktop
+        .printing()
+        .print_document(request.clone())
+        .await
+        .unwrap();
     assert!(!first.reprint);
     assert_eq!(first.jobs.len(), 1);
     assert_eq!((first.pages, first.printed_by.as_str()), (1, "clerk"));
@@ -416,9 +426,17 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
     );
 
     // Printing the same document again is a reprint; so is reprinting from the log.
-    let again = desktop.print_document(request.clone()).await.unwrap();
+    let again = desktop
+        .printing()
+        .print_document(request.clone())
+        .await
+        .unwrap();
     assert!(again.reprint);
-    let reprint = desktop.reprint(first.id, None, Some(2)).await.unwrap();
+    let reprint = desktop
+        .printing()
+        .reprint(first.id, None, Some(2))
+        .await
+        .unwrap();
     assert!(reprint.reprint);
     assert_eq!((reprint.copies, reprint.title.as_str()), (2, "取号单 E012"));
     printed(&cups, &again);
@@ -426,7 +444,7 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
 
     // The log holds all three, newest first, and the server has them on record for the
     // clerk's site.
-    let log = desktop.print_log().await.unwrap();
+    let log = desktop.printing().print_log().await.unwrap();
     assert_eq!(
         log.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![reprint.id, again.id, first.id]
@@ -458,10 +476,11 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
             .all(|r| r.site_id == clerk.site_id && r.printed_by == "clerk")
     );
     // Once synced, the log reads the server's copies.
-    assert_eq!(desktop.print_log().await.unwrap().len(), 3);
+    assert_eq!(desktop.printing().print_log().await.unwrap().len(), 3);
 
     // Bad requests say what is wrong and print nothing.
     let err = desktop
+        .printing()
         .print_document(PrintRequest {
             copies: 0,
             ..request.clone()
@@ -471,6 +490,7 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
     assert_eq!(err.code, ErrorCode::Invalid);
     assert!(err.message.contains("1–99"), "{}", err.message);
     let err = desktop
+        .printing()
         .print_document(PrintRequest {
             records: vec![],
             ..request.clone()
@@ -479,6 +499,7 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
         .unwrap_err();
     assert!(err.message.contains("没有要打印的内容"), "{}", err.message);
     let err = desktop
+        .printing()
         .print_document(PrintRequest {
             printer: "no-such-printer".into(),
             ..request.clone()
@@ -487,21 +508,30 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
         .unwrap_err();
     assert!(err.message.contains("打印系统报错"), "{}", err.message);
     let err = desktop
+        .printing()
         .reprint(uuid::Uuid::new_v4(), None, None)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
-    assert_eq!(desktop.print_log().await.unwrap().len(), 3);
+    assert_eq!(desktop.printing().print_log().await.unwrap().len(), 3);
 
     // Calibration: kept per printer, out-of-range values refused, the grid prints.
-    let mut profile = desktop.calibration("cups-pdf", None).unwrap();
+    let mut profile = desktop.printing().calibration("cups-pdf", None).unwrap();
     assert!(profile.is_identity());
     profile.offset_x = 1.5;
-    desktop.save_calibration(&profile).unwrap();
-    assert_eq!(desktop.calibration("cups-pdf", None).unwrap().offset_x, 1.5);
+    desktop.printing().save_calibration(&profile).unwrap();
+    assert_eq!(
+        desktop
+            .printing()
+            .calibration("cups-pdf", None)
+            .unwrap()
+            .offset_x,
+        1.5
+    );
     profile.offset_x = 80.0;
-    assert!(desktop.save_calibration(&profile).is_err());
+    assert!(desktop.printing().save_calibration(&profile).is_err());
     let grid = desktop
+        .printing()
         .print_calibration_grid("cups-pdf".into(), None)
         .await
         .unwrap();

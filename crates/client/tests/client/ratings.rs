@@ -16,8 +16,12 @@ async fn a_bad_rating_and_its_revisit_reach_the_supervisors_report_from_the_cach
     let dir = tempfile::tempdir().unwrap();
     let (launch, _server) = launcher(dir.path().join("central"));
     let desktop = open(dir.path().to_path_buf(), launch).await;
-    let supervisor = desktop.login("supervisor", DEMO_PASSWORD).await.unwrap();
-    let config = desktop.load_config().await.unwrap();
+    let supervisor = desktop
+        .auth()
+        .login("supervisor", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let config = desktop.config().load().await.unwrap();
     let center = supervisor.site_id.unwrap();
     let window = config
         .windows
@@ -28,7 +32,8 @@ async fn a_bad_rating_and_its_revisit_reach_the_supervisors_report_from_the_cach
     let ticket = |outcome: onetrip_api::command::CommandOutcome| -> Ticket {
         serde_json::from_value(outcome.record.unwrap()).unwrap()
     };
-    let send = |body| desktop.send_command(Command::new(body));
+    let outbox = desktop.outbox();
+    let send = |body| outbox.send(Command::new(body));
     send(CommandBody::IssueTicket(IssueTicket {
         id: Uuid::new_v4(),
         site_id: center,
@@ -67,11 +72,11 @@ async fn a_bad_rating_and_its_revisit_reach_the_supervisors_report_from_the_cach
     assert_eq!(rated.status, CommandStatus::Applied);
 
     // In the cache at once: today's ratings, and the report with the open follow-up.
-    let today = desktop.queue_ratings().await.unwrap();
+    let today = desktop.ratings().today().await.unwrap();
     assert_eq!(today.len(), 1);
     assert_eq!(today[0].ticket_id, called.id);
     let day = today[0].day.clone();
-    let report = desktop.ratings_report(&day, &day).await.unwrap();
+    let report = desktop.ratings().report(&day, &day).await.unwrap();
     assert_eq!((report.total.count, report.total.bad), (1, 1));
     assert_eq!(report.follow_ups.len(), 1);
     let row = &report.follow_ups[0];
@@ -89,7 +94,7 @@ async fn a_bad_rating_and_its_revisit_reach_the_supervisors_report_from_the_cach
     .await
     .unwrap();
     assert_eq!(revisit.status, CommandStatus::Applied);
-    let report = desktop.ratings_report(&day, &day).await.unwrap();
+    let report = desktop.ratings().report(&day, &day).await.unwrap();
     assert_eq!(report.follow_ups[0].revisit, ClockState::Done);
     assert_eq!(
         report.follow_ups[0]
@@ -105,7 +110,8 @@ async fn a_bad_rating_and_its_revisit_reach_the_supervisors_report_from_the_cach
     );
     // A range the desktop cannot read is refused with the reason.
     let refused = desktop
-        .ratings_report(&day, "2000-01-01")
+        .ratings()
+        .report(&day, "2000-01-01")
         .await
         .unwrap_err();
     assert_eq!(refused.code, onetrip_api::error::ErrorCode::BadRequest);

@@ -132,6 +132,7 @@ fn no_standalone() -> StandaloneLauncher {
 async fn desktop_at(dir: &Path, url: &str, username: &str) -> Desktop {
     let desktop = super::open(dir.to_path_buf(), no_standalone()).await;
     desktop
+        .config()
         .save_settings(Settings {
             mode: ServerMode::Remote,
             server_url: Some(url.into()),
@@ -139,7 +140,7 @@ async fn desktop_at(dir: &Path, url: &str, username: &str) -> Desktop {
         })
         .await
         .unwrap();
-    desktop.login(username, DEMO_PASSWORD).await.unwrap();
+    desktop.auth().login(username, DEMO_PASSWORD).await.unwrap();
     desktop
 }
 
@@ -192,8 +193,9 @@ fn window_at(config: &ConfigSnapshot, number: u16) -> Command {
 async fn converged(desktop: &Desktop, url: &str, username: &str) {
     eventually("the cache equals the server", || async {
         desktop.sync_engine().wake();
-        let pending = desktop.connection_status().await.pending;
-        pending == 0 && desktop.load_config().await.ok() == Some(server_config(url, username).await)
+        let pending = desktop.outbox().status().await.pending;
+        pending == 0
+            && desktop.config().load().await.ok() == Some(server_config(url, username).await)
     })
     .await;
 }
@@ -215,8 +217,8 @@ async fn a_server_killed_mid_pull_and_mid_push_loses_nothing_and_applies_nothing
         server_url: Some(url.clone()),
         language: Lang::ZhCn,
     };
-    desktop.save_settings(settings).await.unwrap();
-    desktop.login("admin", DEMO_PASSWORD).await.unwrap();
+    desktop.config().save_settings(settings).await.unwrap();
+    desktop.auth().login("admin", DEMO_PASSWORD).await.unwrap();
     let head = server_changes(&url).await.last().unwrap().seq;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while engine.cache.cursor().await.unwrap() == 0 {
@@ -235,7 +237,7 @@ async fn a_server_killed_mid_pull_and_mid_push_loses_nothing_and_applies_nothing
     assert!(engine.cache.cursor().await.unwrap() >= head);
 
     // Mid-push: forty commands, and the kill lands while they are going out.
-    let config = desktop.load_config().await.unwrap();
+    let config = desktop.config().load().await.unwrap();
     let commands: Vec<Command> = (0..40).map(|i| window_at(&config, 200 + i)).collect();
     let sender = {
         let commands = commands.clone();
@@ -274,7 +276,7 @@ async fn a_server_killed_mid_pull_and_mid_push_loses_nothing_and_applies_nothing
             "window {id} applied exactly once"
         );
     }
-    let windows = desktop.load_config().await.unwrap().windows;
+    let windows = desktop.config().load().await.unwrap().windows;
     assert_eq!(
         windows
             .iter()
@@ -316,18 +318,18 @@ async fn offline_work_queues_comes_back_and_reports_what_was_refused() {
     let mut server = ServerProcess::start(free_addr(), &["--data-dir", &data_arg]).await;
     let url = server.url();
     let desktop = desktop_at(dir.path(), &url, "admin").await;
-    let config = desktop.load_config().await.unwrap();
+    let config = desktop.config().load().await.unwrap();
 
     server.kill();
     let ok_a = window_at(&config, 31);
     let clash = window_at(&config, 3); // window 3 exists: refused on arrival
     let ok_b = window_at(&config, 32);
     for command in [&ok_a, &clash, &ok_b] {
-        let outcome = desktop.send_command(command.clone()).await.unwrap();
+        let outcome = desktop.outbox().send(command.clone()).await.unwrap();
         assert_eq!(outcome.status, CommandStatus::Queued);
     }
     // Reading works offline, with the queued work shown.
-    let offline = desktop.load_config().await.unwrap();
+    let offline = desktop.config().load().await.unwrap();
     let numbers: Vec<u16> = offline
         .windows
         .iter()
@@ -335,14 +337,14 @@ async fn offline_work_queues_comes_back_and_reports_what_was_refused() {
         .map(|w| w.number)
         .collect();
     assert!(numbers.contains(&31) && numbers.contains(&32));
-    let status = desktop.connection_status().await;
+    let status = desktop.outbox().status().await;
     assert!(!status.online);
     assert_eq!(status.pending, 3);
     // Online-only commands say at once that they cannot go now.
     let delete = Command::new(CommandBody::DeleteWindow {
         id: config.windows[0].id,
     });
-    let error = desktop.send_command(delete).await.unwrap_err();
+    let error = desktop.outbox().send(delete).await.unwrap_err();
     assert_eq!(error.code, onetrip_api::error::ErrorCode::Offline);
     assert!(
         error.message.contains("无法连接到服务器"),
@@ -352,7 +354,7 @@ async fn offline_work_queues_comes_back_and_reports_what_was_refused() {
 
     server.restart().await;
     converged(&desktop, &url, "admin").await;
-    let failed = desktop.failed_commands().await.unwrap();
+    let failed = desktop.outbox().failed().await.unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].command.id, clash.id);
     assert_eq!(
@@ -360,17 +362,17 @@ async fn offline_work_queues_comes_back_and_reports_what_was_refused() {
         Some("duplicate_window_number")
     );
     assert_eq!(failed[0].error.message, "本中心已有3号窗口");
-    let windows = desktop.load_config().await.unwrap().windows;
+    let windows = desktop.config().load().await.unwrap().windows;
     let (_, clash_id) = clash.body.target();
     assert!(
         windows.iter().all(|w| w.id != clash_id),
         "the refused window's local effect is undone"
     );
-    assert_eq!(desktop.connection_status().await.failed, 1);
+    assert_eq!(desktop.outbox().status().await.failed, 1);
 
     // The user discards it; nothing waits any more.
-    desktop.discard_command(clash.id).await.unwrap();
-    assert!(desktop.failed_commands().await.unwrap().is_empty());
+    desktop.outbox().discard(clash.id).await.unwrap();
+    assert!(desktop.outbox().failed().await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -382,12 +384,12 @@ async fn a_restarted_client_resumes_sending_its_outbox() {
     let url = server.url();
     let queued = {
         let desktop = desktop_at(dir.path(), &url, "admin").await;
-        let config = desktop.load_config().await.unwrap();
+        let config = desktop.config().load().await.unwrap();
         server.kill();
         let commands = [window_at(&config, 61), window_at(&config, 62)];
         for command in &commands {
             assert_eq!(
-                desktop.send_command(command.clone()).await.unwrap().status,
+                desktop.outbox().send(command.clone()).await.unwrap().status,
                 CommandStatus::Queued
             );
         }
@@ -396,7 +398,7 @@ async fn a_restarted_client_resumes_sending_its_outbox() {
     // The app was closed; the server comes back; the app starts again and restores its session.
     server.restart().await;
     let desktop = super::open(dir.path().to_path_buf(), no_standalone()).await;
-    assert!(desktop.current_account().await.unwrap().is_some());
+    assert!(desktop.auth().current_account().await.unwrap().is_some());
     converged(&desktop, &url, "admin").await;
     let windows = server_config(&url, "admin").await.windows;
     for command in &queued {
@@ -413,7 +415,7 @@ async fn a_user_never_receives_changes_outside_their_scope() {
     let server = ServerProcess::start(free_addr(), &["--data-dir", &data_arg]).await;
     let url = server.url();
     let clerk = desktop_at(dir.path(), &url, "clerk").await;
-    let mine = clerk.load_config().await.unwrap();
+    let mine = clerk.config().load().await.unwrap();
     assert_eq!(mine.sites.len(), 1);
 
     let (admin, token) = token(&url, "admin").await;
@@ -432,7 +434,7 @@ async fn a_user_never_receives_changes_outside_their_scope() {
     converged(&clerk, &url, "clerk").await;
     let engine = clerk.sync_engine();
     assert_eq!(engine.cache.count(EntityKind::Site).await.unwrap(), 1);
-    let windows = clerk.load_config().await.unwrap().windows;
+    let windows = clerk.config().load().await.unwrap().windows;
     assert!(windows.iter().all(|w| w.site_id == mine.sites[0].id));
     assert!(windows.iter().any(|w| w.number == 99));
 }
@@ -456,7 +458,7 @@ async fn a_change_through_one_postgres_server_reaches_a_client_of_another() {
 
     let dir = tempfile::tempdir().unwrap();
     let desktop = desktop_at(dir.path(), &second.url(), "admin").await;
-    let before = desktop.load_config().await.unwrap();
+    let before = desktop.config().load().await.unwrap();
     // Let the live stream connect, then change something through the other server.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (client, token) = token(&first.url(), "admin").await;
@@ -468,7 +470,7 @@ async fn a_change_through_one_postgres_server_reaches_a_client_of_another() {
     // pull waits 30 s).
     let deadline = started + Duration::from_secs(10);
     loop {
-        let windows = desktop.load_config().await.unwrap().windows;
+        let windows = desktop.config().load().await.unwrap().windows;
         if windows.iter().any(|w| w.id == id) {
             break;
         }
@@ -527,15 +529,16 @@ async fn interleave(steps: Vec<Step>) {
     for step in steps {
         match step {
             Step::Save(c, number) => {
-                let config = clients[c].load_config().await.unwrap();
-                let _ = clients[c].send_command(window_at(&config, number)).await;
+                let config = clients[c].config().load().await.unwrap();
+                let _ = clients[c].outbox().send(window_at(&config, number)).await;
             }
             Step::Renumber(c, w, number) => {
-                let config = clients[c].load_config().await.unwrap();
+                let config = clients[c].config().load().await.unwrap();
                 let mut window = config.windows[w % config.windows.len()].clone();
                 window.number = number;
                 let _ = clients[c]
-                    .send_command(Command::new(CommandBody::SaveWindow(window)))
+                    .outbox()
+                    .send(Command::new(CommandBody::SaveWindow(window)))
                     .await;
             }
             Step::Restart => {
@@ -559,7 +562,7 @@ async fn interleave(steps: Vec<Step>) {
         "no two windows share a number at a site"
     );
     for client in &clients {
-        assert_eq!(client.load_config().await.unwrap(), truth);
+        assert_eq!(client.config().load().await.unwrap(), truth);
     }
 }
 
@@ -580,16 +583,16 @@ async fn switching_user_clears_the_previous_users_cache() {
     let data_arg = data.path().display().to_string();
     let server = ServerProcess::start(free_addr(), &["--data-dir", &data_arg]).await;
     let desktop = desktop_at(dir.path(), &server.url(), "admin").await;
-    desktop.load_config().await.unwrap();
+    desktop.config().load().await.unwrap();
     let engine = desktop.sync_engine().clone();
     assert_eq!(engine.cache.count(EntityKind::Site).await.unwrap(), 12);
-    desktop.logout().await.unwrap();
+    desktop.auth().logout().await.unwrap();
 
-    desktop.login("clerk", DEMO_PASSWORD).await.unwrap();
+    desktop.auth().login("clerk", DEMO_PASSWORD).await.unwrap();
     // Nothing of the administrator's wider view is left (the clerk's own pull may already
     // have brought the clerk's one site).
     assert!(engine.cache.count(EntityKind::Site).await.unwrap() <= 1);
-    let config = desktop.load_config().await.unwrap();
+    let config = desktop.config().load().await.unwrap();
     assert_eq!(config.sites.len(), 1);
     assert_eq!(engine.cache.count(EntityKind::Site).await.unwrap(), 1);
 }
