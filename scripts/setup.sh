@@ -43,6 +43,23 @@ ensure_npm_packages() {
   fi
 }
 
+# Python tools the tests use (schemathesis), in a virtual environment inside the project's
+# ignored folders; prints nothing when it is current.
+PYTHON_TOOLS=(schemathesis==4.32.5)
+VENV="$ROOT/.venv"
+ensure_python_tools() {
+  local stamp="$VENV/.installed"
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "Creating the Python environment $VENV"
+    python3 -m venv "$VENV"
+  fi
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${PYTHON_TOOLS[*]}" ]; then
+    say "Installing Python tools: ${PYTHON_TOOLS[*]}"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}"
+    echo "${PYTHON_TOOLS[*]}" >"$stamp"
+  fi
+}
+
 # The cargo target folder (CARGO_TARGET_DIR may move it out of the tree).
 target_dir() {
   cargo metadata --format-version 1 --no-deps | node -e \

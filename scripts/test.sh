@@ -69,6 +69,7 @@ start_xvfb() {
 say "Checking dependencies"
 ensure_packages "${DESKTOP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_npm_packages
+ensure_python_tools
 if ! command -v tauri-driver >/dev/null; then
   say "Installing tauri-driver"
   cargo install tauri-driver --locked
@@ -109,6 +110,9 @@ wait_for_url "http://127.0.0.1:$WEB_PORT/api/health"
 ONETRIP_BASE_URL="http://127.0.0.1:$WEB_PORT" ONETRIP_OUTPUT="$OUTPUT" \
   ONETRIP_SIGNING_KEY="$WEB_DATA/issuer-ed25519.key" ONETRIP_SERVER_BIN="$TARGET/debug/onetrip-server" \
   node --test --test-concurrency=1 tests/web/
+
+say "API description: schemathesis against a real onetrip-server, signed in as the demo admin"
+bash scripts/api-check.sh "$TARGET/debug/onetrip-server" "$OUTPUT"
 
 say "Desktop end to end: the real app under Xvfb through WebDriver"
 APP="$(build_desktop)"

@@ -43,7 +43,6 @@ pub struct Case {
     pub site_id: Uuid,
     pub ticket_id: Option<Uuid>,
     pub matter_id: Uuid,
-    #[schema(value_type = Object)]
     pub applicant: ApplicantId,
     pub applicant_name: String,
     pub materials: Vec<CaseMaterial>,
@@ -66,7 +65,6 @@ pub struct CaseDraft {
     /// The ticket being served, when the applicant came through the queue.
     pub ticket_id: Option<Uuid>,
     pub matter_id: Uuid,
-    #[schema(value_type = Object)]
     pub applicant: ApplicantId,
     pub applicant_name: String,
     /// Names of the checklist's materials the applicant brought.

@@ -93,7 +93,6 @@ pub struct Ticket {
     pub seq: i64,
     /// `A012`.
     pub number: String,
-    #[schema(value_type = String)]
     pub class: PriorityClass,
     pub source: TicketSource,
     pub status: TicketStatus,
@@ -108,6 +107,7 @@ pub struct Ticket {
     pub called_at_ms: Option<i64>,
     pub window_id: Option<Uuid>,
     /// The window's number, for displays.
+    #[schema(maximum = 65535)]
     pub window_number: Option<u16>,
     /// How many times it was called again at the window.
     pub recalls: u32,
@@ -222,7 +222,6 @@ pub struct IssueTicket {
     pub id: Uuid,
     pub site_id: Uuid,
     pub service_id: Uuid,
-    #[schema(value_type = String)]
     pub class: PriorityClass,
     pub source: TicketSource,
     #[ts(type = "number | null")]

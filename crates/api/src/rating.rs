@@ -30,13 +30,13 @@ pub struct Rating {
     pub site_id: Uuid,
     pub service_id: Uuid,
     pub window_id: Uuid,
+    #[schema(maximum = 65535)]
     pub window_number: u16,
     /// The clerk who served the ticket (the account that called it), and their name.
     pub clerk: Option<String>,
     pub clerk_name: Option<String>,
-    #[schema(value_type = u8)]
+    #[schema(value_type = u8, minimum = 1, maximum = 5)]
     pub score: Score,
-    #[schema(value_type = Vec<String>)]
     pub reasons: Vec<RatingReason>,
     pub comment: Option<String>,
     pub source: RatingSource,
@@ -90,7 +90,7 @@ pub struct Rectification {
 /// The citizen's score after the rectification (回访评价).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 pub struct FollowUpRating {
-    #[schema(value_type = u8)]
+    #[schema(value_type = u8, minimum = 1, maximum = 5)]
     pub score: Score,
     pub by: String,
     pub by_name: String,
@@ -112,10 +112,10 @@ pub struct RatingDraft {
     /// The window whose pad offered the ticket (required from the pad).
     pub window_id: Option<Uuid>,
     /// 1 to 5.
+    #[schema(minimum = 1, maximum = 5)]
     pub score: u8,
     /// Only for a score of 2 or less.
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
     pub reasons: Vec<RatingReason>,
     #[serde(default)]
     pub comment: Option<String>,
@@ -144,6 +144,7 @@ pub struct RectificationDraft {
 pub struct FollowUpRatingDraft {
     pub rating_id: Uuid,
     /// 1 to 5.
+    #[schema(minimum = 1, maximum = 5)]
     pub score: u8,
 }
 
@@ -167,9 +168,7 @@ pub enum FollowUpStatus {
 pub struct FollowUpRow {
     pub rating: Rating,
     pub status: FollowUpStatus,
-    #[schema(value_type = String)]
     pub revisit: ClockState,
-    #[schema(value_type = String)]
     pub rectification: ClockState,
 }
 

@@ -94,6 +94,7 @@ pub struct Matter {
     /// The materials checklist (材料清单), in the order it is printed.
     pub materials: Vec<String>,
     /// Promised time in working days; 0 means completed on the spot (即办).
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub promised_days: u16,
 }
 
@@ -104,6 +105,7 @@ pub struct Matter {
 pub struct Window {
     pub id: Uuid,
     pub site_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub number: u16,
     pub service_ids: Vec<Uuid>,
 }

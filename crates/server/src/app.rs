@@ -18,6 +18,7 @@ use crate::commands::Commands;
 use crate::extract::MAX_BODY_BYTES;
 use crate::http_error::HttpError;
 use crate::lang::ClientLang;
+use crate::openapi::CommonResponses;
 use crate::state::AppState;
 
 /// The state of a server over `commands`' database.
@@ -58,13 +59,32 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::documents::routes::verify_key,
         crate::documents::routes::verify_payload,
         crate::stats::routes::stats,
-        crate::stats::routes::stats_export
-    )
+        crate::stats::routes::stats_export,
+        crate::queue::hall::hall_page,
+        crate::queue::hall::hall_state,
+        crate::queue::hall::hall_events,
+        crate::queue::kiosk::kiosk_page,
+        crate::queue::kiosk::kiosk_state,
+        crate::queue::kiosk::kiosk_issue,
+        crate::queue::kiosk::kiosk_check_in,
+        crate::ratings::pad::page,
+        crate::ratings::pad::pad_state,
+        crate::ratings::pad::rate,
+        crate::documents::verify_page::page,
+        openapi
+    ),
+    modifiers(&CommonResponses)
 )]
 pub struct ApiDoc;
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+#[utoipa::path(get, path = "/api/openapi.json", responses((status = 200, description = "This description, OpenAPI 3.1")))]
+async fn openapi() -> Json<serde_json::Value> {
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    Json(
+        DOCUMENT
+            .get_or_init(|| crate::openapi::document(ApiDoc::openapi()))
+            .clone(),
+    )
 }
 
 async fn api_not_found(ClientLang(lang): ClientLang) -> Response {

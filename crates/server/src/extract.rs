@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_domain::Lang;
+use onetrip_domain::input::echo;
 
 use crate::http_error::HttpError;
 use crate::lang::lang_of;
@@ -20,7 +21,7 @@ pub struct Body<T>(pub T);
 
 impl<T, S> FromRequest<S> for Body<T>
 where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = HttpError;
@@ -28,10 +29,40 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
         let lang = lang_of(&parts.headers);
-        match Json::<T>::from_request(Request::from_parts(parts, body), state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(HttpError(body_error(lang, &rejection))),
+        let Json(mut value) =
+            Json::<serde_json::Value>::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(|rejection| HttpError(body_error(lang, &rejection)))?;
+        integral_numbers(&mut value);
+        serde_json::from_value(value).map(Body).map_err(|error| {
+            HttpError(ApiError::new(
+                ErrorCode::BadRequest,
+                lang.pick(
+                    format!("请求格式不正确：{}", echo(&error.to_string())),
+                    format!("The request is malformed: {}", echo(&error.to_string())),
+                ),
+            ))
+        })
+    }
+}
+
+/// Writes numbers like `3.0` as the integers they are: JSON does not tell them apart, and a
+/// field that takes a whole number should take both.
+fn integral_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => {
+            if let Some(float) = number
+                .as_f64()
+                .filter(|_| !number.is_i64() && !number.is_u64())
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                *number = serde_json::Number::from(float as i64);
+            }
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 
@@ -50,7 +81,7 @@ where
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(Params(value)),
             Err(rejection) => {
-                let detail = rejection.body_text();
+                let detail = echo(&rejection.body_text());
                 Err(HttpError(ApiError::new(
                     ErrorCode::BadRequest,
                     lang.pick(
@@ -74,7 +105,7 @@ fn body_error(lang: Lang, rejection: &JsonRejection) -> ApiError {
             ),
         );
     }
-    let detail = rejection.body_text();
+    let detail = echo(&rejection.body_text());
     ApiError::new(
         ErrorCode::BadRequest,
         lang.pick(
@@ -82,4 +113,29 @@ fn body_error(lang: Lang, rejection: &JsonRejection) -> ApiError {
             format!("The request is malformed: {detail}"),
         ),
     )
+}
+
+/// Path parameters (a site's or a window's id).
+pub struct PathParam<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for PathParam<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PathParam(value)),
+            Err(_) => Err(HttpError(ApiError::new(
+                ErrorCode::BadRequest,
+                lang.pick(
+                    "地址中的编号不正确".into(),
+                    "The id in the address is not valid".into(),
+                ),
+            ))),
+        }
+    }
 }

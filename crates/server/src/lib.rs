@@ -32,5 +32,6 @@ pub mod sync;
 // Composition.
 pub mod app;
 pub mod commands;
+pub mod openapi;
 pub mod seed;
 pub mod serve;

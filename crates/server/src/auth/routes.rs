@@ -30,7 +30,7 @@ pub async fn login(
     Ok(Json(super::login(&state, &request, lang).await?))
 }
 
-#[utoipa::path(post, path = "/api/auth/logout", responses((status = 204), (status = 401, body = ApiError)))]
+#[utoipa::path(post, path = "/api/auth/logout", responses((status = 204, description = "Signed out (also when the session was unknown)")))]
 pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,

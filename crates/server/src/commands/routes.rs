@@ -16,7 +16,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[utoipa::path(post, path = "/api/commands", request_body = Command,
-    responses((status = 200, body = CommandOutcome), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+    responses((status = 200, body = CommandOutcome, description = "Applied, or queued behind the command it repeats"),
+        (status = 403, body = ApiError, description = "The role or the site may not do this"),
+        (status = 404, body = ApiError, description = "The command names a record that does not exist"),
+        (status = 409, body = ApiError, description = "The record changed since `base_version`"),
+        (status = 422, body = ApiError, description = "A rule refused the command; `reason` says which")))]
 pub async fn command(
     State(state): State<AppState>,
     Authed(actor): Authed,

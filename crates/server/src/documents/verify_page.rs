@@ -40,6 +40,10 @@ enum Outcome {
 }
 
 /// `GET /verify?payload=…&lang=…`.
+#[utoipa::path(get, path = "/verify", params(
+        ("payload" = Option<String>, Query, description = "The text read from a document's QR code"),
+        ("lang" = Option<String>, Query, description = "`zh-CN` or `en`; the browser's language when left out")),
+    responses((status = 200, description = "The verdict, a self-contained HTML page", content_type = "text/html")))]
 pub async fn page(
     State(state): State<AppState>,
     ClientLang(accepted): ClientLang,

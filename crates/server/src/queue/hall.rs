@@ -3,7 +3,7 @@
 //!
 //! Each public page is one self-contained HTML document reading the JSON endpoints below.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::response::sse::{Event, Sse};
 use axum::{Json, Router, routing::get};
@@ -15,12 +15,13 @@ use onetrip_domain::Lang;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::extract::PathParam;
 use crate::http_error::HttpError;
 use crate::lang::ClientLang;
 use crate::state::AppState;
 
 /// A ticket being served or just called, as the hall shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HallCall {
     pub number: String,
     /// The holder's name masked (张*明), when the ticket knows it.
@@ -32,7 +33,7 @@ pub struct HallCall {
 }
 
 /// What the hall display shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HallState {
     pub site: String,
     /// The ticket at each window now, by window number.
@@ -148,10 +149,13 @@ pub(super) async fn paused_windows(
     Ok(paused)
 }
 
-async fn hall_state(
+/// `GET /api/public/sites/{site}/hall`: what the hall display shows now.
+#[utoipa::path(get, path = "/api/public/sites/{site}/hall", params(("site" = Uuid, Path, description = "The site's id, from `GET /api/config`")),
+    responses((status = 200, body = HallState), (status = 404, body = ApiError)))]
+pub async fn hall_state(
     State(state): State<AppState>,
     ClientLang(lang): ClientLang,
-    Path(site): Path<Uuid>,
+    PathParam(site): PathParam<Uuid>,
 ) -> Result<Json<HallState>, HttpError> {
     let (snapshot, name, tickets) = site_day(&state, site, lang).await?;
     let paused = paused_windows(&state, &snapshot, site, lang).await?;
@@ -160,8 +164,11 @@ async fn hall_state(
 
 /// Tells open displays that something changed; they fetch the hall state again. Pings carry
 /// no data of any site, so they are safe to publish.
-async fn hall_events(
+#[utoipa::path(get, path = "/api/public/sites/{site}/events", params(("site" = Uuid, Path, description = "The site's id, from `GET /api/config`")),
+    responses((status = 200, description = "text/event-stream: a `changed` event whenever the hall may have changed", content_type = "text/event-stream")))]
+pub async fn hall_events(
     State(state): State<AppState>,
+    PathParam(_site): PathParam<Uuid>,
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
     let receiver = state.store.subscribe();
     let stream = futures::stream::unfold(receiver, |mut receiver| async move {
@@ -181,7 +188,10 @@ async fn hall_events(
     crate::events::until_shutdown(&state, stream)
 }
 
-async fn hall_page(Path(site): Path<Uuid>) -> Response {
+/// `GET /hall/{site}`: the hall display page.
+#[utoipa::path(get, path = "/hall/{site}", params(("site" = Uuid, Path, description = "The site's id, from `GET /api/config`")),
+    responses((status = 200, description = "The hall display, a self-contained HTML page", content_type = "text/html")))]
+pub async fn hall_page(PathParam(site): PathParam<Uuid>) -> Response {
     crate::public_page::html(HALL_PAGE.replace("{{SITE}}", &site.to_string()))
 }
 

@@ -2,8 +2,7 @@
 //! mobile or ID number, get a ticket with the people ahead and an estimated wait; or check a
 //! booked appointment in (预约签到).
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::{Json, Router, routing::get};
 use onetrip_api::command::{Command, CommandBody, CommandStatus};
@@ -12,18 +11,21 @@ use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::queue::{IssueTicket, Ticket, TicketHolder, TicketSource, TicketStatus};
 use onetrip_domain::Lang;
 use onetrip_domain::auth::Role;
+use onetrip_domain::input::normalise_code;
+use onetrip_domain::phone::check_mobile_number;
 use onetrip_domain::queue::PriorityClass;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::hall::{internal, paused_windows, site_day};
 use crate::actor::Actor;
+use crate::extract::{Body, PathParam};
 use crate::http_error::HttpError;
 use crate::lang::ClientLang;
 use crate::state::AppState;
 
 /// A service the kiosk offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KioskService {
     pub id: Uuid,
     pub prefix: String,
@@ -33,14 +35,14 @@ pub struct KioskService {
     pub estimated_minutes: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KioskState {
     pub site: String,
     pub services: Vec<KioskService>,
 }
 
 /// What the kiosk sends: the service, and whether the citizen asked for priority.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct KioskRequest {
     pub service_id: Uuid,
     #[serde(default)]
@@ -54,7 +56,7 @@ pub struct KioskRequest {
 }
 
 /// The ticket the kiosk prints and shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KioskTicket {
     pub number: String,
     pub service: String,
@@ -150,10 +152,13 @@ fn kiosk_services(
         .collect()
 }
 
-async fn kiosk_state(
+/// `GET /api/public/sites/{site}/kiosk`: the services the kiosk offers, with their waits.
+#[utoipa::path(get, path = "/api/public/sites/{site}/kiosk", params(("site" = Uuid, Path, description = "The site's id, from `GET /api/config`")),
+    responses((status = 200, body = KioskState), (status = 404, body = ApiError)))]
+pub async fn kiosk_state(
     State(state): State<AppState>,
     ClientLang(lang): ClientLang,
-    Path(site): Path<Uuid>,
+    PathParam(site): PathParam<Uuid>,
 ) -> Result<Json<KioskState>, HttpError> {
     let (snapshot, name, tickets) = site_day(&state, site, lang).await?;
     let paused = paused_windows(&state, &snapshot, site, lang).await?;
@@ -178,13 +183,17 @@ fn kiosk_actor(site: Uuid, lang: Lang) -> Actor {
     }
 }
 
-async fn kiosk_issue(
+/// `POST /api/public/sites/{site}/kiosk`: takes a ticket.
+#[utoipa::path(post, path = "/api/public/sites/{site}/kiosk", params(("site" = Uuid, Path, description = "The site's id, from `GET /api/config`")), request_body = KioskRequest,
+    responses((status = 200, body = KioskTicket), (status = 400, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn kiosk_issue(
     State(state): State<AppState>,
     ClientLang(lang): ClientLang,
-    Path(site): Path<Uuid>,
-    body: Result<Json<KioskRequest>, JsonRejection>,
+    PathParam(site): PathParam<Uuid>,
+    body: Result<Body<KioskRequest>, HttpError>,
 ) -> Result<Json<KioskTicket>, HttpError> {
-    let Json(request) = body.map_err(|_| {
+    let Body(request) = body.map_err(|_| {
         HttpError(ApiError::new(
             ErrorCode::BadRequest,
             lang.pick("请选择要办理的业务".into(), "Choose a service".into()),
@@ -214,26 +223,27 @@ async fn kiosk_issue(
 }
 
 /// What the citizen types to check in: a phone number, an ID number or the six-digit code.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct CheckInRequest {
     pub query: String,
 }
 
 /// Checks an appointment in: finds today's appointment at the site by phone number, ID number
 /// or code, and issues its ticket.
-async fn kiosk_check_in(
+/// `POST /api/public/sites/{site}/checkin`: checks a booked appointment in and issues its ticket.
+#[utoipa::path(post, path = "/api/public/sites/{site}/checkin", params(("site" = Uuid, Path, description = "The site's id, from `GET /api/config`")), request_body = CheckInRequest,
+    responses((status = 200, body = KioskTicket), (status = 400, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn kiosk_check_in(
     State(state): State<AppState>,
     ClientLang(lang): ClientLang,
-    Path(site): Path<Uuid>,
-    body: Result<Json<CheckInRequest>, JsonRejection>,
+    PathParam(site): PathParam<Uuid>,
+    body: Result<Body<CheckInRequest>, HttpError>,
 ) -> Result<Json<KioskTicket>, HttpError> {
-    let query: String = body
-        .map(|Json(request)| request.query)
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect();
+    // As typed on any keyboard: full-width digits, spaces, a phone number in groups or
+    // with +86 in front.
+    let typed = normalise_code(&body.map(|Body(request)| request.query).unwrap_or_default());
+    let query = check_mobile_number(&typed).unwrap_or(typed);
     if query.is_empty() || query.len() > 32 {
         return Err(HttpError(ApiError::new(
             ErrorCode::BadRequest,
@@ -334,7 +344,10 @@ async fn issue_at_kiosk(
     })
 }
 
-async fn kiosk_page(Path(site): Path<Uuid>) -> Response {
+/// `GET /kiosk/{site}`: the kiosk page.
+#[utoipa::path(get, path = "/kiosk/{site}", params(("site" = Uuid, Path, description = "The site's id, from `GET /api/config`")),
+    responses((status = 200, description = "The kiosk, a self-contained HTML page", content_type = "text/html")))]
+pub async fn kiosk_page(PathParam(site): PathParam<Uuid>) -> Response {
     crate::public_page::html(KIOSK_PAGE.replace("{{SITE}}", &site.to_string()))
 }
 

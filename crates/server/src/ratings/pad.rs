@@ -3,8 +3,7 @@
 //! the citizen rate it; the endpoints accept a rating only for the ticket the window offers
 //! at that moment (see [`crate::ratings::offered`]), so nobody can rate other tickets from it.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -16,12 +15,13 @@ use onetrip_domain::rating::RatingReason;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::extract::{Body, PathParam};
 use crate::http_error::HttpError;
 use crate::lang::ClientLang;
 use crate::state::AppState;
 
 /// The ticket the pad offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PadTicket {
     pub id: Uuid,
     pub number: String,
@@ -30,7 +30,7 @@ pub struct PadTicket {
 }
 
 /// What the pad shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PadState {
     pub site_id: Uuid,
     pub site: String,
@@ -41,10 +41,12 @@ pub struct PadState {
 
 /// What the pad sends. `id` is made by the page for each rating, so that a retried request
 /// is applied once.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct PadRating {
     pub id: Option<Uuid>,
     pub ticket_id: Uuid,
+    /// 5 非常满意 … 1 非常不满意.
+    #[schema(minimum = 1, maximum = 5)]
     pub score: u8,
     #[serde(default)]
     pub reasons: Vec<RatingReason>,
@@ -53,7 +55,7 @@ pub struct PadRating {
 }
 
 /// The answer to a rating.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PadRated {
     pub number: String,
     pub score: u8,
@@ -122,21 +124,28 @@ async fn offer(state: &AppState, window: Uuid, lang: Lang) -> Result<PadState, H
     })
 }
 
-async fn pad_state(
+/// `GET /api/public/windows/{window}/rating`: the window, and the ticket its pad offers now.
+#[utoipa::path(get, path = "/api/public/windows/{window}/rating", params(("window" = Uuid, Path, description = "The window's id, from `GET /api/config`")),
+    responses((status = 200, body = PadState), (status = 404, body = ApiError)))]
+pub async fn pad_state(
     State(state): State<AppState>,
     ClientLang(lang): ClientLang,
-    Path(window): Path<Uuid>,
+    PathParam(window): PathParam<Uuid>,
 ) -> Result<Json<PadState>, HttpError> {
     Ok(Json(offer(&state, window, lang).await?))
 }
 
-async fn rate(
+/// `POST /api/public/windows/{window}/rating`: the citizen rates the ticket the pad offers.
+#[utoipa::path(post, path = "/api/public/windows/{window}/rating", params(("window" = Uuid, Path, description = "The window's id, from `GET /api/config`")), request_body = PadRating,
+    responses((status = 200, body = PadRated), (status = 400, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn rate(
     State(state): State<AppState>,
     ClientLang(lang): ClientLang,
-    Path(window): Path<Uuid>,
-    body: Result<Json<PadRating>, JsonRejection>,
+    PathParam(window): PathParam<Uuid>,
+    body: Result<Body<PadRating>, HttpError>,
 ) -> Result<Json<PadRated>, HttpError> {
-    let Json(request) = body.map_err(|_| {
+    let Body(request) = body.map_err(|_| {
         HttpError(ApiError::new(
             ErrorCode::BadRequest,
             lang.pick("请选择评价".into(), "Choose a rating".into()),
@@ -180,7 +189,10 @@ async fn rate(
     }))
 }
 
-async fn page(Path(window): Path<Uuid>) -> Response {
+/// `GET /rate/{window}`: the rating pad page.
+#[utoipa::path(get, path = "/rate/{window}", params(("window" = Uuid, Path, description = "The window's id, from `GET /api/config`")),
+    responses((status = 200, description = "The rating pad, a self-contained HTML page", content_type = "text/html")))]
+pub async fn page(PathParam(window): PathParam<Uuid>) -> Response {
     crate::public_page::html(PAGE.replace("{{WINDOW}}", &window.to_string()))
 }
 

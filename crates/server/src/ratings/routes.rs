@@ -16,6 +16,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// First day of the range, `YYYY-MM-DD`.
     from: String,

@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// The site; the account's own when left out.
     site: Option<uuid::Uuid>,
@@ -45,7 +46,8 @@ impl StatsParams {
 /// `GET /api/stats`: a site's queue and case figures over a range of days (supervisors and
 /// administrators).
 #[utoipa::path(get, path = "/api/stats", params(StatsParams),
-    responses((status = 200, body = QueueStats), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+    responses((status = 200, body = QueueStats), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 422, body = ApiError)))]
 pub async fn stats(
     State(state): State<AppState>,
     Authed(actor): Authed,
@@ -59,7 +61,7 @@ pub async fn stats(
 /// `GET /api/stats/export?format=csv|xlsx`: the same figures as a file to download.
 #[utoipa::path(get, path = "/api/stats/export", params(StatsParams),
     responses((status = 200, description = "text/csv or an XLSX workbook, as an attachment"),
-        (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn stats_export(
     State(state): State<AppState>,
     Authed(actor): Authed,

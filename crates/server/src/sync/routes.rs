@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, Sse};
 use axum::routing::get;
 use futures::Stream;
-use onetrip_api::error::ApiError;
+use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::sync::{MAX_PAGE, SyncPage};
 
 use crate::auth::Authed;
@@ -22,31 +22,39 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SyncQuery {
     /// The cursor from the previous page; 0 for everything.
     #[serde(default)]
+    #[param(minimum = 0)]
     since: i64,
-    /// Most changes to return (at most 5,000).
+    /// Most changes to return: 1 to 5,000, 5,000 when left out.
+    #[param(minimum = 1, maximum = 5000)]
     limit: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/sync", params(SyncQuery),
-    responses((status = 200, body = SyncPage), (status = 401, body = ApiError)))]
+    responses((status = 200, body = SyncPage), (status = 400, body = ApiError)))]
 pub async fn sync(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Params(query): Params<SyncQuery>,
 ) -> Result<impl IntoResponse, HttpError> {
-    let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+    let limit = query.limit.unwrap_or(MAX_PAGE);
+    if query.since < 0 || !(1..=MAX_PAGE).contains(&limit) {
+        return Err(HttpError(ApiError::new(
+            ErrorCode::BadRequest,
+            actor.lang.pick(
+                format!("同步参数不正确：since 不能小于 0，limit 须在 1 到 {MAX_PAGE} 之间"),
+                format!(
+                    "Wrong sync parameters: since must not be negative, limit must be 1 to {MAX_PAGE}"
+                ),
+            ),
+        )));
+    }
     let page = async {
         let mut pooled = state.store.acquire().await?;
-        super::sync_page_json(
-            &mut pooled.conn(),
-            query.since.max(0),
-            limit,
-            actor.scope().site,
-        )
-        .await
+        super::sync_page_json(&mut pooled.conn(), query.since, limit, actor.scope().site).await
     }
     .await
     .map_err(|e| internal(actor.lang, e))?;

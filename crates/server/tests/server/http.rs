@@ -531,3 +531,97 @@ async fn statistics_and_their_exports_over_http() {
     let (status, _) = h.get("/api/stats", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn documented_bounds_are_enforced_not_clamped() {
+    let h = Harness::new().await;
+    let clerk = h.token("clerk").await;
+    for query in ["limit=5001", "limit=0", "since=-1", "since=0&limit=100000"] {
+        let (status, body) = h.get(&format!("/api/sync?{query}"), Some(&clerk)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert_eq!(body["code"], "bad_request");
+        assert!(body["message"].as_str().unwrap().contains("5000"), "{body}");
+    }
+    let (status, _) = h.get("/api/sync?since=0&limit=5000", Some(&clerk)).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_description_lists_the_public_pages_and_every_error_an_operation_gives() {
+    let h = Harness::new().await;
+    let (status, doc) = h.get("/api/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/public/sites/{site}/hall",
+        "/api/public/sites/{site}/kiosk",
+        "/api/public/sites/{site}/checkin",
+        "/api/public/windows/{window}/rating",
+        "/api/verify",
+        "/hall/{site}",
+        "/kiosk/{site}",
+        "/rate/{window}",
+        "/verify",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not described");
+    }
+    let limit = &paths["/api/sync"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap()
+        .clone();
+    assert_eq!(limit["in"], "query");
+    assert_eq!(limit["required"], false);
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{method} {path}");
+            let authed = operation.get("security").is_some();
+            if authed {
+                assert!(responses.contains_key("401"), "{method} {path}");
+            }
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        response["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ApiError",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+    let error = &doc["components"]["schemas"]["ApiError"]["properties"];
+    for field in ["code", "message", "reason"] {
+        assert!(error.get(field).is_some(), "ApiError has no {field}");
+    }
+}
+
+#[tokio::test]
+async fn the_kiosk_takes_a_phone_number_as_a_chinese_input_method_types_it() {
+    let h = Harness::new().await;
+    let admin = h.token("admin").await;
+    let config = h.config(&admin).await;
+    let site = config.sites[0].id;
+    let service = config.services[0].id;
+    let (status, ticket) = h
+        .post(
+            &format!("/api/public/sites/{site}/kiosk"),
+            None,
+            json!({"service_id": service, "phone": "１３８ １２３４－５６７８"}).to_string(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ticket}");
+    assert_eq!(ticket["phone"], "138****5678");
+    let (status, refused) = h
+        .post(
+            &format!("/api/public/sites/{site}/kiosk"),
+            None,
+            json!({"service_id": service, "phone": "２３８１２３４５６７８"}).to_string(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "holder_phone");
+}

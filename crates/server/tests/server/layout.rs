@@ -31,7 +31,7 @@ const AREAS: [&str; 9] = [
     "stats",
     "sync",
 ];
-const COMPOSITION: [&str; 4] = ["app", "commands", "seed", "serve"];
+const COMPOSITION: [&str; 5] = ["app", "commands", "openapi", "seed", "serve"];
 
 /// Source text without comments and without the unit tests at the end of a file.
 fn code_of(text: &str) -> String {
