@@ -37,10 +37,10 @@ export const routes: RouteRecordRaw[] = [
       ),
       { path: 'queue', component: () => import('../views/queue/QueueView.vue'), meta: { area: 'queue' } },
       { path: 'stats', component: () => import('../views/stats/StatsView.vue'), meta: { area: 'stats' } },
-      { path: 'print', component: () => import('../views/print/PrintView.vue'), meta: { area: 'print' } },
+      { path: 'print', component: () => import('../views/printing/PrintView.vue'), meta: { area: 'print' } },
       {
         path: 'followups',
-        component: () => import('../views/stats/FollowUpsView.vue'),
+        component: () => import('../views/ratings/FollowUpsView.vue'),
         meta: { area: 'followups' },
       },
       { path: 'admin', component: () => import('../views/config/ConfigView.vue'), meta: { area: 'admin' } },

@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use onetrip_api::command::{Command, CommandBody, CommandOutcome, CommandStatus};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::queue::Ticket;
-use onetrip_domain::config::Site;
 use uuid::Uuid;
 
 use super::QueueWrite;
@@ -106,12 +105,7 @@ pub async fn apply(
                     outcomes.push(None);
                     continue;
                 }
-                let policy = current
-                    .sites
-                    .iter()
-                    .find(|s| s.id == key.site)
-                    .map(Site::fairness)
-                    .unwrap_or_default();
+                let policy = super::policy_of(&current, key.site);
                 // Only a call of the next ticket reads who waits, for the window's services.
                 let services = match &command.body {
                     CommandBody::CallNext { window_id } => current

@@ -198,14 +198,18 @@ pub async fn hall_page(PathParam(site): PathParam<Uuid>) -> Response {
 const HALL_PAGE: &str = include_str!("hall.html");
 
 #[cfg(test)]
-#[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use onetrip_api::queue::TicketSource;
     use onetrip_domain::queue::PriorityClass;
 
     use super::*;
 
-    fn ticket(n: i64, status: TicketStatus, window: Option<u16>, called: Option<i64>) -> Ticket {
+    pub(crate) fn ticket(
+        n: i64,
+        status: TicketStatus,
+        window: Option<u16>,
+        called: Option<i64>,
+    ) -> Ticket {
         Ticket {
             id: Uuid::from_u128(n as u128),
             site_id: Uuid::nil(),

@@ -354,37 +354,9 @@ pub async fn kiosk_page(PathParam(site): PathParam<Uuid>) -> Response {
 const KIOSK_PAGE: &str = include_str!("kiosk.html");
 
 #[cfg(test)]
-#[cfg(test)]
 mod tests {
-    use onetrip_api::queue::TicketSource;
-    use onetrip_domain::queue::PriorityClass;
-
+    use super::super::hall::tests::ticket;
     use super::*;
-
-    fn ticket(n: i64, status: TicketStatus, window: Option<u16>, called: Option<i64>) -> Ticket {
-        Ticket {
-            id: Uuid::from_u128(n as u128),
-            site_id: Uuid::nil(),
-            service_id: Uuid::nil(),
-            day: "2026-11-27".into(),
-            seq: n,
-            number: format!("A{n:03}"),
-            class: PriorityClass::Normal,
-            source: TicketSource::Kiosk,
-            status,
-            issued_at_ms: n,
-            queued_at_ms: n,
-            appointment_at_ms: None,
-            called_at_ms: called,
-            window_id: window.map(|_| Uuid::from_u128(99)),
-            window_number: window,
-            recalls: 0,
-            called_by: None,
-            finished_at_ms: called.map(|at| at + 10 * 60_000),
-            holder: None,
-            appointment_id: None,
-        }
-    }
 
     #[test]
     fn the_estimate_uses_the_days_median_service_time_shared_by_the_windows() {

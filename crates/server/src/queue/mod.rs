@@ -16,6 +16,7 @@ use onetrip_api::error::ApiError;
 use onetrip_api::queue::{Appointment, Ticket, WindowState};
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::config::Site;
+use onetrip_domain::queue::FairnessPolicy;
 
 pub use plan::{QueueView, ViewKey, view_key};
 
@@ -91,12 +92,7 @@ pub async fn plan_command(
         Err(refusal) => return Ok(Err(refusal)),
     };
     let view = sql::view(conn, &key, &day).await?;
-    let policy = current
-        .sites
-        .iter()
-        .find(|s| s.id == key.site)
-        .map(Site::fairness)
-        .unwrap_or_default();
+    let policy = policy_of(current, key.site);
     Ok(plan::plan(
         actor, body, current, &view, &policy, now_ms, &day,
     ))
@@ -113,4 +109,14 @@ fn named_ticket(body: &CommandBody) -> Option<uuid::Uuid> {
         | CommandBody::Transfer { ticket_id, .. } => Some(*ticket_id),
         _ => None,
     }
+}
+
+/// The calling rules of `site`: its own, or the default.
+pub fn policy_of(current: &ConfigSnapshot, site: uuid::Uuid) -> FairnessPolicy {
+    current
+        .sites
+        .iter()
+        .find(|s| s.id == site)
+        .map(Site::fairness)
+        .unwrap_or_default()
 }
