@@ -8,6 +8,7 @@ use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::auth::Role;
 use onetrip_domain::identity::ApplicantId;
+use onetrip_domain::input::echo;
 use uuid::Uuid;
 
 pub mod sql;
@@ -108,8 +109,8 @@ pub fn plan(
             actor,
             ErrorCode::Invalid,
             "material_unknown",
-            format!("“{unknown}”不在该事项的材料清单中"),
-            format!("“{unknown}” is not on the matter's checklist"),
+            format!("“{}”不在该事项的材料清单中", echo(unknown)),
+            format!("“{}” is not on the matter's checklist", echo(unknown)),
         ));
     }
     let materials: Vec<CaseMaterial> = matter

@@ -5,6 +5,7 @@ use onetrip_api::command::CommandBody;
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_domain::config::{self, ConfigError};
+use onetrip_domain::input::echo;
 use uuid::Uuid;
 
 use super::ConfigWrite as Write;
@@ -92,8 +93,8 @@ pub fn plan(
                         None => Err(ApiError::new(
                             ErrorCode::NotFound,
                             actor.lang.pick(
-                                format!("{date} 不是节假日或调休日"),
-                                format!("{date} is not a holiday or swapped day"),
+                                format!("{} 不是节假日或调休日", echo(date)),
+                                format!("{} is not a holiday or swapped day", echo(date)),
                             ),
                         )),
                     }

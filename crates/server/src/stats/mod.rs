@@ -18,6 +18,7 @@ use onetrip_api::stats::{
 use onetrip_domain::Lang;
 use onetrip_domain::auth::Role;
 use onetrip_domain::calendar::Day;
+use onetrip_domain::input::echo;
 use uuid::Uuid;
 
 use crate::actor::{Actor, refuse};
@@ -88,8 +89,14 @@ fn day(actor: &Actor, text: &str) -> Result<Day, ApiError> {
             actor,
             ErrorCode::Invalid,
             "stats_bad_date",
-            format!("日期“{text}”不正确，请按 年-月-日 填写，例如 2026-11-27"),
-            format!("“{text}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27"),
+            format!(
+                "日期“{}”不正确，请按 年-月-日 填写，例如 2026-11-27",
+                echo(text)
+            ),
+            format!(
+                "“{}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27",
+                echo(text)
+            ),
         )
     })
 }

@@ -625,3 +625,32 @@ async fn the_kiosk_takes_a_phone_number_as_a_chinese_input_method_types_it() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["reason"], "holder_phone");
 }
+
+#[tokio::test]
+async fn error_messages_quote_at_most_eighty_characters_of_what_was_sent() {
+    let h = Harness::new().await;
+    let supervisor = h.token("supervisor").await;
+    let long = "九".repeat(5_000);
+    let sent = [
+        h.get(&format!("/api/stats?from={long}"), Some(&supervisor))
+            .await,
+        h.get(&format!("/api/sync?since={long}"), Some(&supervisor))
+            .await,
+        h.post(
+            "/api/commands",
+            Some(&supervisor),
+            json!({"id": Uuid::new_v4(), "kind": long, "payload": {}}).to_string(),
+        )
+        .await,
+    ];
+    for (status, body) in sent {
+        assert!(status.is_client_error(), "{status}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.chars().count() < 160,
+            "{} characters: {message}",
+            message.chars().count()
+        );
+        assert!(!message.contains(&"九".repeat(81)), "{message}");
+    }
+}
