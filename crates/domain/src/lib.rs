@@ -6,8 +6,10 @@ pub mod config;
 pub mod identity;
 pub mod input;
 pub mod lang;
+pub mod permits;
 pub mod phone;
 pub mod queue;
 pub mod rating;
+pub mod review;
 
 pub use lang::Lang;
