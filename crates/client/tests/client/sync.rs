@@ -218,8 +218,9 @@ async fn a_server_killed_mid_pull_and_mid_push_loses_nothing_and_applies_nothing
         language: Lang::ZhCn,
     };
     desktop.config().save_settings(settings).await.unwrap();
-    desktop.auth().login("admin", DEMO_PASSWORD).await.unwrap();
+    // The head is read before signing in, so that the pull has not started meanwhile.
     let head = server_changes(&url).await.last().unwrap().seq;
+    desktop.auth().login("admin", DEMO_PASSWORD).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while engine.cache.cursor().await.unwrap() == 0 {
         assert!(tokio::time::Instant::now() < deadline, "nothing arrived");
