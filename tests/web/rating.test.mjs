@@ -101,6 +101,8 @@ test('a citizen rates the finished ticket 不满意 on the pad and the superviso
   assert.match(text, /进行中/)
   assert.notEqual(await page.getByTestId('ratings-count').innerText(), '0')
   await page.locator('.el-loading-mask').waitFor({ state: 'hidden' })
+  // The tags zoom in when the table renders: let them finish before the picture.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
   await page.screenshot({ path: join(outputDir(), 'web-followups.png'), fullPage: true })
 
   await listed.first().getByTestId('followup-next').click()
