@@ -9,6 +9,7 @@ mod http;
 mod layout;
 mod processes;
 mod ratings;
+mod sqlite;
 mod stats;
 mod support;
 mod verify;
