@@ -5,6 +5,7 @@
 
 // Shared infrastructure.
 pub mod actor;
+pub mod blobs;
 pub mod changes;
 pub mod clock;
 pub mod command_log;

@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const INFRASTRUCTURE: [&str; 13] = [
+const INFRASTRUCTURE: [&str; 14] = [
     "actor",
+    "blobs",
     "changes",
     "clock",
     "command_log",
