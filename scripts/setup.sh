@@ -43,9 +43,9 @@ ensure_npm_packages() {
   fi
 }
 
-# Python tools the tests use (schemathesis), in a virtual environment inside the project's
+# Python tools the tests use (schemathesis; moto, an S3-compatible server), in a virtual environment inside the project's
 # ignored folders; prints nothing when it is current.
-PYTHON_TOOLS=(schemathesis==4.32.5)
+PYTHON_TOOLS=(schemathesis==4.32.5 "moto[server]==5.2.5")
 VENV="$ROOT/.venv"
 ensure_python_tools() {
   local stamp="$VENV/.installed"

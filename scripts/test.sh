@@ -86,7 +86,8 @@ npx vitest run
 
 start_postgres
 
-say "Rust tests (SQLite and PostgreSQL; kernel keyring session)"
+say "Rust tests (SQLite and PostgreSQL, blobs on an S3-compatible server; kernel keyring session)"
+export ONETRIP_MOTO_SERVER="$VENV/bin/moto_server"
 keyctl session - cargo test --workspace --no-fail-fast
 
 say "Generated TypeScript bindings are current"

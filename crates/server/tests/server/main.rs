@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod blobs;
 mod conformance;
 mod http;
 mod layout;

@@ -13,6 +13,10 @@ use std::pin::Pin;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
+mod s3;
+
+pub use s3::S3Blobs;
+
 /// The SHA-256 of a blob's bytes, which is its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BlobId([u8; 32]);
@@ -55,6 +59,9 @@ pub enum BlobError {
     /// Reading what was sent, or writing the store, failed; nothing was kept.
     #[error("blob store: {0}")]
     Io(#[from] std::io::Error),
+    /// The S3-compatible store refused or could not be reached.
+    #[error("object store: {0}")]
+    Remote(#[from] object_store::Error),
 }
 
 /// A blob's bytes, to read as a stream, and their size.
@@ -105,7 +112,7 @@ impl FolderBlobs {
     }
 
     /// Streams `reader` into `file`, hashing and counting; the id and size of what it held.
-    async fn copy(
+    pub(crate) async fn copy(
         reader: &mut (dyn AsyncRead + Unpin + Send),
         file: &mut tokio::fs::File,
         limit: u64,
