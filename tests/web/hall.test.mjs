@@ -53,16 +53,25 @@ async function issue(serviceId) {
 }
 
 test('the kiosk issues a ticket with the people ahead and an estimated wait', async () => {
-  const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' })
+  // A kiosk whose clock is set to another time zone still prints the center's time.
+  const context = await browser.newContext({
+    viewport: { width: 1080, height: 1920 },
+    locale: 'zh-CN',
+    timezoneId: 'America/New_York',
+  })
   const page = await context.newPage()
   await page.goto(`${base}/kiosk/${center}`)
   const first = page.locator('[data-testid^=kiosk-service-]').first()
   await first.waitFor()
   const letter = (await first.getAttribute('data-testid')).slice(-1)
+  const centerNow = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().replace('T', ' ').slice(0, 13)
+  const before = centerNow()
   await first.click()
   await page.getByTestId('kiosk-ticket-number').waitFor()
   assert.equal(await page.getByTestId('kiosk-ticket-number').textContent(), `${letter}001`)
   assert.match(await page.getByTestId('kiosk-ticket-ahead').textContent(), /前面没有人等候/)
+  const shown = await page.locator('#ticket-time').textContent()
+  assert.ok([before, centerNow()].some((hour) => shown.startsWith(`取号时间 ${hour}:`)), shown)
   await page.screenshot({ path: join(outputDir(), 'web-kiosk-ticket.png') })
   // The next citizen sees one ahead.
   await page.locator('#back').click()
