@@ -2,7 +2,7 @@
 //! `{code, message}` in the client's language, like every other error.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -27,23 +27,50 @@ where
     type Rejection = HttpError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (parts, body) = request.into_parts();
-        let lang = lang_of(&parts.headers);
-        let Json(mut value) =
-            Json::<serde_json::Value>::from_request(Request::from_parts(parts, body), state)
-                .await
-                .map_err(|rejection| HttpError(body_error(lang, &rejection)))?;
-        integral_numbers(&mut value);
-        serde_json::from_value(value).map(Body).map_err(|error| {
-            HttpError(ApiError::new(
-                ErrorCode::BadRequest,
-                lang.pick(
-                    format!("请求格式不正确：{}", echo(&error.to_string())),
-                    format!("The request is malformed: {}", echo(&error.to_string())),
-                ),
-            ))
-        })
+        let lang = lang_of(request.headers());
+        if !is_json(request.headers()) {
+            return Err(HttpError(malformed(
+                lang,
+                "Expected request with `Content-Type: application/json`",
+            )));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                HttpError(body_error(lang, rejection.status(), &rejection.body_text()))
+            })?;
+        // The common case in one pass; only a body that does not read as it is gets its whole
+        // numbers written as integers and is read again.
+        match Json::<T>::from_bytes(&bytes) {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|mut value| {
+                    integral_numbers(&mut value);
+                    serde_json::from_value(value).ok()
+                })
+                .map(Body)
+                .ok_or_else(|| {
+                    HttpError(body_error(lang, rejection.status(), &rejection.body_text()))
+                }),
+        }
     }
+}
+
+/// Whether the request says its body is JSON (`application/json`, or `…+json`).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| {
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|kind| kind == "application/json" || kind.ends_with("+json"))
 }
 
 /// Writes numbers like `3.0` as the integers they are: JSON does not tell them apart, and a
@@ -94,8 +121,8 @@ where
     }
 }
 
-fn body_error(lang: Lang, rejection: &JsonRejection) -> ApiError {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+fn body_error(lang: Lang, status: StatusCode, detail: &str) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
         let limit = MAX_BODY_BYTES / 1024;
         return ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -105,7 +132,11 @@ fn body_error(lang: Lang, rejection: &JsonRejection) -> ApiError {
             ),
         );
     }
-    let detail = echo(&rejection.body_text());
+    malformed(lang, detail)
+}
+
+fn malformed(lang: Lang, detail: &str) -> ApiError {
+    let detail = echo(detail);
     ApiError::new(
         ErrorCode::BadRequest,
         lang.pick(

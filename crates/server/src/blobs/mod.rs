@@ -110,34 +110,34 @@ impl FolderBlobs {
         let name = id.to_string();
         self.root.join("sha256").join(&name[..2]).join(&name[2..])
     }
+}
 
-    /// Streams `reader` into `file`, hashing and counting; the id and size of what it held.
-    pub(crate) async fn copy(
-        reader: &mut (dyn AsyncRead + Unpin + Send),
-        file: &mut tokio::fs::File,
-        limit: u64,
-    ) -> Result<StoredBlob, BlobError> {
-        let mut hasher = Sha256::new();
-        let mut buffer = vec![0u8; CHUNK];
-        let mut size: u64 = 0;
-        loop {
-            let read = reader.read(&mut buffer).await?;
-            if read == 0 {
-                break;
-            }
-            size += read as u64;
-            if size > limit {
-                return Err(BlobError::TooLarge { limit });
-            }
-            hasher.update(&buffer[..read]);
-            file.write_all(&buffer[..read]).await?;
+/// Streams `reader` into `file`, hashing and counting; the id and size of what it held.
+pub(crate) async fn spool(
+    reader: &mut (dyn AsyncRead + Unpin + Send),
+    file: &mut tokio::fs::File,
+    limit: u64,
+) -> Result<StoredBlob, BlobError> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; CHUNK];
+    let mut size: u64 = 0;
+    loop {
+        let read = reader.read(&mut buffer).await?;
+        if read == 0 {
+            break;
         }
-        file.sync_all().await?;
-        Ok(StoredBlob {
-            id: BlobId(hasher.finalize().into()),
-            size,
-        })
+        size += read as u64;
+        if size > limit {
+            return Err(BlobError::TooLarge { limit });
+        }
+        hasher.update(&buffer[..read]);
+        file.write_all(&buffer[..read]).await?;
     }
+    file.sync_all().await?;
+    Ok(StoredBlob {
+        id: BlobId(hasher.finalize().into()),
+        size,
+    })
 }
 
 #[async_trait::async_trait]
@@ -152,7 +152,7 @@ impl BlobStore for FolderBlobs {
             .join("tmp")
             .join(uuid::Uuid::new_v4().simple().to_string());
         let mut file = tokio::fs::File::create(&temp).await?;
-        let copied = Self::copy(reader, &mut file, limit).await;
+        let copied = spool(reader, &mut file, limit).await;
         drop(file);
         let stored = match copied {
             Ok(stored) => stored,

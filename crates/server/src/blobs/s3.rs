@@ -10,7 +10,7 @@ use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::{BlobError, BlobId, BlobReader, BlobStore, FolderBlobs, StoredBlob};
+use super::{BlobError, BlobId, BlobReader, BlobStore, StoredBlob};
 
 /// Parts sent at once.
 const PARTS_IN_FLIGHT: usize = 2;
@@ -84,7 +84,7 @@ impl BlobStore for S3Blobs {
         let spooled = self.spool.join(uuid::Uuid::new_v4().simple().to_string());
         let result = async {
             let mut file = tokio::fs::File::create(&spooled).await?;
-            let stored = FolderBlobs::copy(reader, &mut file, limit).await?;
+            let stored = super::spool(reader, &mut file, limit).await?;
             drop(file);
             let key = Self::key_of(stored.id);
             match self.store.head(&key).await {
