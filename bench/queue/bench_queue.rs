@@ -209,6 +209,8 @@ async fn main() {
         listen: "127.0.0.1:0".parse().unwrap(),
         web_dir: None,
         seed_demo: true,
+        files_dir: None,
+        blobs: None,
     })
     .await
     .unwrap();

@@ -39,6 +39,8 @@ async fn start(dir: PathBuf) -> anyhow::Result<RunningServer> {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         web_dir: None,
         seed_demo: true,
+        files_dir: None,
+        blobs: None,
     })
     .await?;
     tracing::info!(url = %running.url(), database = %dir.join(serve::SQLITE_FILE).display(), "embedded server running");

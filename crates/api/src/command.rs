@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::print::PrintRecord;
 use crate::queue::{Appointment, IssueTicket};
 use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
+use crate::review::{ProjectDraft, SheetEdit};
 use crate::sync::EntityKind;
 use crate::verify::DocumentToSign;
 
@@ -115,6 +116,23 @@ pub enum CommandBody {
     DeleteCalendarDay {
         date: String,
     },
+    /// An applicant registers a project for drawing review, and its first round opens.
+    RegisterProject(ProjectDraft),
+    /// The applicant confirms or corrects the numbers and titles intake read.
+    ConfirmSheets {
+        round_id: Uuid,
+        sheets: Vec<SheetEdit>,
+    },
+    /// The applicant takes a file back out of a round still being prepared.
+    RemoveFile {
+        round_id: Uuid,
+        file_id: Uuid,
+    },
+    /// The applicant submits the round; it is accepted at once when nothing blocks it, and
+    /// the review clocks start.
+    SubmitRound {
+        round_id: Uuid,
+    },
 }
 
 /// The id under which a calendar day is kept: the same date always has the same one.
@@ -157,6 +175,10 @@ impl CommandBody {
                 (EntityKind::CalendarDay, calendar_day_id(date))
             }
             CommandBody::RateTicket(draft) => (EntityKind::Rating, draft.id),
+            CommandBody::RegisterProject(draft) => (EntityKind::ReviewProject, draft.id),
+            CommandBody::ConfirmSheets { round_id, .. }
+            | CommandBody::RemoveFile { round_id, .. }
+            | CommandBody::SubmitRound { round_id } => (EntityKind::ReviewRound, *round_id),
             CommandBody::RecordRevisit(RevisitDraft { rating_id, .. })
             | CommandBody::RecordRectification(RectificationDraft { rating_id, .. })
             | CommandBody::RateFollowUp(FollowUpRatingDraft { rating_id, .. }) => {
@@ -215,6 +237,22 @@ impl CommandBody {
         )
     }
 
+    /// Drawing review, which the server plans against the stored project.
+    pub fn is_review(&self) -> bool {
+        matches!(
+            self,
+            CommandBody::RegisterProject(_)
+                | CommandBody::ConfirmSheets { .. }
+                | CommandBody::RemoveFile { .. }
+                | CommandBody::SubmitRound { .. }
+        )
+    }
+
+    /// What an applicant may send from the portal; everything else is for staff.
+    pub fn is_applicants(&self) -> bool {
+        self.is_review()
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             CommandBody::SaveSite(_) => "save_site",
@@ -243,6 +281,10 @@ impl CommandBody {
             CommandBody::RecordRevisit(_) => "record_revisit",
             CommandBody::RecordRectification(_) => "record_rectification",
             CommandBody::RateFollowUp(_) => "rate_follow_up",
+            CommandBody::RegisterProject(_) => "register_project",
+            CommandBody::ConfirmSheets { .. } => "confirm_sheets",
+            CommandBody::RemoveFile { .. } => "remove_file",
+            CommandBody::SubmitRound { .. } => "submit_round",
         }
     }
 }

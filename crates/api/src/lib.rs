@@ -8,9 +8,11 @@ pub mod config;
 pub mod desktop;
 pub mod error;
 pub mod health;
+pub mod portal;
 pub mod print;
 pub mod queue;
 pub mod rating;
+pub mod review;
 pub mod stats;
 pub mod sync;
 pub mod verify;
@@ -58,5 +60,14 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     stats::QueueStats::export_all_to(dir)?;
     stats::ExportFormat::export_all_to(dir)?;
     stats::SavedExport::export_all_to(dir)?;
+    portal::ApplicantSignUp::export_all_to(dir)?;
+    portal::Registration::export_all_to(dir)?;
+    portal::ApplicantProfile::export_all_to(dir)?;
+    review::ProjectView::export_all_to(dir)?;
+    review::UploadStatus::export_all_to(dir)?;
+    review::NewUpload::export_all_to(dir)?;
+    review::UploadLimits::export_all_to(dir)?;
+    review::SheetEdit::export_all_to(dir)?;
+    review::ProjectDraft::export_all_to(dir)?;
     Ok(())
 }

@@ -21,10 +21,15 @@ pub enum EntityKind {
     WindowState,
     Appointment,
     Rating,
+    ReviewProject,
+    ReviewRound,
+    ReviewFile,
+    ReviewSheet,
+    ReviewTask,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 12] = [
+    pub const ALL: [EntityKind; 17] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -37,6 +42,11 @@ impl EntityKind {
         EntityKind::WindowState,
         EntityKind::Appointment,
         EntityKind::Rating,
+        EntityKind::ReviewProject,
+        EntityKind::ReviewRound,
+        EntityKind::ReviewFile,
+        EntityKind::ReviewSheet,
+        EntityKind::ReviewTask,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +63,11 @@ impl EntityKind {
             EntityKind::WindowState => "window_state",
             EntityKind::Appointment => "appointment",
             EntityKind::Rating => "rating",
+            EntityKind::ReviewProject => "review_project",
+            EntityKind::ReviewRound => "review_round",
+            EntityKind::ReviewFile => "review_file",
+            EntityKind::ReviewSheet => "review_sheet",
+            EntityKind::ReviewTask => "review_task",
         }
     }
 

@@ -15,16 +15,20 @@ pub enum Role {
     Reviewer,
     PermitOfficer,
     PrintDelivery,
+    /// A builder's or designer's account (建设单位 / 设计单位) in the applicant portal, scoped
+    /// to its organisation and its projects; never a staff screen.
+    Applicant,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Admin,
         Role::Supervisor,
         Role::Clerk,
         Role::Reviewer,
         Role::PermitOfficer,
         Role::PrintDelivery,
+        Role::Applicant,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,11 +39,17 @@ impl Role {
             Role::Reviewer => "reviewer",
             Role::PermitOfficer => "permit_officer",
             Role::PrintDelivery => "print_delivery",
+            Role::Applicant => "applicant",
         }
     }
 
     pub fn parse(text: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    /// Center staff, who work in the desktop; applicants work only in the portal.
+    pub fn is_staff(self) -> bool {
+        self != Role::Applicant
     }
 
     /// Only administrators change the site configuration.

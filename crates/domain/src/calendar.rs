@@ -31,6 +31,11 @@ impl Day {
         Day(days)
     }
 
+    /// Days after 1970-01-01.
+    pub fn days_since_epoch(self) -> i64 {
+        self.0
+    }
+
     /// Reads `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<Day> {
         let mut parts = text.trim().splitn(3, '-');

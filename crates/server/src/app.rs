@@ -71,6 +71,19 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::ratings::pad::pad_state,
         crate::ratings::pad::rate,
         crate::documents::verify_page::page,
+        crate::portal::routes::sign_up,
+        crate::portal::routes::me,
+        crate::portal::routes::create_applicant,
+        crate::portal::routes::registrations,
+        crate::portal::routes::approve,
+        crate::portal::routes::refuse,
+        crate::commands::routes::portal_command,
+        crate::review::routes::projects,
+        crate::review::routes::project,
+        crate::review::routes::limits,
+        crate::review::routes::start_upload,
+        crate::review::routes::upload_status,
+        crate::review::routes::append_upload,
         openapi
     ),
     modifiers(&CommonResponses)
@@ -110,6 +123,8 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .merge(crate::ratings::pad::routes())
         .merge(crate::stats::routes::routes())
         .merge(crate::documents::routes::routes())
+        .merge(crate::portal::routes::routes())
+        .merge(crate::review::routes::routes())
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     let router = match web_dir {

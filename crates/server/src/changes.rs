@@ -15,6 +15,10 @@ pub struct ChangeRecord {
     pub data: Option<serde_json::Value>,
     /// The site whose readers may see it; none means everyone.
     pub site_id: Option<Uuid>,
+    /// The review project whose readers alone may see it.
+    pub project_id: Option<Uuid>,
+    /// The one account that may see it (a reviewer's draft).
+    pub private_to: Option<Uuid>,
 }
 
 impl ChangeRecord {
@@ -31,7 +35,15 @@ impl ChangeRecord {
             op: ChangeOp::Upsert,
             data: Some(serde_json::to_value(data)?),
             site_id,
+            project_id: None,
+            private_to: None,
         })
+    }
+
+    /// The change is about a review project: only its readers see it.
+    pub fn in_project(mut self, project: Uuid) -> ChangeRecord {
+        self.project_id = Some(project);
+        self
     }
 
     pub fn delete(entity: EntityKind, id: Uuid, site_id: Option<Uuid>) -> ChangeRecord {
@@ -41,6 +53,8 @@ impl ChangeRecord {
             op: ChangeOp::Delete,
             data: None,
             site_id,
+            project_id: None,
+            private_to: None,
         }
     }
 }
@@ -77,8 +91,8 @@ pub async fn record(
     now_ms: i64,
 ) -> StorageResult<i64> {
     const SQL: &str =
-        "INSERT INTO changes (entity, entity_id, op, data, site_id, command_id, at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq";
+        "INSERT INTO changes (entity, entity_id, op, data, site_id, command_id, at_ms, project_id, private_to)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq";
     let data = change.data.as_ref().map(json).transpose()?;
     Ok(on_backend!(conn, c => sqlx::query_scalar::<_, i64>(SQL)
         .bind(change.entity.as_str())
@@ -88,6 +102,8 @@ pub async fn record(
         .bind(change.site_id.map(|id| id.to_string()))
         .bind(command_id)
         .bind(now_ms)
+        .bind(change.project_id.map(|id| id.to_string()))
+        .bind(change.private_to.map(|id| id.to_string()))
         .fetch_one(c)
         .await)?)
 }
@@ -106,7 +122,7 @@ pub async fn record_all(
     }
     let seqs: Vec<i64> = on_backend!(conn, c => {
         let mut query = sqlx::QueryBuilder::new(
-            "INSERT INTO changes (entity, entity_id, op, data, site_id, command_id, at_ms) ",
+            "INSERT INTO changes (entity, entity_id, op, data, site_id, command_id, at_ms, project_id, private_to) ",
         );
         query.push_values(changes.iter().zip(&data), |mut row, ((change, command_id, at_ms), data)| {
             row.push_bind(change.entity.as_str())
@@ -115,7 +131,9 @@ pub async fn record_all(
                 .push_bind(data.clone())
                 .push_bind(change.site_id.map(|id| id.to_string()))
                 .push_bind(command_id.clone())
-                .push_bind(*at_ms);
+                .push_bind(*at_ms)
+                .push_bind(change.project_id.map(|id| id.to_string()))
+                .push_bind(change.private_to.map(|id| id.to_string()));
         });
         query.push(" RETURNING seq");
         query.build_query_scalar().fetch_all(c).await

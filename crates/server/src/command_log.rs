@@ -177,3 +177,28 @@ pub async fn audit_log(conn: &mut Conn<'_>, limit: i64) -> StorageResult<Vec<Aud
         )
         .collect()
 }
+
+/// Puts an action that is not a command on the audit log (an upload kept, an applicant
+/// approved), under a fresh id.
+pub async fn audit_action(
+    conn: &mut Conn<'_>,
+    actor: &crate::actor::Actor,
+    kind: &str,
+    payload: &impl serde::Serialize,
+    at_ms: i64,
+) -> StorageResult<()> {
+    const SQL: &str = "INSERT INTO audit_log (at_ms, account_id, username, command_id, kind, payload, status, error)
+         VALUES ($1, $2, $3, $4, $5, $6, 'applied', NULL)";
+    let payload = json(payload)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(at_ms)
+        .bind(actor.account.id.to_string())
+        .bind(&actor.account.username)
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(kind)
+        .bind(&payload)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}

@@ -1,5 +1,5 @@
 //! The central API of OneTrip, one folder per area (`auth`, `config`, `queue`, `cases`,
-//! `ratings`, `stats`, `documents`, `printing`, `sync`), each with its routes, its command
+//! `ratings`, `stats`, `documents`, `printing`, `sync`, `portal`, `review`), each with its routes, its command
 //! planning and its SQL. Shared infrastructure sits in named modules that areas use and that
 //! never use an area; `commands`, `app`, `serve` and `seed` compose the areas.
 
@@ -18,15 +18,18 @@ pub mod public_page;
 pub mod session_cache;
 pub mod state;
 pub mod storage;
+pub mod uploads;
 
 // Areas.
 pub mod auth;
 pub mod cases;
 pub mod config;
 pub mod documents;
+pub mod portal;
 pub mod printing;
 pub mod queue;
 pub mod ratings;
+pub mod review;
 pub mod stats;
 pub mod sync;
 

@@ -25,10 +25,17 @@ struct Args {
     /// Do not fill an empty database with the demo service center.
     #[arg(long)]
     no_demo: bool,
+    /// Where uploaded files are kept: a folder (default `<data-dir>/blobs`) or `s3://BUCKET`
+    /// on an S3-compatible store shared by several instances (endpoint and keys from the
+    /// `AWS_*` environment variables).
+    #[arg(long, env = "ONETRIP_BLOBS")]
+    blobs: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Intake checks files in a child process of this same program.
+    onetrip_intake::run_child_if_requested();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -36,9 +43,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
-    let database = match args.database_url {
+    let database = match args.database_url.clone() {
         Some(url) => Database::Url(url),
-        None => Database::SqliteDir(args.data_dir),
+        None => Database::SqliteDir(args.data_dir.clone()),
     };
     if let Some(dir) = &args.web_dir {
         anyhow::ensure!(
@@ -52,6 +59,8 @@ async fn main() -> anyhow::Result<()> {
         listen: args.listen,
         web_dir: args.web_dir.as_deref(),
         seed_demo: !args.no_demo,
+        files_dir: Some(args.data_dir.clone()),
+        blobs: args.blobs.as_deref().map(serve::BlobLocation::parse),
     })
     .await?;
     if server.seeded {

@@ -13,6 +13,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::commands::Commands;
 use crate::state::AppState;
 use crate::storage::Store;
+pub use crate::uploads::BlobLocation;
+use crate::uploads::Files;
 
 /// Where the central database is.
 #[derive(Debug, Clone)]
@@ -91,6 +93,11 @@ pub struct ServeOptions<'a> {
     pub web_dir: Option<&'a Path>,
     /// Fill an empty database with the demo center.
     pub seed_demo: bool,
+    /// Where uploads are received and blobs kept by default; the SQLite data folder when
+    /// left out, or a temporary folder for a database given by URL.
+    pub files_dir: Option<PathBuf>,
+    /// Where blobs are kept instead of `<files_dir>/blobs` (`s3://bucket` for several instances).
+    pub blobs: Option<BlobLocation>,
 }
 
 /// Opens the database, seeds it if asked and empty, and serves in the background.
@@ -115,6 +122,17 @@ pub async fn start(options: ServeOptions<'_>) -> anyhow::Result<RunningServer> {
             "no {} set: documents are signed with a key that changes at every start",
             crate::documents::keys::KEY_ENV
         ),
+    }
+    let files_dir = options
+        .files_dir
+        .clone()
+        .or_else(|| data_dir.map(Path::to_path_buf));
+    if let Some(dir) = files_dir {
+        let blobs = options
+            .blobs
+            .clone()
+            .unwrap_or_else(|| BlobLocation::Folder(dir.join("blobs")));
+        state.files = Arc::new(Files::open(&dir, &blobs)?);
     }
     start_with_state(state, options.listen, options.web_dir, seeded).await
 }

@@ -10,6 +10,7 @@ use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::session_cache::SessionCache;
 use crate::storage::{StorageResult, Store, VersionCache};
+use crate::uploads::Files;
 
 /// Where commands are applied: at most once each, checked against the domain rules, with
 /// their change-log entry and audit line in the same transaction.
@@ -40,6 +41,9 @@ pub struct AppState {
     /// Sessions read in the last moments, so that a busy window's every request does not read
     /// its session again.
     pub sessions: Arc<SessionCache>,
+    /// Uploaded files: blobs, partial uploads, limits and the intake child's bounds. In a
+    /// temporary folder unless `serve` gives the data folder.
+    pub files: Arc<Files>,
 }
 
 impl AppState {
@@ -58,6 +62,7 @@ impl AppState {
             shutting_down: Arc::new(tokio::sync::watch::channel(false).0),
             issuer_key: Arc::new(IssuerKey::generate()?),
             sessions: Arc::default(),
+            files: Arc::new(Files::temporary()?),
         })
     }
 }

@@ -3,4 +3,4 @@
 /**
  * What an account may do. One role per account.
  */
-export type Role = "admin" | "supervisor" | "clerk" | "reviewer" | "permit_officer" | "print_delivery";
+export type Role = "admin" | "supervisor" | "clerk" | "reviewer" | "permit_officer" | "print_delivery" | "applicant";

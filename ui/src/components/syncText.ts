@@ -64,6 +64,12 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'record_rectification':
     case 'rate_follow_up':
       return t(`sync.describe.${command.kind}`)
+    // Applicants' commands come from the portal, which has no outbox.
+    case 'register_project':
+    case 'confirm_sheets':
+    case 'remove_file':
+    case 'submit_round':
+      return t('sync.describe.review')
   }
 }
 

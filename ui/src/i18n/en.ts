@@ -231,6 +231,7 @@ const en: typeof zhCN = {
       record_revisit: "Record a bad rating's revisit",
       record_rectification: "Record a bad rating's rectification",
       rate_follow_up: 'Record a follow-up rating',
+      review: 'Drawing review submission',
       queue: 'Queue action',
       windowAt: '{window} ({site})',
       matterIn: '{name} ({service})',

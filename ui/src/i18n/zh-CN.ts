@@ -227,6 +227,7 @@ export default {
       record_revisit: '记录差评回访',
       record_rectification: '记录差评整改',
       rate_follow_up: '记录回访评价',
+      review: '施工图审查申报',
       queue: '排队叫号操作',
       windowAt: '{window}（{site}）',
       matterIn: '{name}（{service}）',

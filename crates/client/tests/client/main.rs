@@ -38,6 +38,8 @@ fn launcher(dir: PathBuf) -> (StandaloneLauncher, Arc<OnceCell<RunningServer>>) 
                         listen: "127.0.0.1:0".parse().expect("address"),
                         web_dir: None,
                         seed_demo: true,
+                        files_dir: None,
+                        blobs: None,
                     })
                     .await
                 })

@@ -512,6 +512,8 @@ async fn in_process_server(dir: &Path, addr: SocketAddr) -> onetrip_server::serv
         listen: addr,
         web_dir: None,
         seed_demo: true,
+        files_dir: None,
+        blobs: None,
     })
     .await
     .unwrap()

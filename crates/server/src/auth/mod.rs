@@ -16,7 +16,7 @@ mod extract;
 pub mod routes;
 pub mod sql;
 
-pub use extract::Authed;
+pub use extract::{Authed, Signed};
 
 /// The stored form of a session token.
 pub fn token_hash(token: &str) -> String {

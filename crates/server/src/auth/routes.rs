@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use onetrip_api::auth::{Account, LoginRequest, LoginResponse};
 use onetrip_api::error::ApiError;
 
-use super::Authed;
+use super::Signed;
 use crate::extract::Body;
 use crate::http_error::HttpError;
 use crate::lang::{ClientLang, bearer, lang_of};
@@ -42,6 +42,6 @@ pub async fn logout(
 }
 
 #[utoipa::path(get, path = "/api/auth/me", responses((status = 200, body = Account), (status = 401, body = ApiError)))]
-pub async fn me(Authed(actor): Authed) -> Json<Account> {
+pub async fn me(Signed(actor): Signed) -> Json<Account> {
     Json(super::me(&actor))
 }

@@ -65,6 +65,12 @@ async fn plan(
                 .await?
                 .map(|rating| Write::Rating(Box::new(rating)))
         }
+        body if body.is_review() => {
+            let calendar = crate::config::working_calendar(current);
+            crate::review::plan_command(conn, actor, body, &calendar, now_ms)
+                .await?
+                .map(Write::Review)
+        }
         CommandBody::RecordPrint(record) => crate::printing::plan(actor, record).map(Write::Print),
         CommandBody::SignDocument(document) => {
             crate::documents::plan(actor, document, now_ms).map(Write::Document)
@@ -180,16 +186,16 @@ impl Commands {
                             lock(&self.queue.sites).remove(&site);
                         }
                     }
-                    let change = write.change(&current).map_err(corrupt)?;
-                    let seq = crate::changes::record(
-                        &mut tx.conn(),
-                        &change,
-                        &command.id.to_string(),
-                        now_ms,
-                    )
-                    .await?;
-                    self.store.notify(&mut tx, seq).await?;
-                    committed_seq = Some(seq);
+                    let changes: Vec<_> = write
+                        .changes(&current)
+                        .map_err(corrupt)?
+                        .into_iter()
+                        .map(|change| (change, command.id.to_string(), now_ms))
+                        .collect();
+                    if let Some(seq) = crate::changes::record_all(&mut tx.conn(), &changes).await? {
+                        self.store.notify(&mut tx, seq).await?;
+                        committed_seq = Some(seq);
+                    }
                     CommandOutcome {
                         command_id: command.id,
                         status: CommandStatus::Applied,

@@ -4,15 +4,19 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use onetrip_api::command::{Command, CommandBody, CommandOutcome, CommandStatus};
-use onetrip_api::error::ApiError;
+use onetrip_api::error::{ApiError, ErrorCode};
 
+use crate::actor::refuse;
 use crate::auth::Authed;
 use crate::extract::Body;
 use crate::http_error::{HttpError, internal};
+use crate::portal::Applicant;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/commands", post(command))
+    Router::new()
+        .route("/api/commands", post(command))
+        .route("/api/portal/commands", post(portal_command))
 }
 
 #[utoipa::path(post, path = "/api/commands", request_body = Command,
@@ -30,9 +34,54 @@ pub async fn command(
     if let CommandBody::SignDocument(document) = &mut command.body {
         crate::documents::sign(&state.issuer_key, &actor, document)?;
     }
+    if command.body.is_applicants() {
+        return Err(HttpError(refuse(
+            &actor,
+            ErrorCode::Forbidden,
+            "applicants_only",
+            "该操作由申请人在网上申报平台办理".into(),
+            "Applicants do this in the portal".into(),
+        )));
+    }
+    apply(&state, &actor, &command, now).await
+}
+
+/// `POST /api/portal/commands`: an applicant's write from the portal (registering a project,
+/// confirming sheets, submitting a round).
+#[utoipa::path(post, path = "/api/portal/commands", request_body = Command,
+    responses((status = 200, body = CommandOutcome, description = "Applied"),
+        (status = 403, body = ApiError, description = "Not an applicant's command, or not their project"),
+        (status = 404, body = ApiError, description = "The command names a record that does not exist"),
+        (status = 409, body = ApiError, description = "Already registered, or changed since `base_version`"),
+        (status = 422, body = ApiError, description = "A rule refused the command; `reason` says which")))]
+pub async fn portal_command(
+    State(state): State<AppState>,
+    applicant: Applicant,
+    Body(command): Body<Command>,
+) -> Result<Json<CommandOutcome>, HttpError> {
+    let actor = applicant.actor;
+    if !command.body.is_applicants() {
+        return Err(HttpError(refuse(
+            &actor,
+            ErrorCode::Forbidden,
+            "staff_only",
+            "该操作只能由中心工作人员办理".into(),
+            "Only the center's staff do this".into(),
+        )));
+    }
+    apply(&state, &actor, &command, state.clock.now_ms()).await
+}
+
+/// Applies the command and answers with its outcome, or its refusal as an error status.
+async fn apply(
+    state: &AppState,
+    actor: &crate::actor::Actor,
+    command: &Command,
+    now: i64,
+) -> Result<Json<CommandOutcome>, HttpError> {
     let outcome = state
         .commands
-        .apply(&actor, &command, now)
+        .apply(actor, command, now)
         .await
         .map_err(|e| internal(actor.lang, e))?;
     match (outcome.status, outcome.error) {

@@ -10,6 +10,7 @@ use onetrip_api::verify::IssuedDocument;
 use crate::changes::ChangeRecord;
 use crate::config::ConfigWrite;
 use crate::queue::QueueWrite;
+use crate::review::ReviewWrite;
 use crate::storage::{Conn, StorageResult};
 
 /// A change to stored rows, already checked.
@@ -21,6 +22,7 @@ pub enum Write {
     Rating(Box<Rating>),
     Document(IssuedDocument),
     Print(PrintRecord),
+    Review(ReviewWrite),
 }
 
 impl Write {
@@ -32,19 +34,24 @@ impl Write {
             Write::Rating(rating) => crate::ratings::sql::write(conn, rating).await,
             Write::Document(document) => crate::documents::write(conn, document).await,
             Write::Print(record) => crate::printing::write(conn, record).await,
+            Write::Review(write) => write.store(conn).await,
         }
     }
 
     /// How the write appears in the change log; `current` is the configuration before it.
-    pub fn change(&self, current: &ConfigSnapshot) -> Result<ChangeRecord, serde_json::Error> {
-        match self {
-            Write::Config(write) => write.change(current),
-            Write::Queue(write) => write.change(),
-            Write::Case(case) => crate::cases::change(case),
-            Write::Rating(rating) => crate::ratings::change(rating),
-            Write::Document(document) => crate::documents::change(document),
-            Write::Print(record) => crate::printing::change(record),
-        }
+    pub fn changes(
+        &self,
+        current: &ConfigSnapshot,
+    ) -> Result<Vec<ChangeRecord>, serde_json::Error> {
+        Ok(vec![match self {
+            Write::Config(write) => write.change(current)?,
+            Write::Queue(write) => write.change()?,
+            Write::Case(case) => crate::cases::change(case)?,
+            Write::Rating(rating) => crate::ratings::change(rating)?,
+            Write::Document(document) => crate::documents::change(document)?,
+            Write::Print(record) => crate::printing::change(record)?,
+            Write::Review(write) => return write.changes(),
+        }])
     }
 
     /// What the caller gets back at once.
@@ -54,6 +61,7 @@ impl Write {
             Write::Case(case) => serde_json::to_value(case).ok(),
             Write::Document(document) => serde_json::to_value(document).ok(),
             Write::Rating(rating) => serde_json::to_value(rating).ok(),
+            Write::Review(write) => write.record(),
             Write::Config(_) | Write::Print(_) => None,
         }
     }

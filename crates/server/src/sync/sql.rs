@@ -6,7 +6,8 @@ use uuid::Uuid;
 use crate::storage::{Conn, StorageResult, corrupt, on_backend};
 
 /// Up to `limit` changes after `since`, in order, that a reader of `site` may see (`None`:
-/// every site), as the JSON text of a [`SyncPage`]: the database writes each change's JSON
+/// every site), leaving out review projects' changes, which the desktop does not keep yet,
+/// as the JSON text of a [`SyncPage`]: the database writes each change's JSON
 /// itself, so a large pull never builds a row object per change on the server.
 pub async fn sync_page_json(
     conn: &mut Conn<'_>,
@@ -25,6 +26,7 @@ pub async fn sync_page_json(
        FROM (SELECT seq, entity, entity_id, op, data FROM changes
              WHERE seq > $1 AND seq <= $2
                AND (CAST($3 AS TEXT) IS NULL OR site_id IS NULL OR site_id = $3)
+               AND project_id IS NULL AND private_to IS NULL
              ORDER BY seq LIMIT $4) AS page"#;
     // The head first: rows up to it are all visible already (writers commit in seq order).
     let head = crate::changes::head(conn).await?;

@@ -425,6 +425,12 @@ async fn readers_see_only_their_scope(db: TestDb) {
                 let rating: onetrip_api::rating::Rating = change.record().unwrap().unwrap();
                 assert_eq!(rating.site_id, branch);
             }
+            // Review projects are not in a site's pull.
+            EntityKind::ReviewProject
+            | EntityKind::ReviewRound
+            | EntityKind::ReviewFile
+            | EntityKind::ReviewSheet
+            | EntityKind::ReviewTask => panic!("a review change in a site's pull: {change:?}"),
         }
     }
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const INFRASTRUCTURE: [&str; 14] = [
+const INFRASTRUCTURE: [&str; 15] = [
     "actor",
     "blobs",
     "changes",
@@ -20,15 +20,18 @@ const INFRASTRUCTURE: [&str; 14] = [
     "session_cache",
     "state",
     "storage",
+    "uploads",
 ];
-const AREAS: [&str; 9] = [
+const AREAS: [&str; 11] = [
     "auth",
     "cases",
     "config",
     "documents",
+    "portal",
     "printing",
     "queue",
     "ratings",
+    "review",
     "stats",
     "sync",
 ];

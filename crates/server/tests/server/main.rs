@@ -10,6 +10,7 @@ mod http;
 mod layout;
 mod processes;
 mod ratings;
+mod review;
 mod sqlite;
 mod stats;
 mod support;

@@ -113,6 +113,8 @@ async fn the_key_is_created_at_first_start_and_kept_across_restarts() {
             listen: "127.0.0.1:0".parse().unwrap(),
             web_dir: None,
             seed_demo: false,
+            files_dir: None,
+            blobs: None,
         })
     };
     let first = start().await.unwrap();

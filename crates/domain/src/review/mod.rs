@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::Lang;
 use crate::input::{echo, normalise_code};
 
+pub mod carry;
+pub mod clock;
+pub mod project;
+
 /// A review specialty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

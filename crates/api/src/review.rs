@@ -1,0 +1,324 @@
+//! Joint drawing review (施工图联合审查) on the wire: projects, their submission rounds, the
+//! files and sheets of a round with what intake found, and the resumable uploads that bring
+//! the files in.
+
+use onetrip_domain::review::Specialty;
+use onetrip_domain::review::clock::ReviewClockState;
+use onetrip_domain::review::project::ProjectKind;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// A project as its applicant registers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct ProjectDraft {
+    pub id: Uuid,
+    /// 项目代码, e.g. `2026-330324-47-01-012345`; full-width digits are accepted.
+    #[schema(max_length = 60)]
+    pub code: String,
+    #[schema(max_length = 100)]
+    pub name: String,
+    /// 建设单位.
+    #[schema(max_length = 100)]
+    pub builder: String,
+    /// 设计单位.
+    #[schema(max_length = 100)]
+    pub designer: String,
+    /// 乡镇（街道）.
+    #[schema(max_length = 50)]
+    pub town: String,
+    pub kind: ProjectKind,
+    /// 总建筑面积 in square metres, as typed: `12345.67`, `12,345.67`, `１２３４５`.
+    #[schema(max_length = 20)]
+    pub floor_area_m2: String,
+    /// The specialties to review; none means the kind's defaults.
+    #[serde(default)]
+    #[ts(optional)]
+    pub specialties: Option<Vec<Specialty>>,
+    /// The first round's id, opened with the project.
+    pub first_round_id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectState {
+    /// 待送审: registered; the applicant is preparing the first round.
+    Preparing,
+    /// 审查中.
+    InReview,
+    /// 待回复: the opinions are with the applicant; the clocks are stopped.
+    WithApplicant,
+    /// 审查合格.
+    Certified,
+}
+
+impl ProjectState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectState::Preparing => "preparing",
+            ProjectState::InReview => "in_review",
+            ProjectState::WithApplicant => "with_applicant",
+            ProjectState::Certified => "certified",
+        }
+    }
+}
+
+/// A registered project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Project {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub builder: String,
+    pub designer: String,
+    pub town: String,
+    pub kind: ProjectKind,
+    /// Canonical decimal text, two places: `12345.67`.
+    pub floor_area_m2: String,
+    pub specialties: Vec<Specialty>,
+    /// The 统一社会信用代码 of the organisation that registered it; its applicants see it.
+    pub organisation: String,
+    pub registered_by: Uuid,
+    #[ts(type = "number")]
+    pub registered_at_ms: i64,
+    pub state: ProjectState,
+    /// The round in progress or under review.
+    pub current_round: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundState {
+    /// 准备中: files are being uploaded and the sheet list confirmed.
+    Preparing,
+    /// 已受理: submitted and accepted; the review clocks run from its acceptance.
+    Accepted,
+}
+
+/// A submission round: 第 1 轮 送审, then 复审 rounds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Round {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub number: u32,
+    pub state: RoundState,
+    #[ts(type = "number")]
+    pub opened_at_ms: i64,
+    /// The center's date of acceptance, `YYYY-MM-DD`.
+    pub accepted_on: Option<String>,
+}
+
+/// What intake warns about on a page; the file is taken all the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IntakeWarning {
+    /// Not A0–A4 or one of their lengthened (加长) sizes.
+    NotDrawingSize,
+    /// Text in a font that is not embedded: Chinese text may show wrongly elsewhere.
+    FontNotEmbedded {
+        font: String,
+    },
+    /// AutoCAD "SHX Text" annotations: text drawn as lines, with comments that can mislead.
+    ShxText {
+        count: u32,
+    },
+    /// A scanned page: an image and no text.
+    ImageOnly,
+    Rotated {
+        degrees: u16,
+    },
+}
+
+/// Where a sheet number or title was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingSource {
+    PageLabel,
+    Bookmark,
+    TitleBlock,
+    /// Typed or corrected by the applicant.
+    Applicant,
+}
+
+/// One page of one file: a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Sheet {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub file_id: Uuid,
+    /// 0-based page in its file.
+    pub page: u32,
+    /// 图号, canonical (`建施-03`); none when intake could not read one.
+    pub number: Option<String>,
+    /// 图名.
+    pub title: String,
+    pub specialty: Option<Specialty>,
+    /// How sure intake is of the number, 0–100; 100 once the applicant confirmed it.
+    pub confidence: u8,
+    pub source: Option<ReadingSource>,
+    /// The paper size (`A1`, `A2+1/4` …), none when not a drawing size.
+    pub size: Option<String>,
+    pub warnings: Vec<IntakeWarning>,
+}
+
+/// A file of a round, as kept (never changed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct RoundFile {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub name: String,
+    /// SHA-256 of its bytes: its name in the blob store.
+    pub blob: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub pages: u32,
+    #[ts(type = "number")]
+    pub uploaded_at_ms: i64,
+}
+
+/// The index sheet (图纸目录) compared with the sheets submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct IndexCheck {
+    pub index_sheet: Uuid,
+    /// Listed in the index, not submitted.
+    pub missing: Vec<String>,
+    /// Submitted, not in the index.
+    pub extra: Vec<String>,
+    /// Submitted more than once.
+    pub duplicate: Vec<String>,
+}
+
+/// What still keeps a round from being submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SubmitBlocker {
+    NoFiles,
+    /// Sheets without a number.
+    Unnumbered {
+        sheets: u32,
+    },
+    /// The same number on more than one sheet.
+    DuplicateNumber {
+        number: String,
+    },
+    /// Sheets whose number is not confirmed yet.
+    Unconfirmed {
+        sheets: u32,
+    },
+    /// A required specialty with no sheet.
+    SpecialtyMissing {
+        specialty: Specialty,
+    },
+}
+
+/// A round with its files and sheets, as the portal and the reviewers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct RoundView {
+    pub round: Round,
+    pub files: Vec<RoundFile>,
+    pub sheets: Vec<Sheet>,
+    pub index: Option<IndexCheck>,
+    pub blockers: Vec<SubmitBlocker>,
+}
+
+/// A review task: one specialty of one round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct ReviewTask {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub round_id: Uuid,
+    pub specialty: Specialty,
+    pub reviewer: Option<Uuid>,
+    /// Working days allowed from the round's acceptance.
+    pub allowed_days: u32,
+    /// `YYYY-MM-DD`; none while the project is with the applicant.
+    pub due_on: Option<String>,
+    pub clock: ReviewClockState,
+}
+
+/// A project with its rounds, newest last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct ProjectView {
+    pub project: Project,
+    pub rounds: Vec<RoundView>,
+    pub tasks: Vec<ReviewTask>,
+}
+
+/// A sheet's number and title as the applicant confirms or corrects them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SheetEdit {
+    pub sheet_id: Uuid,
+    #[schema(max_length = 40)]
+    pub number: String,
+    #[schema(max_length = 100)]
+    pub title: String,
+}
+
+/// Starts a resumable upload of one file into a round.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+pub struct NewUpload {
+    pub round_id: Uuid,
+    #[schema(max_length = 255)]
+    pub file_name: String,
+    /// The whole file's size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadState {
+    /// Bytes are arriving; send from `received` on.
+    Receiving,
+    /// Every byte arrived and the file was checked and kept.
+    Done,
+    /// Every byte arrived and intake refused the file; `error` says why.
+    Refused,
+}
+
+impl UploadState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadState::Receiving => "receiving",
+            UploadState::Done => "done",
+            UploadState::Refused => "refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<UploadState> {
+        [
+            UploadState::Receiving,
+            UploadState::Done,
+            UploadState::Refused,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == text)
+    }
+}
+
+/// Where an upload stands: the client resumes from `received`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct UploadStatus {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    #[ts(type = "number")]
+    pub received: u64,
+    pub state: UploadState,
+    /// The file it became, once done.
+    pub file_id: Option<Uuid>,
+    pub error: Option<ApiError>,
+}
+
+/// The limits an upload is checked against, shown before a file is chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct UploadLimits {
+    #[ts(type = "number")]
+    pub max_file_bytes: u64,
+    pub max_sheets_per_round: u32,
+}

@@ -1,0 +1,201 @@
+//! Review projects, their rounds, files, sheets, index checks and tasks. Each row keeps its
+//! record as JSON beside the columns it is found by.
+
+use onetrip_api::review::{Project, ReviewTask, Round, RoundFile, Sheet};
+use uuid::Uuid;
+
+use super::IndexEntries;
+use crate::storage::{Conn, StorageResult, all_parsed, json, on_backend, parsed};
+
+pub async fn project(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<Project>> {
+    const SQL: &str = "SELECT data FROM review_projects WHERE id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(id.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
+pub async fn project_by_code(conn: &mut Conn<'_>, code: &str) -> StorageResult<Option<Uuid>> {
+    const SQL: &str = "SELECT id FROM review_projects WHERE code = $1";
+    let row: Option<String> =
+        on_backend!(conn, c => sqlx::query_scalar(SQL).bind(code).fetch_optional(c).await)?;
+    row.map(|id| crate::storage::uuid(&id)).transpose()
+}
+
+/// The organisation's projects, newest first.
+pub async fn projects_of(conn: &mut Conn<'_>, organisation: &str) -> StorageResult<Vec<Project>> {
+    const SQL: &str = "SELECT data FROM review_projects WHERE organisation = $1
+         ORDER BY registered_at_ms DESC, id LIMIT 1000";
+    let rows: Vec<String> =
+        on_backend!(conn, c => sqlx::query_scalar(SQL).bind(organisation).fetch_all(c).await)?;
+    all_parsed(&rows)
+}
+
+/// Writes the project, new or changed.
+pub async fn save_project(conn: &mut Conn<'_>, project: &Project) -> StorageResult<()> {
+    const SQL: &str = "INSERT INTO review_projects (id, code, organisation, registered_at_ms, data)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data";
+    let data = json(project)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(project.id.to_string())
+        .bind(&project.code)
+        .bind(&project.organisation)
+        .bind(project.registered_at_ms)
+        .bind(&data)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+pub async fn round(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<Round>> {
+    const SQL: &str = "SELECT data FROM review_rounds WHERE id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(id.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
+/// The project's rounds, first to last.
+pub async fn rounds_of(conn: &mut Conn<'_>, project: Uuid) -> StorageResult<Vec<Round>> {
+    const SQL: &str = "SELECT data FROM review_rounds WHERE project_id = $1 ORDER BY number";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(project.to_string()).fetch_all(c).await)?;
+    all_parsed(&rows)
+}
+
+pub async fn save_round(conn: &mut Conn<'_>, round: &Round) -> StorageResult<()> {
+    const SQL: &str =
+        "INSERT INTO review_rounds (id, project_id, number, data) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data";
+    let data = json(round)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(round.id.to_string())
+        .bind(round.project_id.to_string())
+        .bind(i64::from(round.number))
+        .bind(&data)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+/// The round's files still in it, in upload order.
+pub async fn files_of(conn: &mut Conn<'_>, round: Uuid) -> StorageResult<Vec<RoundFile>> {
+    const SQL: &str = "SELECT data FROM review_files WHERE round_id = $1 AND removed = 0
+         ORDER BY uploaded_at_ms, id";
+    let rows: Vec<String> =
+        on_backend!(conn, c => sqlx::query_scalar(SQL).bind(round.to_string()).fetch_all(c).await)?;
+    all_parsed(&rows)
+}
+
+pub async fn insert_file(conn: &mut Conn<'_>, file: &RoundFile) -> StorageResult<()> {
+    const SQL: &str = "INSERT INTO review_files (id, round_id, blob, uploaded_at_ms, data)
+         VALUES ($1, $2, $3, $4, $5)";
+    let data = json(file)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(file.id.to_string())
+        .bind(file.round_id.to_string())
+        .bind(&file.blob)
+        .bind(file.uploaded_at_ms)
+        .bind(&data)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+/// Takes a file out of its round; its blob stays, as every original does.
+pub async fn remove_file(conn: &mut Conn<'_>, file: Uuid) -> StorageResult<()> {
+    const SQL_FILE: &str = "UPDATE review_files SET removed = 1 WHERE id = $1";
+    const SQL_SHEETS: &str = "DELETE FROM review_sheets WHERE file_id = $1";
+    on_backend!(conn, c => {
+        sqlx::query(SQL_FILE).bind(file.to_string()).execute(&mut *c).await?;
+        sqlx::query(SQL_SHEETS).bind(file.to_string()).execute(c).await.map(drop)
+    })?;
+    Ok(())
+}
+
+/// The round's sheets in file and page order.
+pub async fn sheets_of(conn: &mut Conn<'_>, round: Uuid) -> StorageResult<Vec<Sheet>> {
+    const SQL: &str = "SELECT s.data FROM review_sheets s JOIN review_files f ON f.id = s.file_id
+         WHERE s.round_id = $1 ORDER BY f.uploaded_at_ms, f.id, s.page";
+    let rows: Vec<String> =
+        on_backend!(conn, c => sqlx::query_scalar(SQL).bind(round.to_string()).fetch_all(c).await)?;
+    all_parsed(&rows)
+}
+
+pub async fn count_sheets(conn: &mut Conn<'_>, round: Uuid) -> StorageResult<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM review_sheets WHERE round_id = $1";
+    Ok(on_backend!(conn, c => sqlx::query_scalar(SQL).bind(round.to_string()).fetch_one(c).await)?)
+}
+
+/// Writes sheets, new or changed.
+pub async fn save_sheets(conn: &mut Conn<'_>, sheets: &[Sheet]) -> StorageResult<()> {
+    const SQL: &str =
+        "INSERT INTO review_sheets (id, round_id, file_id, page, data) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data";
+    for sheet in sheets {
+        let data = json(sheet)?;
+        on_backend!(conn, c => sqlx::query(SQL)
+            .bind(sheet.id.to_string())
+            .bind(sheet.round_id.to_string())
+            .bind(sheet.file_id.to_string())
+            .bind(i64::from(sheet.page))
+            .bind(&data)
+            .execute(c)
+            .await
+            .map(drop))?;
+    }
+    Ok(())
+}
+
+pub async fn index_entries(
+    conn: &mut Conn<'_>,
+    round: Uuid,
+) -> StorageResult<Option<IndexEntries>> {
+    const SQL: &str = "SELECT data FROM review_index_checks WHERE round_id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(round.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
+pub async fn save_index_entries(
+    conn: &mut Conn<'_>,
+    round: Uuid,
+    entries: Option<&IndexEntries>,
+) -> StorageResult<()> {
+    const DELETE: &str = "DELETE FROM review_index_checks WHERE round_id = $1";
+    const INSERT: &str = "INSERT INTO review_index_checks (round_id, data) VALUES ($1, $2)";
+    let data = entries.map(json).transpose()?;
+    on_backend!(conn, c => {
+        sqlx::query(DELETE).bind(round.to_string()).execute(&mut *c).await?;
+        match &data {
+            Some(data) => sqlx::query(INSERT).bind(round.to_string()).bind(data).execute(c).await.map(drop),
+            None => Ok(()),
+        }
+    })?;
+    Ok(())
+}
+
+pub async fn tasks_of(conn: &mut Conn<'_>, project: Uuid) -> StorageResult<Vec<ReviewTask>> {
+    const SQL: &str =
+        "SELECT data FROM review_tasks WHERE project_id = $1 ORDER BY round_id, specialty";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(project.to_string()).fetch_all(c).await)?;
+    all_parsed(&rows)
+}
+
+pub async fn save_task(conn: &mut Conn<'_>, task: &ReviewTask) -> StorageResult<()> {
+    const SQL: &str =
+        "INSERT INTO review_tasks (id, project_id, round_id, specialty, reviewer_id, data)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET reviewer_id = excluded.reviewer_id, data = excluded.data";
+    let data = json(task)?;
+    let specialty = json(&task.specialty)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(task.id.to_string())
+        .bind(task.project_id.to_string())
+        .bind(task.round_id.to_string())
+        .bind(specialty.trim_matches('"'))
+        .bind(task.reviewer.map(|id| id.to_string()))
+        .bind(&data)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}

@@ -1,0 +1,434 @@
+//! Drawing review through the real router, on SQLite and on PostgreSQL: an organisation signs
+//! up and is approved, registers a project, uploads a generated drawing set over a connection
+//! that drops part-way, has bad files refused with the reason, confirms the sheet list and
+//! submits; a second organisation sees none of it, and staff routes stay closed to applicants.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use onetrip_drawings::{SetOptions, generate};
+use onetrip_server::clock::ManualClock;
+use onetrip_server::seed::{DEMO_PASSWORD, seed_demo};
+use onetrip_server::state::AppState;
+use onetrip_server::uploads::Files;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+use crate::support::{TestDb, conformance};
+
+/// 2026-12-01 10:00 in the service center (UTC+8).
+const NOW: i64 = 1_796_090_400_000;
+
+struct Portal {
+    state: AppState,
+    _db: TestDb,
+}
+
+impl Portal {
+    async fn new(db: TestDb) -> Portal {
+        seed_demo(db.storage.as_ref(), NOW).await.unwrap();
+        let mut state =
+            onetrip_server::app::state(db.storage.0.clone(), Arc::new(ManualClock::new(NOW)))
+                .unwrap();
+        let mut files = Files::temporary().unwrap();
+        files.intake.program = PathBuf::from(env!("CARGO_BIN_EXE_onetrip-server"));
+        state.files = Arc::new(files);
+        Portal { state, _db: db }
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let response = onetrip_server::app::router(self.state.clone(), None)
+            .oneshot(request)
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        (status, body)
+    }
+
+    fn request(method: &str, path: &str, token: Option<&str>) -> axum::http::request::Builder {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.send(
+            Self::request("GET", path, Some(token))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.send(
+            Self::request("POST", path, token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn patch(&self, path: &str, token: &str, offset: u64, body: Body) -> (StatusCode, Value) {
+        self.send(
+            Self::request("PATCH", path, Some(token))
+                .header("upload-offset", offset.to_string())
+                .header(header::CONTENT_TYPE, "application/octet-stream")
+                .body(body)
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        self.post(
+            "/api/auth/login",
+            None,
+            json!({ "username": username, "password": password }),
+        )
+        .await
+    }
+
+    async fn token(&self, username: &str, password: &str) -> String {
+        let (status, body) = self.login(username, password).await;
+        assert_eq!(status, StatusCode::OK, "{username}: {body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn command(&self, token: &str, kind: &str, payload: Value) -> (StatusCode, Value) {
+        self.post(
+            "/api/portal/commands",
+            Some(token),
+            json!({ "id": Uuid::new_v4(), "kind": kind, "payload": payload }),
+        )
+        .await
+    }
+
+    /// Uploads `bytes` whole into the round; the final status.
+    async fn upload(&self, token: &str, round: &str, name: &str, bytes: &[u8]) -> Value {
+        let (status, started) = self
+            .post(
+                "/api/portal/uploads",
+                Some(token),
+                json!({ "round_id": round, "file_name": name, "size": bytes.len() }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{started}");
+        let path = format!("/api/portal/uploads/{}", started["id"].as_str().unwrap());
+        let (status, done) = self
+            .patch(&path, token, 0, Body::from(bytes.to_vec()))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        done
+    }
+}
+
+const CREDIT_CODE: &str = "91330000MA2ABCDE1L";
+/// The same code as a Chinese input method types it: full-width.
+const CREDIT_CODE_FULL_WIDTH: &str = "９１３３００００ＭＡ２ＡＢＣＤＥ１Ｌ";
+
+fn sign_up(username: &str, credit_code: &str) -> Value {
+    json!({
+        "username": username,
+        "password": "Jianshe@2026",
+        "display_name": "王经办",
+        "organisation_name": "玉环市城市建设投资有限公司",
+        "credit_code": credit_code,
+        "phone": "13805761234",
+    })
+}
+
+async fn the_whole_intake_of_a_round(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let valid_code = onetrip_domain::identity::check_credit_code(CREDIT_CODE);
+    assert!(valid_code.is_ok(), "the test's credit code must be valid");
+
+    // An organisation signs up; until approved it cannot sign in.
+    let (status, registration) = portal
+        .post(
+            "/api/portal/sign-up",
+            None,
+            sign_up("yhct", CREDIT_CODE_FULL_WIDTH),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{registration}");
+    assert_eq!(registration["credit_code"], CREDIT_CODE);
+    assert_eq!(registration["state"], "pending");
+    let (status, _) = portal.login("yhct", "Jianshe@2026").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A wrong check character is refused with the reason.
+    let (status, refused) = portal
+        .post(
+            "/api/portal/sign-up",
+            None,
+            sign_up("other", "91330000MA2ABCDE1M"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("校验"),
+        "{refused}"
+    );
+
+    let supervisor = portal.token("supervisor", DEMO_PASSWORD).await;
+    let (status, pending) = portal
+        .get("/api/applicants/registrations", &supervisor)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(pending.as_array().unwrap().len(), 1);
+    let approve = format!(
+        "/api/applicants/registrations/{}/approve",
+        registration["id"].as_str().unwrap()
+    );
+    let (status, approved) = portal.post(&approve, Some(&supervisor), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    let (status, again) = portal.post(&approve, Some(&supervisor), json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "approved once only: {again}");
+
+    let applicant = portal.token("yhct", "Jianshe@2026").await;
+    let (status, me) = portal.get("/api/portal/me", &applicant).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["credit_code"], CREDIT_CODE);
+    // Staff routes stay closed to an applicant, and the portal's to staff.
+    let (status, _) = portal.get("/api/config", &applicant).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = portal.get("/api/portal/projects", &supervisor).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A project, with its code typed full-width.
+    let project_id = Uuid::new_v4();
+    let round_id = Uuid::new_v4();
+    let draft = json!({
+        "id": project_id,
+        "code": "２０２６－３３１０２１－４７－０１－００３２１８",
+        "name": "玉环市漩门湾安置小区二期",
+        "builder": "玉环市城市建设投资有限公司",
+        "designer": "台州市建筑设计研究院有限公司",
+        "town": "玉城街道",
+        "kind": "residential",
+        "floor_area_m2": "52,318.4",
+        "specialties": ["architecture", "structure", "plumbing", "hvac", "electrical"],
+        "first_round_id": round_id,
+    });
+    let (status, outcome) = portal
+        .command(&applicant, "register_project", draft.clone())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["record"]["code"], "2026-331021-47-01-003218");
+    assert_eq!(outcome["record"]["floor_area_m2"], "52318.40");
+    let mut twice = draft.clone();
+    twice["id"] = json!(Uuid::new_v4());
+    twice["first_round_id"] = json!(Uuid::new_v4());
+    let (status, taken) = portal.command(&applicant, "register_project", twice).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{taken}");
+    assert_eq!(taken["reason"], "project_code_taken");
+    // Staff cannot register on the applicant's behalf through the staff endpoint.
+    let (status, _) = portal
+        .post(
+            "/api/commands",
+            Some(&supervisor),
+            json!({ "id": Uuid::new_v4(), "kind": "register_project", "payload": draft }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The drawing set arrives over a connection that drops after the first part.
+    let set = generate(&SetOptions {
+        sheets_per_specialty: [3, 2, 1, 1, 1],
+        segments_per_sheet: 400,
+        ..SetOptions::default()
+    })
+    .unwrap();
+    let file = &set.files[0];
+    let round = round_id.to_string();
+    let (status, started) = portal
+        .post(
+            "/api/portal/uploads",
+            Some(&applicant),
+            json!({ "round_id": round, "file_name": "C:\\图纸\\送审图.pdf", "size": file.bytes.len() }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{started}");
+    assert_eq!(started["file_name"], "送审图.pdf");
+    let path = format!("/api/portal/uploads/{}", started["id"].as_str().unwrap());
+    let cut = file.bytes.len() / 3;
+    let dropped = Body::from_stream(futures::stream::iter(vec![
+        Ok::<Bytes, std::io::Error>(Bytes::copy_from_slice(&file.bytes[..cut])),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "cable pulled",
+        )),
+    ]));
+    let _ = portal.patch(&path, &applicant, 0, dropped).await;
+    let (status, standing) = portal.get(&path, &applicant).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        standing["received"], cut,
+        "what arrived before the drop is kept"
+    );
+    assert_eq!(standing["state"], "receiving");
+    // Resuming from the wrong place is refused with where it stands.
+    let (status, wrong) = portal
+        .patch(&path, &applicant, 0, Body::from(file.bytes.clone()))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{wrong}");
+    assert_eq!(wrong["reason"], "upload_offset");
+    let (status, done) = portal
+        .patch(
+            &path,
+            &applicant,
+            cut as u64,
+            Body::from(file.bytes[cut..].to_vec()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["state"], "done", "{done}");
+
+    // Intake read every sheet's number and title from its title block.
+    let project_path = format!("/api/portal/projects/{project_id}");
+    let (status, view) = portal.get(&project_path, &applicant).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let round_view = &view["rounds"][0];
+    let sheets = round_view["sheets"].as_array().unwrap();
+    assert_eq!(sheets.len(), set.manifest.len());
+    for (sheet, truth) in sheets.iter().zip(&set.manifest) {
+        assert_eq!(
+            sheet["number"].as_str(),
+            truth.sheet_number.as_deref(),
+            "{sheet}"
+        );
+        assert!(sheet["confidence"].as_u64().unwrap() < 100);
+    }
+    assert_eq!(round_view["files"][0]["size"], file.bytes.len());
+    let index = &round_view["index"];
+    assert_eq!(index["missing"], json!([]), "{index}");
+    assert_eq!(index["extra"], json!([]), "{index}");
+    let blockers = round_view["blockers"].as_array().unwrap();
+    assert!(
+        blockers.iter().any(|b| b["kind"] == "unconfirmed"),
+        "{blockers:?}"
+    );
+    // Submitting before the sheet list is confirmed is refused.
+    let (status, blocked) = portal
+        .command(&applicant, "submit_round", json!({ "round_id": round }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{blocked}");
+
+    // Bad files are refused with the reason, in the uploader's language.
+    let refused = portal
+        .upload(&applicant, &round, "说明.docx", "这不是PDF".as_bytes())
+        .await;
+    assert_eq!(refused["state"], "refused");
+    assert_eq!(refused["error"]["reason"], "not_pdf");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("不是 PDF")
+    );
+    let half = &file.bytes[..file.bytes.len() / 2];
+    let truncated = portal.upload(&applicant, &round, "半截.pdf", half).await;
+    assert_eq!(truncated["error"]["reason"], "pdf_truncated", "{truncated}");
+    let (status, too_big) = portal
+        .post(
+            "/api/portal/uploads",
+            Some(&applicant),
+            json!({ "round_id": round, "file_name": "总图.pdf", "size": 600_000_000u64 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        too_big["message"].as_str().unwrap().contains("500 MB"),
+        "{too_big}"
+    );
+
+    // The applicant corrects one number, confirms the rest, and submits.
+    let mut edits: Vec<Value> = sheets
+        .iter()
+        .map(|sheet| {
+            json!({
+                "sheet_id": sheet["id"],
+                "number": sheet["number"],
+                "title": sheet["title"],
+            })
+        })
+        .collect();
+    edits[1]["number"] = json!("建施０１");
+    let (status, confirmed) = portal
+        .command(
+            &applicant,
+            "confirm_sheets",
+            json!({ "round_id": round, "sheets": edits }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    assert_eq!(view["rounds"][0]["sheets"][1]["number"], "建施-01");
+    assert_eq!(view["rounds"][0]["blockers"], json!([]));
+    let (status, submitted) = portal
+        .command(&applicant, "submit_round", json!({ "round_id": round }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    assert_eq!(submitted["record"]["state"], "in_review");
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    assert_eq!(view["rounds"][0]["round"]["accepted_on"], "2026-12-01");
+    let tasks = view["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 5);
+    // Ten working days from Tuesday 1 December 2026.
+    assert!(
+        tasks.iter().all(|t| t["due_on"] == "2026-12-15"),
+        "{tasks:?}"
+    );
+    let (status, _) = portal
+        .command(&applicant, "submit_round", json!({ "round_id": round }))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "submitted once only"
+    );
+
+    // Another organisation sees none of it.
+    let admin = portal.token("admin", DEMO_PASSWORD).await;
+    let (status, _) = portal
+        .post(
+            "/api/applicants",
+            Some(&admin),
+            sign_up("tzsj", "91331000MA2DEFGH2W"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let other = portal.token("tzsj", "Jianshe@2026").await;
+    let (_, theirs) = portal.get("/api/portal/projects", &other).await;
+    assert_eq!(theirs, json!([]));
+    let (status, _) = portal.get(&project_path, &other).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = portal.get(&path, &other).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor its uploads");
+
+    // Staff's sync carries none of the portal's records yet.
+    let clerk = portal.token("clerk", DEMO_PASSWORD).await;
+    let (_, page) = portal.get("/api/sync?since=0&limit=5000", &clerk).await;
+    let kinds: Vec<&str> = page["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["entity"].as_str())
+        .collect();
+    assert!(kinds.iter().all(|k| !k.starts_with("review_")), "{kinds:?}");
+}
+
+conformance!(the_whole_intake_of_a_round);
