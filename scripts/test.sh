@@ -100,7 +100,7 @@ fi
 
 say "Browser end to end: the web build against a real onetrip-server"
 npm run --silent build:web
-cargo build -p onetrip-server
+cargo build -p onetrip-server -p onetrip-drawings
 TARGET="$(target_dir)"
 WEB_DATA="$(mktemp -d)"
 WEB_PORT="$(free_port)"
@@ -110,6 +110,7 @@ PIDS+=($!)
 wait_for_url "http://127.0.0.1:$WEB_PORT/api/health"
 ONETRIP_BASE_URL="http://127.0.0.1:$WEB_PORT" ONETRIP_OUTPUT="$OUTPUT" \
   ONETRIP_SIGNING_KEY="$WEB_DATA/issuer-ed25519.key" ONETRIP_SERVER_BIN="$TARGET/debug/onetrip-server" \
+  ONETRIP_DRAWING_SET_BIN="$TARGET/debug/drawing-set" \
   node --test --test-concurrency=1 tests/web/
 
 say "API description: schemathesis against a real onetrip-server, signed in as the demo admin"

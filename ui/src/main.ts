@@ -7,25 +7,27 @@ import './styles.css'
 import App from './App.vue'
 import { isTauri, setBackend } from './backend'
 import { createTauriBackend } from './backend/tauri'
-import { createWebBackend } from './backend/web'
+import { createPortalBackend, setPortalBackend } from './backend/portal'
+import { createHttpClient, createWebBackend, type WebBackendOptions } from './backend/web'
 import { applyLanguage, currentLanguage, i18n } from './i18n'
 import { createAppRouter } from './router'
+import { createPortalRouter, isPortalPage } from './router/portal'
 import { useSettingsStore } from './stores/settings'
 
 const { t } = i18n.global
 
-setBackend(
-  isTauri()
-    ? createTauriBackend()
-    : createWebBackend({
-        language: currentLanguage,
-        messages: {
-          offline: () => t('errors.offline'),
-          unexpected: (status) => t('errors.unexpected', { status }),
-          desktopOnly: () => t('errors.desktopOnly'),
-        },
-      }),
-)
+const webOptions: WebBackendOptions = {
+  language: currentLanguage,
+  messages: {
+    offline: () => t('errors.offline'),
+    unexpected: (status) => t('errors.unexpected', { status }),
+    desktopOnly: () => t('errors.desktopOnly'),
+  },
+}
+setBackend(isTauri() ? createTauriBackend() : createWebBackend(webOptions))
+// The applicant portal is a page of the central API, never of the desktop.
+const portal = !isTauri() && isPortalPage()
+if (portal) setPortalBackend(createPortalBackend(createHttpClient(webOptions), currentLanguage))
 
 const pinia = createPinia()
 const app = createApp(App)
@@ -37,6 +39,6 @@ useSettingsStore(pinia)
   .load()
   .catch(() => undefined)
   .finally(() => {
-    app.use(createAppRouter(pinia))
+    app.use(portal ? createPortalRouter(pinia) : createAppRouter(pinia))
     app.mount('#app')
   })

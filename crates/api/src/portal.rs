@@ -10,21 +10,22 @@ use uuid::Uuid;
 /// A self-registration from the portal, or an account a member of staff creates.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 pub struct ApplicantSignUp {
-    #[schema(max_length = 40)]
+    /// 3–40 letters, digits or `_ . - @`.
+    #[schema(min_length = 3, max_length = 40)]
     pub username: String,
-    #[schema(max_length = 200)]
+    #[schema(min_length = 8, max_length = 200)]
     pub password: String,
     /// The person who will use the account.
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
     /// 建设单位 or 设计单位, as on its licence.
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100)]
     pub organisation_name: String,
     /// The organisation's 统一社会信用代码; full-width characters are accepted.
-    #[schema(max_length = 40)]
+    #[schema(min_length = 18, max_length = 40)]
     pub credit_code: String,
     /// A mainland mobile number (11 digits).
-    #[schema(max_length = 20)]
+    #[schema(min_length = 11, max_length = 20)]
     pub phone: String,
 }
 

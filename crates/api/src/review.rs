@@ -261,10 +261,11 @@ pub struct SheetEdit {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 pub struct NewUpload {
     pub round_id: Uuid,
-    #[schema(max_length = 255)]
+    #[schema(min_length = 1, max_length = 255)]
     pub file_name: String,
     /// The whole file's size in bytes.
     #[ts(type = "number")]
+    #[schema(minimum = 1)]
     pub size: u64,
 }
 

@@ -14,7 +14,11 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/api/verify")
         || matches!(
             path,
-            "/api/health" | "/api/openapi.json" | "/api/auth/login" | "/api/auth/logout"
+            "/api/health"
+                | "/api/openapi.json"
+                | "/api/auth/login"
+                | "/api/auth/logout"
+                | "/api/portal/sign-up"
         )
 }
 

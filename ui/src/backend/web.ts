@@ -31,17 +31,25 @@ export interface WebBackendOptions {
   storage?: Storage
 }
 
-export function createWebBackend(options: WebBackendOptions): Backend {
+/** Calls to the central API with the page's session and language, failures as ApiErrors. */
+export interface HttpClient {
+  /** The response of a call that succeeded; a refusal is thrown as the server's ApiError. */
+  call(method: string, path: string, body?: unknown): Promise<Response>
+  /** The JSON answer of a call that succeeded. */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>
+  offline(): ApiError
+  /** Where the session token is kept. */
+  storage: Storage
+  origin: string
+}
+
+export function createHttpClient(options: WebBackendOptions): HttpClient {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const storage = options.storage ?? globalThis.sessionStorage
   const origin = options.origin ?? globalThis.location.origin
 
   function offline(): ApiError {
     return { code: 'offline', message: options.messages.offline() }
-  }
-
-  function desktopOnly(): ApiError {
-    return { code: 'bad_request', message: options.messages.desktopOnly() }
   }
 
   /** The response of a call that succeeded; a refusal is thrown as the server's ApiError. */
@@ -87,6 +95,16 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     } catch {
       throw { code: 'internal', message: options.messages.unexpected(response.status) } satisfies ApiError
     }
+  }
+
+  return { call, request, offline, storage, origin }
+}
+
+export function createWebBackend(options: WebBackendOptions): Backend {
+  const { call, request, offline, storage, origin } = createHttpClient(options)
+
+  function desktopOnly(): ApiError {
+    return { code: 'bad_request', message: options.messages.desktopOnly() }
   }
 
   return {

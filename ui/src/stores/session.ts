@@ -34,6 +34,11 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(username: string, password: string): Promise<Account> {
     const signedIn = await useBackend().login(username, password)
+    if (signedIn.role === 'applicant') {
+      // Applicants work in the portal; the workbench has nothing for them.
+      await useBackend().logout()
+      throw { code: 'forbidden', message: i18n.global.t('login.applicantAccount') } satisfies ApiError
+    }
     account.value = signedIn
     restored.value = true
     notice.value = null

@@ -63,7 +63,7 @@ pub async fn create_applicant(
 #[into_params(parameter_in = Query)]
 pub struct RegistrationParams {
     /// `pending` (the default), `approved` or `refused`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<RegistrationState>)]
     state: Option<RegistrationState>,
 }
 

@@ -173,11 +173,21 @@ pub async fn save_index_entries(
     Ok(())
 }
 
+/// The project's tasks, round by round, each round's specialties in their usual order.
 pub async fn tasks_of(conn: &mut Conn<'_>, project: Uuid) -> StorageResult<Vec<ReviewTask>> {
-    const SQL: &str =
-        "SELECT data FROM review_tasks WHERE project_id = $1 ORDER BY round_id, specialty";
-    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(project.to_string()).fetch_all(c).await)?;
-    all_parsed(&rows)
+    const SQL: &str = "SELECT r.number, t.data FROM review_tasks t
+         JOIN review_rounds r ON r.id = t.round_id WHERE t.project_id = $1";
+    let rows: Vec<(i64, String)> = on_backend!(conn, c => sqlx::query_as(SQL)
+        .bind(project.to_string())
+        .fetch_all(c)
+        .await)?;
+    let mut tasks = Vec::with_capacity(rows.len());
+    for (round, data) in rows {
+        let task: ReviewTask = parsed(&data)?;
+        tasks.push((round, task));
+    }
+    tasks.sort_by_key(|(round, task)| (*round, task.specialty));
+    Ok(tasks.into_iter().map(|(_, task)| task).collect())
 }
 
 pub async fn save_task(conn: &mut Conn<'_>, task: &ReviewTask) -> StorageResult<()> {
