@@ -3,7 +3,11 @@
 /**
  * A self-registration from the portal, or an account a member of staff creates.
  */
-export type ApplicantSignUp = { username: string, password: string, 
+export type ApplicantSignUp = { 
+/**
+ * 3–40 letters, digits or `_ . - @`.
+ */
+username: string, password: string, 
 /**
  * The person who will use the account.
  */
