@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::print::PrintRecord;
 use crate::queue::{Appointment, IssueTicket};
 use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
-use crate::review::{ProjectDraft, SheetEdit};
+use crate::review::{OpinionDraft, OpinionReply, ProjectDraft, SheetEdit};
 use crate::sync::EntityKind;
 use crate::verify::DocumentToSign;
 
@@ -133,6 +133,38 @@ pub enum CommandBody {
     SubmitRound {
         round_id: Uuid,
     },
+    /// The applicant opens the next round (复审) after replying to the opinions.
+    OpenRound {
+        project_id: Uuid,
+        round_id: Uuid,
+    },
+    /// The review lead gives a specialty's task to a reviewer of that specialty.
+    AssignTask {
+        task_id: Uuid,
+        reviewer_id: Uuid,
+    },
+    /// A reviewer writes or rewrites an opinion; a draft until the lead releases the round.
+    SaveOpinion(OpinionDraft),
+    /// The review lead releases the round's opinions to the applicant; the tasks are done.
+    ReleaseOpinions {
+        round_id: Uuid,
+    },
+    /// The applicant answers an opinion.
+    ReplyOpinion(OpinionReply),
+    /// The reviewer closes an opinion the applicant dealt with.
+    CloseOpinion {
+        opinion_id: Uuid,
+    },
+    /// The reviewer opens a closed or replied opinion again.
+    ReopenOpinion {
+        opinion_id: Uuid,
+    },
+    /// A person puts a carried-forward opinion on the sheet it now belongs to.
+    PlaceOpinion {
+        opinion_id: Uuid,
+        #[schema(max_length = 40)]
+        sheet_number: String,
+    },
 }
 
 /// The id under which a calendar day is kept: the same date always has the same one.
@@ -178,7 +210,17 @@ impl CommandBody {
             CommandBody::RegisterProject(draft) => (EntityKind::ReviewProject, draft.id),
             CommandBody::ConfirmSheets { round_id, .. }
             | CommandBody::RemoveFile { round_id, .. }
-            | CommandBody::SubmitRound { round_id } => (EntityKind::ReviewRound, *round_id),
+            | CommandBody::SubmitRound { round_id }
+            | CommandBody::ReleaseOpinions { round_id } => (EntityKind::ReviewRound, *round_id),
+            CommandBody::OpenRound { round_id, .. } => (EntityKind::ReviewRound, *round_id),
+            CommandBody::AssignTask { task_id, .. } => (EntityKind::ReviewTask, *task_id),
+            CommandBody::SaveOpinion(draft) => (EntityKind::ReviewOpinion, draft.id),
+            CommandBody::ReplyOpinion(reply) => (EntityKind::ReviewOpinion, reply.opinion_id),
+            CommandBody::CloseOpinion { opinion_id }
+            | CommandBody::ReopenOpinion { opinion_id }
+            | CommandBody::PlaceOpinion { opinion_id, .. } => {
+                (EntityKind::ReviewOpinion, *opinion_id)
+            }
             CommandBody::RecordRevisit(RevisitDraft { rating_id, .. })
             | CommandBody::RecordRectification(RectificationDraft { rating_id, .. })
             | CommandBody::RateFollowUp(FollowUpRatingDraft { rating_id, .. }) => {
@@ -204,6 +246,10 @@ impl CommandBody {
                 | CommandBody::RecordRevisit(_)
                 | CommandBody::RecordRectification(_)
                 | CommandBody::RateFollowUp(_)
+                | CommandBody::SaveOpinion(_)
+                | CommandBody::CloseOpinion { .. }
+                | CommandBody::ReopenOpinion { .. }
+                | CommandBody::PlaceOpinion { .. }
         )
     }
 
@@ -245,12 +291,28 @@ impl CommandBody {
                 | CommandBody::ConfirmSheets { .. }
                 | CommandBody::RemoveFile { .. }
                 | CommandBody::SubmitRound { .. }
+                | CommandBody::OpenRound { .. }
+                | CommandBody::AssignTask { .. }
+                | CommandBody::SaveOpinion(_)
+                | CommandBody::ReleaseOpinions { .. }
+                | CommandBody::ReplyOpinion(_)
+                | CommandBody::CloseOpinion { .. }
+                | CommandBody::ReopenOpinion { .. }
+                | CommandBody::PlaceOpinion { .. }
         )
     }
 
     /// What an applicant may send from the portal; everything else is for staff.
     pub fn is_applicants(&self) -> bool {
-        self.is_review()
+        matches!(
+            self,
+            CommandBody::RegisterProject(_)
+                | CommandBody::ConfirmSheets { .. }
+                | CommandBody::RemoveFile { .. }
+                | CommandBody::SubmitRound { .. }
+                | CommandBody::OpenRound { .. }
+                | CommandBody::ReplyOpinion(_)
+        )
     }
 
     pub fn kind(&self) -> &'static str {
@@ -285,6 +347,14 @@ impl CommandBody {
             CommandBody::ConfirmSheets { .. } => "confirm_sheets",
             CommandBody::RemoveFile { .. } => "remove_file",
             CommandBody::SubmitRound { .. } => "submit_round",
+            CommandBody::OpenRound { .. } => "open_round",
+            CommandBody::AssignTask { .. } => "assign_task",
+            CommandBody::SaveOpinion(_) => "save_opinion",
+            CommandBody::ReleaseOpinions { .. } => "release_opinions",
+            CommandBody::ReplyOpinion(_) => "reply_opinion",
+            CommandBody::CloseOpinion { .. } => "close_opinion",
+            CommandBody::ReopenOpinion { .. } => "reopen_opinion",
+            CommandBody::PlaceOpinion { .. } => "place_opinion",
         }
     }
 }

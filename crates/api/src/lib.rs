@@ -69,5 +69,9 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     review::UploadLimits::export_all_to(dir)?;
     review::SheetEdit::export_all_to(dir)?;
     review::ProjectDraft::export_all_to(dir)?;
+    review::OpinionDraft::export_all_to(dir)?;
+    review::OpinionReply::export_all_to(dir)?;
+    review::Opinion::export_all_to(dir)?;
+    review::ClauseEdition::export_all_to(dir)?;
     Ok(())
 }

@@ -3,7 +3,9 @@
 //! the files in.
 
 use onetrip_domain::review::Specialty;
+use onetrip_domain::review::clauses::Superseded;
 use onetrip_domain::review::clock::ReviewClockState;
+use onetrip_domain::review::opinion::{OpinionKind, Severity};
 use onetrip_domain::review::project::ProjectKind;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -212,6 +214,10 @@ pub enum SubmitBlocker {
     SpecialtyMissing {
         specialty: Specialty,
     },
+    /// Opinions of the last round not answered yet.
+    Unreplied {
+        opinions: u32,
+    },
 }
 
 /// A round with its files and sheets, as the portal and the reviewers see it.
@@ -230,13 +236,148 @@ pub struct ReviewTask {
     pub id: Uuid,
     pub project_id: Uuid,
     pub round_id: Uuid,
+    pub round: u32,
     pub specialty: Specialty,
     pub reviewer: Option<Uuid>,
+    /// The reviewer's name, for the people who do not have the staff list.
+    pub reviewer_name: Option<String>,
     /// Working days allowed from the round's acceptance.
     pub allowed_days: u32,
-    /// `YYYY-MM-DD`; none while the project is with the applicant.
+    /// The center's date of the round's acceptance, `YYYY-MM-DD`.
+    pub accepted_on: String,
+    /// The day the round's opinions were released: the task is done.
+    pub done_on: Option<String>,
+    /// `YYYY-MM-DD`, in the holiday calendar as it is when read.
     pub due_on: Option<String>,
+    /// Where the clock stands today.
     pub clock: ReviewClockState,
+}
+
+/// A markup's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkupShape {
+    /// 云线: a revision cloud around `rect`.
+    Cloud,
+    Rectangle,
+    /// From (`rect[0]`, `rect[1]`) to (`rect[2]`, `rect[3]`).
+    Arrow,
+    /// `text` placed at (`rect[0]`, `rect[1]`).
+    Text,
+}
+
+/// A markup on a sheet, in the PDF user space of the sheet's page (origin bottom-left), in
+/// tenths of a point, so that it is tied to the drawing, not to a screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Markup {
+    pub shape: MarkupShape,
+    /// `[x0, y0, x1, y1]` in tenths of a PDF point.
+    pub rect: [i32; 4],
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    #[schema(max_length = 200)]
+    pub text: Option<String>,
+}
+
+/// An opinion as its reviewer writes it; saving again replaces the draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct OpinionDraft {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub specialty: Specialty,
+    /// 图号 of the sheet, as in the round's sheet list.
+    #[schema(max_length = 40)]
+    pub sheet_number: String,
+    #[schema(max_items = 50)]
+    pub markups: Vec<Markup>,
+    #[schema(max_length = 2000)]
+    pub text: String,
+    pub kind: OpinionKind,
+    pub severity: Severity,
+    /// The clause cited, as typed: `GB 50016-2014(2018年版) 第5.5.17条`.
+    #[serde(default)]
+    #[ts(optional)]
+    #[schema(max_length = 100)]
+    pub clause: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OpinionState {
+    /// 草稿: seen only by its reviewer.
+    Draft,
+    /// 待回复: released to the applicant.
+    Open,
+    /// 已回复.
+    Replied,
+    /// 已关闭.
+    Closed,
+}
+
+/// How the applicant answered an opinion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReplyKind {
+    /// 已修改, naming the sheets changed.
+    Changed { sheets: Vec<String> },
+    /// 说明.
+    Explained,
+    /// 不同意, with the reasons in the text.
+    Disagree,
+}
+
+/// The applicant's answer to an opinion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct OpinionReply {
+    pub opinion_id: Uuid,
+    pub reply: ReplyKind,
+    #[schema(max_length = 2000)]
+    pub text: String,
+}
+
+/// Where a carried-forward opinion sits in the round it was carried into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Carried {
+    /// The same sheet number is in the new round.
+    Same,
+    /// The sheet seems renumbered; a person confirms the sheet it now sits on.
+    Suggested,
+    /// No sheet of that number or title: a person places it.
+    Unplaced,
+}
+
+/// A review opinion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Opinion {
+    pub id: Uuid,
+    /// 结-R1-07: kept across rounds.
+    pub code: String,
+    pub project_id: Uuid,
+    /// The round it is on now (carried forward from the round it was raised in).
+    pub round_id: Uuid,
+    pub specialty: Specialty,
+    pub sheet_number: String,
+    pub markups: Vec<Markup>,
+    pub text: String,
+    pub kind: OpinionKind,
+    pub severity: Severity,
+    /// Canonical: `GB 50016-2014(2018年版) 第5.5.17条`.
+    pub clause: Option<String>,
+    /// Set when the cited clause or edition has been superseded.
+    pub superseded: Option<Superseded>,
+    pub state: OpinionState,
+    pub author: Uuid,
+    pub author_name: String,
+    #[ts(type = "number")]
+    pub saved_at_ms: i64,
+    #[ts(type = "number | null")]
+    pub released_at_ms: Option<i64>,
+    pub reply: Option<OpinionReply>,
+    /// How it came into the current round, when it was carried.
+    pub carried: Option<Carried>,
+    /// The sheet number it had in the round before, when it moved to another sheet.
+    pub previous_sheet: Option<String>,
 }
 
 /// A project with its rounds, newest last.
@@ -245,6 +386,8 @@ pub struct ProjectView {
     pub project: Project,
     pub rounds: Vec<RoundView>,
     pub tasks: Vec<ReviewTask>,
+    /// Released opinions (the applicant's view), or every opinion the reader may see.
+    pub opinions: Vec<Opinion>,
 }
 
 /// A sheet's number and title as the applicant confirms or corrects them.
@@ -322,4 +465,16 @@ pub struct UploadLimits {
     #[ts(type = "number")]
     pub max_file_bytes: u64,
     pub max_sheets_per_round: u32,
+}
+
+/// A standard's edition from the clause library, for autocomplete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct ClauseEdition {
+    /// `GB 50016-2014`.
+    pub edition: String,
+    /// `2018年版`.
+    pub revision: Option<String>,
+    pub title: String,
+    /// What replaced it, or its mandatory clauses, and since when.
+    pub superseded: Option<Superseded>,
 }

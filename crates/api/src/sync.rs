@@ -26,10 +26,11 @@ pub enum EntityKind {
     ReviewFile,
     ReviewSheet,
     ReviewTask,
+    ReviewOpinion,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 17] = [
+    pub const ALL: [EntityKind; 18] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -47,6 +48,7 @@ impl EntityKind {
         EntityKind::ReviewFile,
         EntityKind::ReviewSheet,
         EntityKind::ReviewTask,
+        EntityKind::ReviewOpinion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +70,7 @@ impl EntityKind {
             EntityKind::ReviewFile => "review_file",
             EntityKind::ReviewSheet => "review_sheet",
             EntityKind::ReviewTask => "review_task",
+            EntityKind::ReviewOpinion => "review_opinion",
         }
     }
 

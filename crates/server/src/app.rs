@@ -84,6 +84,7 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::review::routes::start_upload,
         crate::review::routes::upload_status,
         crate::review::routes::append_upload,
+        crate::review::routes::clauses,
         openapi
     ),
     modifiers(&CommonResponses)

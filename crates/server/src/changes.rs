@@ -40,6 +40,12 @@ impl ChangeRecord {
         })
     }
 
+    /// Only `account` sees the change (a reviewer's draft).
+    pub fn private_to(mut self, account: Uuid) -> ChangeRecord {
+        self.private_to = Some(account);
+        self
+    }
+
     /// The change is about a review project: only its readers see it.
     pub fn in_project(mut self, project: Uuid) -> ChangeRecord {
         self.project_id = Some(project);

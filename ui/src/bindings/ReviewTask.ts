@@ -5,12 +5,28 @@ import type { Specialty } from "./Specialty";
 /**
  * A review task: one specialty of one round.
  */
-export type ReviewTask = { id: string, project_id: string, round_id: string, specialty: Specialty, reviewer: string | null, 
+export type ReviewTask = { id: string, project_id: string, round_id: string, round: number, specialty: Specialty, reviewer: string | null, 
+/**
+ * The reviewer's name, for the people who do not have the staff list.
+ */
+reviewer_name: string | null, 
 /**
  * Working days allowed from the round's acceptance.
  */
 allowed_days: number, 
 /**
- * `YYYY-MM-DD`; none while the project is with the applicant.
+ * The center's date of the round's acceptance, `YYYY-MM-DD`.
  */
-due_on: string | null, clock: ReviewClockState, };
+accepted_on: string, 
+/**
+ * The day the round's opinions were released: the task is done.
+ */
+done_on: string | null, 
+/**
+ * `YYYY-MM-DD`, in the holiday calendar as it is when read.
+ */
+due_on: string | null, 
+/**
+ * Where the clock stands today.
+ */
+clock: ReviewClockState, };

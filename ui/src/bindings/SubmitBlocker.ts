@@ -4,4 +4,4 @@ import type { Specialty } from "./Specialty";
 /**
  * What still keeps a round from being submitted.
  */
-export type SubmitBlocker = { "kind": "no_files" } | { "kind": "unnumbered", sheets: number, } | { "kind": "duplicate_number", number: string, } | { "kind": "unconfirmed", sheets: number, } | { "kind": "specialty_missing", specialty: Specialty, };
+export type SubmitBlocker = { "kind": "no_files" } | { "kind": "unnumbered", sheets: number, } | { "kind": "duplicate_number", number: string, } | { "kind": "unconfirmed", sheets: number, } | { "kind": "specialty_missing", specialty: Specialty, } | { "kind": "unreplied", opinions: number, };

@@ -69,7 +69,18 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'confirm_sheets':
     case 'remove_file':
     case 'submit_round':
+    case 'open_round':
+    case 'reply_opinion':
+    case 'assign_task':
+    case 'release_opinions':
       return t('sync.describe.review')
+    // Reviewers' opinions may wait in the outbox while the desktop is offline.
+    case 'save_opinion':
+      return t('sync.describe.save_opinion', { sheet: command.payload.sheet_number })
+    case 'close_opinion':
+    case 'reopen_opinion':
+    case 'place_opinion':
+      return t(`sync.describe.${command.kind}`)
   }
 }
 

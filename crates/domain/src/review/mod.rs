@@ -9,7 +9,9 @@ use crate::Lang;
 use crate::input::{echo, normalise_code};
 
 pub mod carry;
+pub mod clauses;
 pub mod clock;
+pub mod opinion;
 pub mod project;
 
 /// A review specialty.

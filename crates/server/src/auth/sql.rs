@@ -205,3 +205,12 @@ pub async fn delete_session(conn: &mut Conn<'_>, token_hash: &str) -> StorageRes
     on_backend!(conn, c => sqlx::query(SQL).bind(token_hash).execute(c).await.map(drop))?;
     Ok(())
 }
+
+/// The account with this id.
+pub async fn account_by_id(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<Account>> {
+    const SQL: &str = "SELECT id, username, display_name, role, site_id, specialty
+         FROM accounts WHERE id = $1";
+    let row: Option<AccountRow> =
+        on_backend!(conn, c => sqlx::query_as(SQL).bind(id.to_string()).fetch_optional(c).await)?;
+    row.map(account).transpose()
+}

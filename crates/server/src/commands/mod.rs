@@ -18,7 +18,7 @@ use crate::actor::Actor;
 use crate::command_log::{self, Logged};
 use crate::queue::memory::{Pending, QueueMemory, batched, lock};
 use crate::state::CommandSink;
-use crate::storage::{Conn, StorageError, StorageResult, Store, VersionCache, corrupt};
+use crate::storage::{Conn, StorageError, StorageResult, Store, VersionCache};
 
 /// The command pipeline of one server process.
 pub struct Commands {
@@ -187,8 +187,8 @@ impl Commands {
                         }
                     }
                     let changes: Vec<_> = write
-                        .changes(&current)
-                        .map_err(corrupt)?
+                        .changes(&mut tx.conn(), &current)
+                        .await?
                         .into_iter()
                         .map(|change| (change, command.id.to_string(), now_ms))
                         .collect();

@@ -11,7 +11,7 @@ use crate::changes::ChangeRecord;
 use crate::config::ConfigWrite;
 use crate::queue::QueueWrite;
 use crate::review::ReviewWrite;
-use crate::storage::{Conn, StorageResult};
+use crate::storage::{Conn, StorageResult, corrupt};
 
 /// A change to stored rows, already checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,20 +38,31 @@ impl Write {
         }
     }
 
-    /// How the write appears in the change log; `current` is the configuration before it.
-    pub fn changes(
+    /// How the write appears in the change log, read after it was stored; `current` is the
+    /// configuration before it.
+    pub async fn changes(
         &self,
+        conn: &mut Conn<'_>,
         current: &ConfigSnapshot,
-    ) -> Result<Vec<ChangeRecord>, serde_json::Error> {
-        Ok(vec![match self {
-            Write::Config(write) => write.change(current)?,
-            Write::Queue(write) => write.change()?,
-            Write::Case(case) => crate::cases::change(case)?,
-            Write::Rating(rating) => crate::ratings::change(rating)?,
-            Write::Document(document) => crate::documents::change(document)?,
-            Write::Print(record) => crate::printing::change(record)?,
-            Write::Review(write) => return write.changes(),
-        }])
+    ) -> StorageResult<Vec<ChangeRecord>> {
+        let change = match self {
+            Write::Config(write) => write.change(current),
+            Write::Queue(write) => write.change(),
+            Write::Case(case) => crate::cases::change(case),
+            Write::Rating(rating) => crate::ratings::change(rating),
+            Write::Document(document) => crate::documents::change(document),
+            Write::Print(record) => crate::printing::change(record),
+            Write::Review(write) => {
+                let records = match write.resend {
+                    true => {
+                        Some(crate::review::ProjectRecords::read(conn, write.project_id).await?)
+                    }
+                    false => None,
+                };
+                return write.changes(records.as_ref()).map_err(corrupt);
+            }
+        };
+        change.map(|change| vec![change]).map_err(corrupt)
     }
 
     /// What the caller gets back at once.

@@ -1,37 +1,38 @@
 //! Joint drawing review (施工图联合审查): applicants register projects and submit rounds of
 //! drawings from the portal; a round is accepted once its files passed intake and its sheet
-//! list is confirmed, and one review task per required specialty starts its clock.
+//! list is confirmed, and one review task per required specialty starts its clock. The lead
+//! assigns the tasks, the reviewers write opinions, the lead releases them to the applicant,
+//! who answers them and submits the next round; open opinions follow their sheets.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use onetrip_api::command::CommandBody;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::review::{
-    IndexCheck, Project, ProjectDraft, ProjectState, ReadingSource, ReviewTask, Round, RoundState,
-    RoundView, Sheet, SheetEdit, SubmitBlocker,
+    IndexCheck, Opinion, OpinionState, Project, ProjectView, ReviewTask, Round, RoundFile,
+    RoundState, RoundView, Sheet,
 };
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::auth::Role;
 use onetrip_domain::calendar::{Calendar, Day};
-use onetrip_domain::input::echo;
+use onetrip_domain::review::SheetNumber;
 use onetrip_domain::review::clock::ReviewClock;
-use onetrip_domain::review::project::{ProjectCode, parse_floor_area};
-use onetrip_domain::review::{SheetNumber, Specialty};
+use onetrip_domain::review::project::ProjectCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod opinions;
+pub mod plan;
 pub mod routes;
 pub mod sql;
 pub mod upload;
 
 use crate::actor::{Actor, refuse};
 use crate::changes::ChangeRecord;
-use crate::clock::{center_date, center_day};
-use crate::storage::{Conn, StorageResult};
+use crate::clock::center_day;
+use crate::storage::{Conn, StorageResult, corrupt};
 
-/// Working days a specialty has for the first round, and for each later one.
-pub const FIRST_ROUND_DAYS: u32 = 10;
-pub const LATER_ROUND_DAYS: u32 = 5;
+pub use plan::blockers;
 
 /// The index sheet's rows, kept with the round it was found in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,104 +41,157 @@ pub struct IndexEntries {
     pub numbers: Vec<String>,
 }
 
-/// A checked change to a project.
+/// A checked change to one project: the records it writes, each put in the change log for
+/// the project's readers (a draft opinion for its author alone).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReviewWrite {
-    Register {
-        project: Project,
-        round: Round,
-    },
-    Sheets {
-        project: Uuid,
-        sheets: Vec<Sheet>,
-    },
-    RemoveFile {
-        project: Uuid,
-        round: Uuid,
-        file: Uuid,
-        sheets: Vec<Uuid>,
-    },
-    Submit {
-        project: Project,
-        round: Round,
-        tasks: Vec<ReviewTask>,
-    },
+pub struct ReviewWrite {
+    pub project_id: Uuid,
+    pub projects: Vec<Project>,
+    pub rounds: Vec<Round>,
+    pub sheets: Vec<Sheet>,
+    pub tasks: Vec<ReviewTask>,
+    pub opinions: Vec<Opinion>,
+    /// The round number new opinions were raised in.
+    pub raised_in: Option<u32>,
+    /// A file taken out of its round, with its sheets.
+    pub removed_file: Option<(Uuid, Vec<Uuid>)>,
+    /// Sends the project's records again (a reviewer newly assigned has none of them).
+    pub resend: bool,
+    /// What the caller gets back.
+    pub answer: Option<serde_json::Value>,
 }
 
 impl ReviewWrite {
-    pub async fn store(&self, conn: &mut Conn<'_>) -> StorageResult<()> {
-        match self {
-            ReviewWrite::Register { project, round } => {
-                sql::save_project(conn, project).await?;
-                sql::save_round(conn, round).await
-            }
-            ReviewWrite::Sheets { sheets, .. } => sql::save_sheets(conn, sheets).await,
-            ReviewWrite::RemoveFile { file, .. } => sql::remove_file(conn, *file).await,
-            ReviewWrite::Submit {
-                project,
-                round,
-                tasks,
-            } => {
-                sql::save_project(conn, project).await?;
-                sql::save_round(conn, round).await?;
-                for task in tasks {
-                    sql::save_task(conn, task).await?;
-                }
-                Ok(())
-            }
+    pub fn new(project_id: Uuid) -> ReviewWrite {
+        ReviewWrite {
+            project_id,
+            projects: Vec::new(),
+            rounds: Vec::new(),
+            sheets: Vec::new(),
+            tasks: Vec::new(),
+            opinions: Vec::new(),
+            raised_in: None,
+            removed_file: None,
+            resend: false,
+            answer: None,
         }
     }
 
-    /// The change-log entries, each visible only to the project's readers.
-    pub fn changes(&self) -> Result<Vec<ChangeRecord>, serde_json::Error> {
-        match self {
-            ReviewWrite::Register { project, round } => Ok(vec![
-                upsert(EntityKind::ReviewProject, project.id, project, project.id)?,
-                upsert(EntityKind::ReviewRound, round.id, round, project.id)?,
-            ]),
-            ReviewWrite::Sheets { project, sheets } => sheets
-                .iter()
-                .map(|sheet| upsert(EntityKind::ReviewSheet, sheet.id, sheet, *project))
-                .collect(),
-            ReviewWrite::RemoveFile {
+    fn project(mut self, project: Project) -> ReviewWrite {
+        self.projects.push(project);
+        self
+    }
+
+    fn round(mut self, round: Round) -> ReviewWrite {
+        self.rounds.push(round);
+        self
+    }
+
+    fn with_answer(mut self, answer: &impl Serialize) -> ReviewWrite {
+        self.answer = serde_json::to_value(answer).ok();
+        self
+    }
+
+    pub async fn store(&self, conn: &mut Conn<'_>) -> StorageResult<()> {
+        for project in &self.projects {
+            sql::save_project(conn, project).await?;
+        }
+        for round in &self.rounds {
+            sql::save_round(conn, round).await?;
+        }
+        sql::save_sheets(conn, &self.sheets).await?;
+        if let Some((file, _)) = &self.removed_file {
+            sql::remove_file(conn, *file).await?;
+        }
+        for task in &self.tasks {
+            sql::save_task(conn, task).await?;
+        }
+        let rounds = sql::rounds_of(conn, self.project_id).await?;
+        for opinion in &self.opinions {
+            let raised_in = match self.raised_in {
+                Some(number) => number,
+                None => raised_in(opinion, &rounds),
+            };
+            sql::save_opinion(conn, opinion, raised_in).await?;
+        }
+        Ok(())
+    }
+
+    /// The change-log entries; with `resend`, `current` holds the project's records to send
+    /// again.
+    pub fn changes(
+        &self,
+        current: Option<&ProjectRecords>,
+    ) -> Result<Vec<ChangeRecord>, serde_json::Error> {
+        let project = self.project_id;
+        let mut changes = Vec::new();
+        if let (true, Some(records)) = (self.resend, current) {
+            changes.extend(records.changes(project)?);
+        }
+        for record in &self.projects {
+            changes.push(upsert(
+                EntityKind::ReviewProject,
+                record.id,
+                record,
                 project,
-                file,
-                sheets,
-                ..
-            } => Ok(std::iter::once(*file)
-                .map(|id| ChangeRecord::delete(EntityKind::ReviewFile, id, None))
-                .chain(
-                    sheets
-                        .iter()
-                        .map(|id| ChangeRecord::delete(EntityKind::ReviewSheet, *id, None)),
-                )
-                .map(|change| change.in_project(*project))
-                .collect()),
-            ReviewWrite::Submit {
-                project,
-                round,
-                tasks,
-            } => {
-                let mut changes = vec![
-                    upsert(EntityKind::ReviewProject, project.id, project, project.id)?,
-                    upsert(EntityKind::ReviewRound, round.id, round, project.id)?,
-                ];
-                for task in tasks {
-                    changes.push(upsert(EntityKind::ReviewTask, task.id, task, project.id)?);
-                }
-                Ok(changes)
+            )?);
+        }
+        for record in &self.rounds {
+            changes.push(upsert(EntityKind::ReviewRound, record.id, record, project)?);
+        }
+        for record in &self.sheets {
+            changes.push(upsert(EntityKind::ReviewSheet, record.id, record, project)?);
+        }
+        if let Some((file, sheets)) = &self.removed_file {
+            changes.push(
+                ChangeRecord::delete(EntityKind::ReviewFile, *file, None).in_project(project),
+            );
+            for sheet in sheets {
+                changes.push(
+                    ChangeRecord::delete(EntityKind::ReviewSheet, *sheet, None).in_project(project),
+                );
             }
         }
+        for record in &self.tasks {
+            changes.push(upsert(EntityKind::ReviewTask, record.id, record, project)?);
+        }
+        for record in &self.opinions {
+            changes.push(opinion_change(record)?);
+        }
+        Ok(changes)
     }
 
     pub fn record(&self) -> Option<serde_json::Value> {
-        match self {
-            ReviewWrite::Register { project, .. } | ReviewWrite::Submit { project, .. } => {
-                serde_json::to_value(project).ok()
-            }
-            _ => None,
-        }
+        self.answer.clone()
     }
+}
+
+/// The round number an opinion was raised in, from its code (结-R1-07).
+fn raised_in(opinion: &Opinion, rounds: &[Round]) -> u32 {
+    onetrip_domain::review::opinion::OpinionCode::parse(&opinion.code)
+        .map(|code| code.round)
+        .or_else(|| {
+            rounds
+                .iter()
+                .find(|r| r.id == opinion.round_id)
+                .map(|r| r.number)
+        })
+        .unwrap_or(1)
+}
+
+/// An opinion's change: a draft reaches its author alone.
+fn opinion_change(opinion: &Opinion) -> Result<ChangeRecord, serde_json::Error> {
+    let change = upsert(
+        EntityKind::ReviewOpinion,
+        opinion.id,
+        opinion,
+        opinion.project_id,
+    )?;
+    Ok(if opinion.state == OpinionState::Draft {
+        change.private_to(opinion.author)
+    } else {
+        change
+    })
 }
 
 /// A record of `project` written, as its change.
@@ -148,6 +202,62 @@ fn upsert<T: Serialize>(
     project: Uuid,
 ) -> Result<ChangeRecord, serde_json::Error> {
     ChangeRecord::upsert(kind, id, data, None).map(|change| change.in_project(project))
+}
+
+/// Everything a project holds, as read for sending again.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProjectRecords {
+    pub project: Option<Project>,
+    pub rounds: Vec<Round>,
+    pub files: Vec<RoundFile>,
+    pub sheets: Vec<Sheet>,
+    pub tasks: Vec<ReviewTask>,
+    pub opinions: Vec<Opinion>,
+}
+
+impl ProjectRecords {
+    pub async fn read(conn: &mut Conn<'_>, project: Uuid) -> StorageResult<ProjectRecords> {
+        let mut records = ProjectRecords {
+            project: sql::project(conn, project).await?,
+            rounds: sql::rounds_of(conn, project).await?,
+            tasks: sql::tasks_of(conn, project).await?,
+            opinions: sql::opinions_of(conn, project).await?,
+            ..ProjectRecords::default()
+        };
+        for round in &records.rounds {
+            records.files.extend(sql::files_of(conn, round.id).await?);
+            records.sheets.extend(sql::sheets_of(conn, round.id).await?);
+        }
+        Ok(records)
+    }
+
+    fn changes(&self, project: Uuid) -> Result<Vec<ChangeRecord>, serde_json::Error> {
+        let mut changes = Vec::new();
+        if let Some(record) = &self.project {
+            changes.push(upsert(
+                EntityKind::ReviewProject,
+                record.id,
+                record,
+                project,
+            )?);
+        }
+        for record in &self.rounds {
+            changes.push(upsert(EntityKind::ReviewRound, record.id, record, project)?);
+        }
+        for record in &self.files {
+            changes.push(upsert(EntityKind::ReviewFile, record.id, record, project)?);
+        }
+        for record in &self.sheets {
+            changes.push(upsert(EntityKind::ReviewSheet, record.id, record, project)?);
+        }
+        for record in &self.tasks {
+            changes.push(upsert(EntityKind::ReviewTask, record.id, record, project)?);
+        }
+        for record in &self.opinions {
+            changes.push(opinion_change(record)?);
+        }
+        Ok(changes)
+    }
 }
 
 fn invalid(actor: &Actor, reason: &str, zh: String, en: String) -> ApiError {
@@ -164,8 +274,8 @@ fn not_found(actor: &Actor) -> ApiError {
     )
 }
 
-/// Whether `actor` may see the project: its organisation's applicants, and the review
-/// leads (supervisors and administrators). Reviewers see their assigned projects.
+/// Whether `actor` may see the project: its organisation's applicants, the review leads
+/// (supervisors and administrators), and the reviewers assigned to it.
 pub async fn may_see(conn: &mut Conn<'_>, actor: &Actor, project: &Project) -> StorageResult<bool> {
     Ok(match actor.role() {
         Role::Applicant => crate::portal::sql::profile(conn, actor.account.id)
@@ -180,21 +290,28 @@ pub async fn may_see(conn: &mut Conn<'_>, actor: &Actor, project: &Project) -> S
     })
 }
 
+/// The project `id` if `actor` may see it.
+async fn visible_project(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    id: Uuid,
+) -> StorageResult<Result<Project, ApiError>> {
+    Ok(match sql::project(conn, id).await? {
+        Some(project) if may_see(conn, actor, &project).await? => Ok(project),
+        _ => Err(not_found(actor)),
+    })
+}
+
 /// The project `id` if `actor` may change it as its applicant.
 async fn own_project(
     conn: &mut Conn<'_>,
     actor: &Actor,
     id: Uuid,
 ) -> StorageResult<Result<Project, ApiError>> {
-    let project = match sql::project(conn, id).await? {
-        Some(project)
-            if actor.role() == Role::Applicant && may_see(conn, actor, &project).await? =>
-        {
-            project
-        }
-        _ => return Ok(Err(not_found(actor))),
-    };
-    Ok(Ok(project))
+    if actor.role() != Role::Applicant {
+        return Ok(Err(not_found(actor)));
+    }
+    visible_project(conn, actor, id).await
 }
 
 /// The round `id` of one of the actor's projects, still being prepared.
@@ -222,201 +339,6 @@ async fn preparing_round(
         )));
     }
     Ok(Ok((project, round)))
-}
-
-fn text_field(
-    actor: &Actor,
-    value: &str,
-    max: usize,
-    reason: &str,
-    zh: &str,
-    en: &str,
-) -> Result<String, ApiError> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(invalid(
-            actor,
-            reason,
-            format!("请填写{zh}（{max} 字以内）"),
-            format!("Enter the {en} (up to {max} characters)"),
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-/// A new project, registered by an applicant for their organisation, with its first round.
-fn plan_register(
-    actor: &Actor,
-    draft: &ProjectDraft,
-    organisation: &str,
-    code_taken: bool,
-    now_ms: i64,
-) -> Result<ReviewWrite, ApiError> {
-    let code = ProjectCode::parse(&draft.code, center_day(now_ms)).map_err(|error| {
-        ApiError::new(ErrorCode::Invalid, error.message(actor.lang)).with_reason(error.code())
-    })?;
-    if code_taken {
-        return Err(refuse(
-            actor,
-            ErrorCode::Conflict,
-            "project_code_taken",
-            format!("项目代码 {code} 已登记过，请在项目列表中找到它"),
-            format!("The project code {code} is already registered; find it in the list"),
-        ));
-    }
-    let name = text_field(
-        actor,
-        &draft.name,
-        100,
-        "project_name",
-        "项目名称",
-        "project's name",
-    )?;
-    let builder = text_field(actor, &draft.builder, 100, "builder", "建设单位", "builder")?;
-    let designer = text_field(
-        actor,
-        &draft.designer,
-        100,
-        "designer",
-        "设计单位",
-        "designer",
-    )?;
-    let town = text_field(actor, &draft.town, 50, "town", "所在乡镇（街道）", "town")?;
-    let floor_area_m2 = parse_floor_area(&draft.floor_area_m2).map_err(|error| {
-        ApiError::new(ErrorCode::Invalid, error.message(actor.lang)).with_reason(error.code())
-    })?;
-    let mut specialties = draft
-        .specialties
-        .clone()
-        .unwrap_or_else(|| draft.kind.default_specialties());
-    specialties.sort();
-    specialties.dedup();
-    if specialties.is_empty() {
-        return Err(invalid(
-            actor,
-            "no_specialty",
-            "请至少选择一个审查专业".into(),
-            "Choose at least one specialty".into(),
-        ));
-    }
-    let project = Project {
-        id: draft.id,
-        code: code.to_string(),
-        name,
-        builder,
-        designer,
-        town,
-        kind: draft.kind,
-        floor_area_m2,
-        specialties,
-        organisation: organisation.to_owned(),
-        registered_by: actor.account.id,
-        registered_at_ms: now_ms,
-        state: ProjectState::Preparing,
-        current_round: 1,
-    };
-    let round = Round {
-        id: draft.first_round_id,
-        project_id: project.id,
-        number: 1,
-        state: RoundState::Preparing,
-        opened_at_ms: now_ms,
-        accepted_on: None,
-    };
-    Ok(ReviewWrite::Register { project, round })
-}
-
-/// The applicant's numbers and titles applied to the round's sheets.
-fn plan_sheets(
-    actor: &Actor,
-    project: &Project,
-    sheets: &[Sheet],
-    edits: &[SheetEdit],
-) -> Result<ReviewWrite, ApiError> {
-    let by_id: BTreeMap<Uuid, &Sheet> = sheets.iter().map(|sheet| (sheet.id, sheet)).collect();
-    let mut changed = Vec::with_capacity(edits.len());
-    for edit in edits {
-        let Some(sheet) = by_id.get(&edit.sheet_id) else {
-            return Err(refuse(
-                actor,
-                ErrorCode::NotFound,
-                "sheet_not_found",
-                "图纸不在本轮中".into(),
-                "The sheet is not in this round".into(),
-            ));
-        };
-        let number = SheetNumber::parse(&edit.number).map_err(|error| {
-            ApiError::new(ErrorCode::Invalid, error.message(actor.lang)).with_reason(error.code())
-        })?;
-        let title = edit.title.trim();
-        if title.chars().count() > 100 {
-            return Err(invalid(
-                actor,
-                "sheet_title",
-                format!("图名“{}”太长（100 字以内）", echo(title)),
-                format!("The sheet title “{}” is too long (up to 100)", echo(title)),
-            ));
-        }
-        changed.push(Sheet {
-            number: Some(number.to_string()),
-            title: title.to_owned(),
-            specialty: number.specialty(),
-            confidence: 100,
-            source: Some(ReadingSource::Applicant),
-            ..(*sheet).clone()
-        });
-    }
-    Ok(ReviewWrite::Sheets {
-        project: project.id,
-        sheets: changed,
-    })
-}
-
-/// What keeps a round of `project` with these sheets from being submitted.
-pub fn blockers(project: &Project, files: usize, sheets: &[Sheet]) -> Vec<SubmitBlocker> {
-    let mut blockers = Vec::new();
-    if files == 0 {
-        blockers.push(SubmitBlocker::NoFiles);
-        return blockers;
-    }
-    let unnumbered = sheets.iter().filter(|s| s.number.is_none()).count();
-    if unnumbered > 0 {
-        blockers.push(SubmitBlocker::Unnumbered {
-            sheets: u32::try_from(unnumbered).unwrap_or(u32::MAX),
-        });
-    }
-    let mut seen = BTreeSet::new();
-    let mut duplicates = BTreeSet::new();
-    for number in sheets.iter().filter_map(|s| s.number.as_deref()) {
-        if !seen.insert(number) {
-            duplicates.insert(number.to_owned());
-        }
-    }
-    blockers.extend(
-        duplicates
-            .into_iter()
-            .map(|number| SubmitBlocker::DuplicateNumber { number }),
-    );
-    let unconfirmed = sheets
-        .iter()
-        .filter(|s| s.number.is_some() && s.source != Some(ReadingSource::Applicant))
-        .count();
-    if unconfirmed > 0 {
-        blockers.push(SubmitBlocker::Unconfirmed {
-            sheets: u32::try_from(unconfirmed).unwrap_or(u32::MAX),
-        });
-    }
-    let covered: BTreeSet<Specialty> = sheets.iter().filter_map(|s| s.specialty).collect();
-    blockers.extend(
-        project
-            .specialties
-            .iter()
-            .filter(|specialty| !covered.contains(specialty))
-            .map(|specialty| SubmitBlocker::SpecialtyMissing {
-                specialty: *specialty,
-            }),
-    );
-    blockers
 }
 
 /// The index sheet's numbers compared with the round's.
@@ -453,66 +375,31 @@ pub fn index_check(entries: &IndexEntries, sheets: &[Sheet]) -> IndexCheck {
     }
 }
 
-/// The round accepted today, and one task per required specialty.
-fn plan_submit(
-    actor: &Actor,
-    project: &Project,
-    round: &Round,
-    files: usize,
-    sheets: &[Sheet],
-    calendar: &Calendar,
-    now_ms: i64,
-) -> Result<ReviewWrite, ApiError> {
-    let blocking = blockers(project, files, sheets);
-    if !blocking.is_empty() {
-        return Err(invalid(
-            actor,
-            "round_blocked",
-            "本轮还不能提交：请先处理页面上列出的问题".into(),
-            "The round cannot be submitted yet: resolve the problems listed".into(),
-        ));
-    }
-    let today = center_date(now_ms);
-    let accepted = center_day(now_ms);
-    let allowed = if round.number == 1 {
-        FIRST_ROUND_DAYS
-    } else {
-        LATER_ROUND_DAYS
+/// The task's due day and clock as the calendar and `today` say.
+pub fn task_with_clock(task: ReviewTask, calendar: &Calendar, today: Day) -> ReviewTask {
+    let Some(accepted) = Day::parse(&task.accepted_on) else {
+        return task;
     };
     let clock = ReviewClock {
         accepted,
-        allowed,
+        allowed: task.allowed_days,
         pauses: vec![],
     };
-    let tasks = project
-        .specialties
-        .iter()
-        .map(|specialty| ReviewTask {
-            id: Uuid::new_v5(
-                &round.id,
-                format!("task:{}", specialty.initial()).as_bytes(),
-            ),
-            project_id: project.id,
-            round_id: round.id,
-            specialty: *specialty,
-            reviewer: None,
-            allowed_days: allowed,
-            due_on: clock.due(calendar).map(|day: Day| day.to_string()),
-            clock: clock.state(calendar, accepted, false),
-        })
-        .collect();
-    Ok(ReviewWrite::Submit {
-        project: Project {
-            state: ProjectState::InReview,
-            ..project.clone()
-        },
-        round: Round {
-            state: RoundState::Accepted,
-            accepted_on: Some(today),
-            ..round.clone()
-        },
-        tasks,
-    })
+    // A finished task is judged on the day it was done.
+    let judged_on = task
+        .done_on
+        .as_deref()
+        .and_then(Day::parse)
+        .unwrap_or(today);
+    let mut state = clock.state(calendar, judged_on, false);
+    if task.done_on.is_some() && state != onetrip_domain::review::clock::ReviewClockState::Overdue {
+        state = onetrip_domain::review::clock::ReviewClockState::Done;
+    }
+    ReviewTask {
+        due_on: clock.due(calendar).map(|day| day.to_string()),
+        clock: state,
+        ..task
+    }
 }
 
 /// Reads what a review command needs and plans it.
@@ -523,14 +410,35 @@ pub async fn plan_command(
     calendar: &Calendar,
     now_ms: i64,
 ) -> StorageResult<Result<ReviewWrite, ApiError>> {
-    if actor.role() != Role::Applicant {
+    let applicants = body.is_applicants();
+    if applicants != (actor.role() == Role::Applicant) {
         return Ok(Err(refuse(
             actor,
             ErrorCode::Forbidden,
-            "applicants_only",
-            "该操作由申请人在网上申报平台办理".into(),
-            "Applicants do this in the portal".into(),
+            if applicants {
+                "applicants_only"
+            } else {
+                "staff_only"
+            },
+            if applicants {
+                "该操作由申请人在网上申报平台办理".into()
+            } else {
+                "该操作只能由中心工作人员办理".into()
+            },
+            if applicants {
+                "Applicants do this in the portal".into()
+            } else {
+                "Only the center's staff do this".into()
+            },
         )));
+    }
+    macro_rules! try_plan {
+        ($e:expr) => {
+            match $e {
+                Ok(value) => value,
+                Err(error) => return Ok(Err(error)),
+            }
+        };
     }
     Ok(match body {
         CommandBody::RegisterProject(draft) => {
@@ -552,56 +460,160 @@ pub async fn plan_command(
                     "The project is already registered".into(),
                 ))
             } else {
-                plan_register(actor, draft, &profile.credit_code, code_taken, now_ms)
+                plan::plan_register(actor, draft, &profile.credit_code, code_taken, now_ms)
             }
         }
         CommandBody::ConfirmSheets { round_id, sheets } => {
-            match preparing_round(conn, actor, *round_id).await? {
-                Ok((project, round)) => {
-                    let stored = sql::sheets_of(conn, round.id).await?;
-                    plan_sheets(actor, &project, &stored, sheets)
-                }
-                Err(error) => Err(error),
-            }
+            let (project, round) = try_plan!(preparing_round(conn, actor, *round_id).await?);
+            let stored = sql::sheets_of(conn, round.id).await?;
+            plan::plan_sheets(actor, &project, &stored, sheets)
         }
         CommandBody::RemoveFile { round_id, file_id } => {
-            match preparing_round(conn, actor, *round_id).await? {
-                Ok((project, round)) => {
-                    let files = sql::files_of(conn, round.id).await?;
-                    if files.iter().any(|file| file.id == *file_id) {
-                        let sheets = sql::sheets_of(conn, round.id).await?;
-                        Ok(ReviewWrite::RemoveFile {
-                            project: project.id,
-                            round: round.id,
-                            file: *file_id,
-                            sheets: sheets
-                                .iter()
-                                .filter(|s| s.file_id == *file_id)
-                                .map(|s| s.id)
-                                .collect(),
-                        })
-                    } else {
-                        Err(refuse(
-                            actor,
-                            ErrorCode::NotFound,
-                            "file_not_found",
-                            "文件不在本轮中".into(),
-                            "The file is not in this round".into(),
-                        ))
-                    }
-                }
-                Err(error) => Err(error),
+            let (project, round) = try_plan!(preparing_round(conn, actor, *round_id).await?);
+            let files = sql::files_of(conn, round.id).await?;
+            if files.iter().any(|file| file.id == *file_id) {
+                let sheets = sql::sheets_of(conn, round.id).await?;
+                Ok(ReviewWrite {
+                    removed_file: Some((
+                        *file_id,
+                        sheets
+                            .iter()
+                            .filter(|s| s.file_id == *file_id)
+                            .map(|s| s.id)
+                            .collect(),
+                    )),
+                    ..ReviewWrite::new(project.id)
+                })
+            } else {
+                Err(refuse(
+                    actor,
+                    ErrorCode::NotFound,
+                    "file_not_found",
+                    "文件不在本轮中".into(),
+                    "The file is not in this round".into(),
+                ))
             }
         }
         CommandBody::SubmitRound { round_id } => {
-            match preparing_round(conn, actor, *round_id).await? {
-                Ok((project, round)) => {
-                    let files = sql::files_of(conn, round.id).await?.len();
-                    let sheets = sql::sheets_of(conn, round.id).await?;
-                    plan_submit(actor, &project, &round, files, &sheets, calendar, now_ms)
-                }
-                Err(error) => Err(error),
+            let (project, round) = try_plan!(preparing_round(conn, actor, *round_id).await?);
+            let files = sql::files_of(conn, round.id).await?.len();
+            let sheets = sql::sheets_of(conn, round.id).await?;
+            let rounds = sql::rounds_of(conn, project.id).await?;
+            let previous_sheets = match rounds.iter().rev().find(|r| r.number < round.number) {
+                Some(previous) => sql::sheets_of(conn, previous.id).await?,
+                None => Vec::new(),
+            };
+            let opinions = sql::opinions_of(conn, project.id).await?;
+            let view = plan::SubmitView {
+                files,
+                sheets: &sheets,
+                previous_sheets: &previous_sheets,
+                opinions: &opinions,
+            };
+            plan::plan_submit(actor, &project, &round, &view, calendar, now_ms)
+        }
+        CommandBody::OpenRound {
+            project_id,
+            round_id,
+        } => {
+            let project = try_plan!(own_project(conn, actor, *project_id).await?);
+            if sql::round(conn, *round_id).await?.is_some() {
+                return Ok(Err(refuse(
+                    actor,
+                    ErrorCode::Conflict,
+                    "round_exists",
+                    "这一轮已开始".into(),
+                    "This round is already open".into(),
+                )));
             }
+            let rounds = sql::rounds_of(conn, project.id).await?;
+            plan::plan_open_round(actor, &project, &rounds, *round_id, now_ms)
+        }
+        CommandBody::AssignTask {
+            task_id,
+            reviewer_id,
+        } => {
+            let Some(task) = sql::task(conn, *task_id).await? else {
+                return Ok(Err(refuse(
+                    actor,
+                    ErrorCode::NotFound,
+                    "task_not_found",
+                    "没有这项审查任务".into(),
+                    "No such review task".into(),
+                )));
+            };
+            let reviewer = crate::auth::sql::account_by_id(conn, *reviewer_id).await?;
+            opinions::plan_assign(actor, &task, reviewer.as_ref())
+        }
+        CommandBody::SaveOpinion(draft) => {
+            let Some(round) = sql::round(conn, draft.round_id).await? else {
+                return Ok(Err(not_found(actor)));
+            };
+            let project = try_plan!(visible_project(conn, actor, round.project_id).await?);
+            let sheets = sql::sheets_of(conn, round.id).await?;
+            let tasks = sql::tasks_of(conn, project.id).await?;
+            let existing = sql::opinion(conn, draft.id).await?;
+            if existing
+                .as_ref()
+                .is_some_and(|o| o.project_id != project.id)
+            {
+                return Ok(Err(not_found(actor)));
+            }
+            let specialty = serde_json::to_value(draft.specialty).map_err(corrupt)?;
+            let raised = sql::count_raised(
+                conn,
+                project.id,
+                specialty.as_str().unwrap_or_default(),
+                round.number,
+            )
+            .await?;
+            let context = opinions::OpinionContext {
+                project: &project,
+                round: &round,
+                sheets: &sheets,
+                tasks: &tasks,
+                existing: existing.as_ref(),
+                raised: u32::try_from(raised).unwrap_or(u32::MAX),
+            };
+            opinions::plan_save(actor, draft, &context, now_ms)
+        }
+        CommandBody::ReleaseOpinions { round_id } => {
+            let Some(round) = sql::round(conn, *round_id).await? else {
+                return Ok(Err(not_found(actor)));
+            };
+            let project = try_plan!(visible_project(conn, actor, round.project_id).await?);
+            let tasks = sql::tasks_of(conn, project.id).await?;
+            let all = sql::opinions_of(conn, project.id).await?;
+            opinions::plan_release(actor, &project, &round, &tasks, &all, now_ms)
+        }
+        CommandBody::ReplyOpinion(reply) => {
+            let Some(opinion) = sql::opinion(conn, reply.opinion_id).await? else {
+                return Ok(Err(not_found(actor)));
+            };
+            let project = try_plan!(own_project(conn, actor, opinion.project_id).await?);
+            if opinion.state == OpinionState::Draft {
+                return Ok(Err(not_found(actor)));
+            }
+            opinions::plan_reply(actor, &project, &opinion, reply)
+        }
+        CommandBody::CloseOpinion { opinion_id }
+        | CommandBody::ReopenOpinion { opinion_id }
+        | CommandBody::PlaceOpinion { opinion_id, .. } => {
+            let Some(opinion) = sql::opinion(conn, *opinion_id).await? else {
+                return Ok(Err(not_found(actor)));
+            };
+            let project = try_plan!(visible_project(conn, actor, opinion.project_id).await?);
+            let tasks = sql::tasks_of(conn, project.id).await?;
+            let sheets = sql::sheets_of(conn, opinion.round_id).await?;
+            let decision = match body {
+                CommandBody::CloseOpinion { .. } => opinions::Decision::Close,
+                CommandBody::ReopenOpinion { .. } => opinions::Decision::Reopen,
+                CommandBody::PlaceOpinion { sheet_number, .. } => {
+                    opinions::Decision::Place(sheet_number)
+                }
+                _ => return Ok(Err(not_found(actor))),
+            };
+            opinions::plan_decide(actor, &project, &opinion, &tasks, &sheets, decision)
         }
         _ => Err(refuse(
             actor,
@@ -618,6 +630,7 @@ pub async fn round_view(
     conn: &mut Conn<'_>,
     project: &Project,
     round: Round,
+    opinions: &[Opinion],
 ) -> StorageResult<RoundView> {
     let files = sql::files_of(conn, round.id).await?;
     let sheets = sql::sheets_of(conn, round.id).await?;
@@ -625,7 +638,12 @@ pub async fn round_view(
         .await?
         .map(|entries| index_check(&entries, &sheets));
     let blockers = if round.state == RoundState::Preparing {
-        blockers(project, files.len(), &sheets)
+        let waiting = if round.number > 1 {
+            plan::unreplied(opinions)
+        } else {
+            0
+        };
+        blockers(project, files.len(), &sheets, waiting)
     } else {
         Vec::new()
     };
@@ -635,5 +653,41 @@ pub async fn round_view(
         sheets,
         index,
         blockers,
+    })
+}
+
+/// A project as `actor` sees it: an applicant sees released opinions only, a reviewer their
+/// own drafts besides.
+pub async fn project_view(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    project: Project,
+    calendar: &Calendar,
+    now_ms: i64,
+) -> StorageResult<ProjectView> {
+    let opinions: Vec<Opinion> = sql::opinions_of(conn, project.id)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            o.state != OpinionState::Draft
+                || (actor.role() != Role::Applicant
+                    && (o.author == actor.account.id || opinions::is_lead(actor)))
+        })
+        .collect();
+    let mut rounds = Vec::new();
+    for round in sql::rounds_of(conn, project.id).await? {
+        rounds.push(round_view(conn, &project, round, &opinions).await?);
+    }
+    let today = center_day(now_ms);
+    let tasks = sql::tasks_of(conn, project.id)
+        .await?
+        .into_iter()
+        .map(|task| task_with_clock(task, calendar, today))
+        .collect();
+    Ok(ProjectView {
+        project,
+        rounds,
+        tasks,
+        opinions,
     })
 }

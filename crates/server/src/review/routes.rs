@@ -6,10 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use onetrip_api::error::{ApiError, ErrorCode};
-use onetrip_api::review::{NewUpload, Project, ProjectView, UploadLimits, UploadStatus};
+use onetrip_api::review::{
+    ClauseEdition, NewUpload, Project, ProjectView, UploadLimits, UploadStatus,
+};
 use uuid::Uuid;
 
-use crate::extract::{Body, PathParam};
+use crate::auth::Authed;
+use crate::extract::{Body, Params, PathParam};
 use crate::http_error::{HttpError, internal};
 use crate::portal::Applicant;
 use crate::state::AppState;
@@ -24,6 +27,46 @@ pub fn routes() -> Router<AppState> {
             "/api/portal/uploads/{id}",
             get(upload_status).patch(append_upload),
         )
+        .route("/api/review/clauses", get(clauses))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClauseQuery {
+    /// Part of a standard's code or title: `50016`, `防火`; every edition when left out.
+    #[param(max_length = 40)]
+    q: Option<String>,
+}
+
+/// `GET /api/review/clauses`: the clause library's editions matching `q`, current ones first,
+/// each with what superseded it.
+#[utoipa::path(get, path = "/api/review/clauses", params(ClauseQuery),
+    responses((status = 200, body = Vec<ClauseEdition>)))]
+pub async fn clauses(
+    State(state): State<AppState>,
+    Authed(_actor): Authed,
+    Params(query): Params<ClauseQuery>,
+) -> Json<Vec<ClauseEdition>> {
+    use onetrip_domain::review::clauses::{find_editions, superseded};
+    use onetrip_domain::review::opinion::{Clause, OpinionKind};
+    let today = crate::clock::center_date(state.clock.now_ms());
+    let query: String = query.q.unwrap_or_default().chars().take(40).collect();
+    let editions = find_editions(&query)
+        .into_iter()
+        .map(|edition| {
+            // Any clause of the edition says whether the edition, or its mandatory clauses, went.
+            let warning = Clause::parse(&format!("{} 第1条", edition.edition))
+                .ok()
+                .and_then(|clause| superseded(&clause, OpinionKind::Mandatory, &today));
+            ClauseEdition {
+                edition: edition.edition.to_owned(),
+                revision: edition.revision.map(str::to_owned),
+                title: edition.title.to_owned(),
+                superseded: warning,
+            }
+        })
+        .collect();
+    Json(editions)
 }
 
 /// `GET /api/portal/projects`: the organisation's projects, newest first.
@@ -58,25 +101,14 @@ pub async fn project(
         .map_err(|e| internal(lang, e))?
         .filter(|project| project.organisation == applicant.profile.credit_code)
         .ok_or_else(|| HttpError(super::not_found(actor)))?;
-    let mut rounds = Vec::new();
-    for round in super::sql::rounds_of(conn, id)
-        .await
-        .map_err(|e| internal(lang, e))?
-    {
-        rounds.push(
-            super::round_view(conn, &project, round)
-                .await
-                .map_err(|e| internal(lang, e))?,
-        );
-    }
-    let tasks = super::sql::tasks_of(conn, id)
+    let snapshot = crate::config::sql::cached_snapshot(conn, &state.config)
         .await
         .map_err(|e| internal(lang, e))?;
-    Ok(Json(ProjectView {
-        project,
-        rounds,
-        tasks,
-    }))
+    let calendar = crate::config::working_calendar(&snapshot);
+    let view = super::project_view(conn, actor, project, &calendar, state.clock.now_ms())
+        .await
+        .map_err(|e| internal(lang, e))?;
+    Ok(Json(view))
 }
 
 /// `GET /api/portal/limits`: what an upload may be.

@@ -1,7 +1,7 @@
 //! Review projects, their rounds, files, sheets, index checks and tasks. Each row keeps its
 //! record as JSON beside the columns it is found by.
 
-use onetrip_api::review::{Project, ReviewTask, Round, RoundFile, Sheet};
+use onetrip_api::review::{Opinion, Project, ReviewTask, Round, RoundFile, Sheet};
 use uuid::Uuid;
 
 use super::IndexEntries;
@@ -173,6 +173,12 @@ pub async fn save_index_entries(
     Ok(())
 }
 
+pub async fn task(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<ReviewTask>> {
+    const SQL: &str = "SELECT data FROM review_tasks WHERE id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(id.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
 /// The project's tasks, round by round, each round's specialties in their usual order.
 pub async fn tasks_of(conn: &mut Conn<'_>, project: Uuid) -> StorageResult<Vec<ReviewTask>> {
     const SQL: &str = "SELECT r.number, t.data FROM review_tasks t
@@ -203,6 +209,66 @@ pub async fn save_task(conn: &mut Conn<'_>, task: &ReviewTask) -> StorageResult<
         .bind(task.round_id.to_string())
         .bind(specialty.trim_matches('"'))
         .bind(task.reviewer.map(|id| id.to_string()))
+        .bind(&data)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+pub async fn opinion(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<Opinion>> {
+    const SQL: &str = "SELECT data FROM review_opinions WHERE id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(id.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
+/// Every opinion of the project, in the order of their ids (specialty, round, number).
+pub async fn opinions_of(conn: &mut Conn<'_>, project: Uuid) -> StorageResult<Vec<Opinion>> {
+    const SQL: &str = "SELECT data FROM review_opinions WHERE project_id = $1";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(project.to_string()).fetch_all(c).await)?;
+    let mut opinions: Vec<Opinion> = all_parsed(&rows)?;
+    opinions.sort_by(|a, b| {
+        (a.specialty, a.code.len(), &a.code).cmp(&(b.specialty, b.code.len(), &b.code))
+    });
+    Ok(opinions)
+}
+
+/// How many opinions the specialty raised in the project's round `number`.
+pub async fn count_raised(
+    conn: &mut Conn<'_>,
+    project: Uuid,
+    specialty: &str,
+    number: u32,
+) -> StorageResult<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM review_opinions
+         WHERE project_id = $1 AND specialty = $2 AND raised_in = $3";
+    Ok(on_backend!(conn, c => sqlx::query_scalar(SQL)
+        .bind(project.to_string())
+        .bind(specialty)
+        .bind(i64::from(number))
+        .fetch_one(c)
+        .await)?)
+}
+
+pub async fn save_opinion(
+    conn: &mut Conn<'_>,
+    opinion: &Opinion,
+    raised_in: u32,
+) -> StorageResult<()> {
+    const SQL: &str = "INSERT INTO review_opinions (id, project_id, round_id, specialty, raised_in, author_id, state, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (id) DO UPDATE SET round_id = excluded.round_id, state = excluded.state, data = excluded.data";
+    let data = json(opinion)?;
+    let specialty = json(&opinion.specialty)?;
+    let state = json(&opinion.state)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(opinion.id.to_string())
+        .bind(opinion.project_id.to_string())
+        .bind(opinion.round_id.to_string())
+        .bind(specialty.trim_matches('"'))
+        .bind(i64::from(raised_in))
+        .bind(opinion.author.to_string())
+        .bind(state.trim_matches('"'))
         .bind(&data)
         .execute(c)
         .await

@@ -4,4 +4,4 @@
 pub mod routes;
 pub mod sql;
 
-pub use sql::{changes_since, sync_page_json};
+pub use sql::{Reader, changes_since, sync_page_json};

@@ -54,7 +54,12 @@ pub async fn sync(
     }
     let page = async {
         let mut pooled = state.store.acquire().await?;
-        super::sync_page_json(&mut pooled.conn(), query.since, limit, actor.scope().site).await
+        let reader = super::Reader {
+            site: actor.scope().site,
+            account: Some(actor.account.id),
+            all_projects: crate::review::opinions::is_lead(&actor),
+        };
+        super::sync_page_json(&mut pooled.conn(), query.since, limit, &reader).await
     }
     .await
     .map_err(|e| internal(actor.lang, e))?;

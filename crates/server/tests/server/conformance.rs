@@ -430,7 +430,8 @@ async fn readers_see_only_their_scope(db: TestDb) {
             | EntityKind::ReviewRound
             | EntityKind::ReviewFile
             | EntityKind::ReviewSheet
-            | EntityKind::ReviewTask => panic!("a review change in a site's pull: {change:?}"),
+            | EntityKind::ReviewTask
+            | EntityKind::ReviewOpinion => panic!("a review change in a site's pull: {change:?}"),
         }
     }
     assert_eq!(

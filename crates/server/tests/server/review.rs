@@ -25,7 +25,7 @@ const NOW: i64 = 1_796_090_400_000;
 
 struct Portal {
     state: AppState,
-    _db: TestDb,
+    db: TestDb,
 }
 
 impl Portal {
@@ -37,7 +37,7 @@ impl Portal {
         let mut files = Files::temporary().unwrap();
         files.intake.program = PathBuf::from(env!("CARGO_BIN_EXE_onetrip-server"));
         state.files = Arc::new(files);
-        Portal { state, _db: db }
+        Portal { state, db }
     }
 
     async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
@@ -431,4 +431,485 @@ async fn the_whole_intake_of_a_round(db: TestDb) {
     assert!(kinds.iter().all(|k| !k.starts_with("review_")), "{kinds:?}");
 }
 
-conformance!(the_whole_intake_of_a_round);
+impl Portal {
+    /// A staff command through `/api/commands`.
+    async fn staff(&self, token: &str, kind: &str, payload: Value) -> (StatusCode, Value) {
+        self.post(
+            "/api/commands",
+            Some(token),
+            json!({ "id": Uuid::new_v4(), "kind": kind, "payload": payload }),
+        )
+        .await
+    }
+
+    /// The kinds and ids of the changes `token`'s reader pulls from the start.
+    async fn pulled(&self, token: &str) -> Vec<(String, String, Value)> {
+        let (status, page) = self.get("/api/sync?since=0&limit=5000", token).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        page["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["entity"].as_str().unwrap().to_owned(),
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["data"].clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// An approved organisation's project with `set`'s file uploaded, confirmed and
+    /// submitted; the applicant's token, the project's id and round 1's id.
+    async fn submitted(&self, set: &onetrip_drawings::DrawingSet) -> (String, String, String) {
+        let admin = self.token("admin", DEMO_PASSWORD).await;
+        let (status, _) = self
+            .post(
+                "/api/applicants",
+                Some(&admin),
+                sign_up("yhct", CREDIT_CODE),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let applicant = self.token("yhct", "Jianshe@2026").await;
+        let (project, round) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
+        let (status, outcome) = self
+            .command(
+                &applicant,
+                "register_project",
+                json!({
+                    "id": project, "code": "2026-331021-47-01-003218", "name": "漩门湾安置小区二期",
+                    "builder": "玉环市城市建设投资有限公司", "designer": "台州市建筑设计研究院有限公司",
+                    "town": "玉城街道", "kind": "residential", "floor_area_m2": "52318.4",
+                    "specialties": ["architecture", "structure", "plumbing", "hvac", "electrical"],
+                    "first_round_id": round,
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+        self.submit_round(&applicant, &project, &round, set).await;
+        (applicant, project, round)
+    }
+
+    /// Uploads the set into the round, confirms every sheet as read, and submits.
+    async fn submit_round(
+        &self,
+        applicant: &str,
+        project: &str,
+        round: &str,
+        set: &onetrip_drawings::DrawingSet,
+    ) -> Value {
+        for file in &set.files {
+            let done = self.upload(applicant, round, &file.name, &file.bytes).await;
+            assert_eq!(done["state"], "done", "{done}");
+        }
+        let (_, view) = self
+            .get(&format!("/api/portal/projects/{project}"), applicant)
+            .await;
+        let round_view = view["rounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["round"]["id"] == round)
+            .unwrap()
+            .clone();
+        let edits: Vec<Value> = round_view["sheets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| json!({ "sheet_id": s["id"], "number": s["number"], "title": s["title"] }))
+            .collect();
+        let (status, outcome) = self
+            .command(
+                applicant,
+                "confirm_sheets",
+                json!({ "round_id": round, "sheets": edits }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+        let (status, outcome) = self
+            .command(applicant, "submit_round", json!({ "round_id": round }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+        outcome
+    }
+
+    async fn add_reviewer(&self, username: &str, name: &str, specialty: &str) -> String {
+        let id = Uuid::new_v4();
+        self.db
+            .storage
+            .insert_account(
+                &onetrip_server::auth::sql::NewAccount {
+                    id,
+                    username: username.into(),
+                    display_name: name.into(),
+                    role: onetrip_domain::auth::Role::Reviewer,
+                    site_id: None,
+                    specialty: Some(specialty.into()),
+                    password_hash: onetrip_server::password::hash_password(DEMO_PASSWORD).unwrap(),
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
+        id.to_string()
+    }
+}
+
+fn task_of(view: &Value, round: &str, specialty: &str) -> String {
+    view["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["round_id"] == round && t["specialty"] == specialty)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn opinion(round: &str, specialty: &str, sheet: &str, kind: &str, clause: Option<&str>) -> Value {
+    json!({
+        "id": Uuid::new_v4(),
+        "round_id": round,
+        "specialty": specialty,
+        "sheet_number": sheet,
+        "markups": [{ "shape": "cloud", "rect": [1200, 900, 3400, 2100] }],
+        "text": "疏散楼梯间的门应向疏散方向开启",
+        "kind": kind,
+        "severity": "must_change",
+        "clause": clause,
+    })
+}
+
+async fn a_round_from_assignment_to_resubmission(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let options = SetOptions {
+        sheets_per_specialty: [3, 2, 1, 1, 1],
+        segments_per_sheet: 300,
+        ..SetOptions::default()
+    };
+    let first = generate(&options).unwrap();
+    let (applicant, project, round) = portal.submitted(&first).await;
+    let architect = portal.add_reviewer("arch", "李建筑", "建筑").await;
+    let engineer = portal.add_reviewer("struct", "陈结构", "结构").await;
+    let lead = portal.token("supervisor", DEMO_PASSWORD).await;
+    let arch = portal.token("arch", DEMO_PASSWORD).await;
+    let structure = portal.token("struct", DEMO_PASSWORD).await;
+    let project_path = format!("/api/portal/projects/{project}");
+    let (_, view) = portal.get(&project_path, &applicant).await;
+
+    // Before assignment a reviewer may not write, and sees nothing of the project.
+    let (status, refused) = portal
+        .staff(
+            &arch,
+            "save_opinion",
+            opinion(&round, "architecture", "建施-01", "general", None),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{refused}");
+    assert!(
+        portal
+            .pulled(&arch)
+            .await
+            .iter()
+            .all(|(k, _, _)| !k.starts_with("review_"))
+    );
+
+    // The lead assigns each task to a reviewer of its specialty, and no one else.
+    let arch_task = task_of(&view, &round, "architecture");
+    let struct_task = task_of(&view, &round, "structure");
+    let (status, wrong) = portal
+        .staff(
+            &lead,
+            "assign_task",
+            json!({ "task_id": struct_task, "reviewer_id": architect }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}");
+    assert_eq!(wrong["reason"], "reviewer_specialty");
+    let (status, _) = portal
+        .staff(
+            &arch,
+            "assign_task",
+            json!({ "task_id": arch_task, "reviewer_id": architect }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the lead assigns");
+    for (task, reviewer) in [(&arch_task, &architect), (&struct_task, &engineer)] {
+        let (status, outcome) = portal
+            .staff(
+                &lead,
+                "assign_task",
+                json!({ "task_id": task, "reviewer_id": reviewer }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+    }
+    // Assigned, the reviewer's desktop pulls the whole project, sheets included.
+    let pulled = portal.pulled(&arch).await;
+    let sheets = pulled
+        .iter()
+        .filter(|(k, _, _)| k == "review_sheet")
+        .count();
+    assert!(sheets >= first.manifest.len(), "{sheets} sheets pulled");
+    let clerk = portal.token("clerk", DEMO_PASSWORD).await;
+    assert!(
+        portal
+            .pulled(&clerk)
+            .await
+            .iter()
+            .all(|(k, _, _)| !k.starts_with("review_"))
+    );
+
+    // The clause library offers the edition, and says what superseded its mandatory clauses.
+    let (status, editions) = portal.get("/api/review/clauses?q=50016", &arch).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(editions[0]["title"], "建筑设计防火规范");
+    assert_eq!(
+        editions[0]["superseded"]["instead"],
+        "GB 55037-2022 建筑防火通用规范"
+    );
+    let (_, fire) = portal
+        .get("/api/review/clauses?q=%E9%98%B2%E7%81%AB", &arch)
+        .await;
+    assert!(
+        fire.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["edition"] == "GB 55037-2022")
+    );
+
+    // A mandatory-clause opinion without its clause is refused; with it, the superseded
+    // edition is flagged.
+    let (status, refused) = portal
+        .staff(
+            &arch,
+            "save_opinion",
+            opinion(&round, "architecture", "建施-01", "mandatory", None),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "clause_required");
+    let arch_opinion = opinion(
+        &round,
+        "architecture",
+        "建施－０１",
+        "mandatory",
+        Some("GB50016-2014（2018年版）5.5.17"),
+    );
+    let (status, saved) = portal
+        .staff(&arch, "save_opinion", arch_opinion.clone())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["record"]["code"], "建-R1-01");
+    assert_eq!(
+        saved["record"]["clause"],
+        "GB 50016-2014(2018年版) 第5.5.17条"
+    );
+    assert_eq!(
+        saved["record"]["superseded"]["instead"],
+        "GB 55037-2022 建筑防火通用规范"
+    );
+    let (status, saved) = portal
+        .staff(
+            &structure,
+            "save_opinion",
+            opinion(&round, "structure", "结施-01", "general", None),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["record"]["code"], "结-R1-01");
+    let struct_opinion = saved["record"]["id"].as_str().unwrap().to_owned();
+    // Writing for another specialty, or on a sheet the round does not have, is refused.
+    let (status, _) = portal
+        .staff(
+            &structure,
+            "save_opinion",
+            opinion(&round, "architecture", "建施-01", "general", None),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, missing) = portal
+        .staff(
+            &arch,
+            "save_opinion",
+            opinion(&round, "architecture", "建施-99", "general", None),
+        )
+        .await;
+    assert_eq!(
+        missing["reason"], "sheet_not_in_round",
+        "{status} {missing}"
+    );
+
+    // Drafts are private to their reviewer until released; the applicant sees none.
+    let arch_id = arch_opinion["id"].as_str().unwrap();
+    let seen_by = |pulled: &[(String, String, Value)], id: &str| {
+        pulled
+            .iter()
+            .any(|(k, i, _)| k == "review_opinion" && i == id)
+    };
+    assert!(seen_by(&portal.pulled(&arch).await, arch_id));
+    assert!(!seen_by(&portal.pulled(&structure).await, arch_id));
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    assert_eq!(view["opinions"], json!([]));
+
+    // The lead releases the round: everyone on the project sees the opinions; the applicant too.
+    let (status, released) = portal
+        .staff(&lead, "release_opinions", json!({ "round_id": round }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{released}");
+    assert_eq!(released["record"]["state"], "with_applicant");
+    assert!(seen_by(&portal.pulled(&structure).await, arch_id));
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    let codes: Vec<&str> = view["opinions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["建-R1-01", "结-R1-01"]);
+    assert!(
+        view["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["done_on"] == "2026-12-01")
+    );
+    // Released opinions no longer change.
+    let (status, _) = portal
+        .staff(&arch, "save_opinion", arch_opinion.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The applicant must answer every opinion before the next round goes in.
+    let round2 = Uuid::new_v4().to_string();
+    let (status, opened) = portal
+        .command(
+            &applicant,
+            "open_round",
+            json!({ "project_id": project, "round_id": round2 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    let revised = generate(&SetOptions {
+        round: onetrip_drawings::Round::Revised,
+        ..options.clone()
+    })
+    .unwrap();
+    for file in &revised.files {
+        portal
+            .upload(&applicant, &round2, &file.name, &file.bytes)
+            .await;
+    }
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    let blockers = &view["rounds"][1]["blockers"];
+    assert!(
+        blockers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["kind"] == "unreplied" && b["opinions"] == 2),
+        "{blockers}"
+    );
+    let (status, refused) = portal
+        .command(
+            &applicant,
+            "reply_opinion",
+            json!({ "opinion_id": arch_id, "reply": { "kind": "changed", "sheets": [] }, "text": "" }),
+        )
+        .await;
+    assert_eq!(refused["reason"], "reply_sheets", "{status} {refused}");
+    for (id, reply) in [
+        (
+            arch_id,
+            json!({ "kind": "changed", "sheets": ["建施０１"] }),
+        ),
+        (struct_opinion.as_str(), json!({ "kind": "disagree" })),
+    ] {
+        let (status, outcome) = portal
+            .command(
+                &applicant,
+                "reply_opinion",
+                json!({ "opinion_id": id, "reply": reply, "text": "按规范复核，理由见设计说明" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+    }
+
+    // Resubmitted in another order, the open opinions follow their sheet numbers.
+    for file_id in view["rounds"][1]["files"].as_array().unwrap() {
+        let (status, _) = portal
+            .command(
+                &applicant,
+                "remove_file",
+                json!({ "round_id": round2, "file_id": file_id["id"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let submitted = portal
+        .submit_round(&applicant, &project, &round2, &revised)
+        .await;
+    assert_eq!(submitted["record"]["current_round"], 2);
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    for opinion in view["opinions"].as_array().unwrap() {
+        assert_eq!(opinion["round_id"], round2, "{opinion}");
+        assert_eq!(opinion["carried"], "same", "{opinion}");
+        assert_eq!(opinion["state"], "replied");
+    }
+    let round2_tasks: Vec<&Value> = view["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["round_id"] == round2)
+        .collect();
+    assert_eq!(round2_tasks.len(), 5);
+    assert!(
+        round2_tasks
+            .iter()
+            .all(|t| t["allowed_days"] == 5 && t["due_on"] == "2026-12-08")
+    );
+
+    // Round 2's tasks are assigned again; the reviewer closes what was fixed, and may reopen.
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    let task = task_of(&view, &round2, "architecture");
+    let (status, _) = portal
+        .staff(
+            &lead,
+            "assign_task",
+            json!({ "task_id": task, "reviewer_id": architect }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, closed) = portal
+        .staff(&arch, "close_opinion", json!({ "opinion_id": arch_id }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    let (status, _) = portal
+        .staff(
+            &arch,
+            "close_opinion",
+            json!({ "opinion_id": struct_opinion }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another specialty's opinion");
+    let (status, _) = portal
+        .staff(&arch, "reopen_opinion", json!({ "opinion_id": arch_id }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    let states: Vec<&str> = view["opinions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["open", "replied"]);
+}
+
+conformance!(
+    the_whole_intake_of_a_round,
+    a_round_from_assignment_to_resubmission
+);

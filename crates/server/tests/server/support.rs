@@ -71,7 +71,13 @@ impl Central {
         site: Option<Uuid>,
     ) -> StorageResult<SyncPage> {
         let mut pooled = self.store().acquire().await?;
-        onetrip_server::sync::changes_since(&mut pooled.conn(), since, limit, site).await
+        onetrip_server::sync::changes_since(
+            &mut pooled.conn(),
+            since,
+            limit,
+            &onetrip_server::sync::Reader::of_site(site),
+        )
+        .await
     }
 
     pub async fn sync_page_json(
@@ -81,7 +87,13 @@ impl Central {
         site: Option<Uuid>,
     ) -> StorageResult<String> {
         let mut pooled = self.store().acquire().await?;
-        onetrip_server::sync::sync_page_json(&mut pooled.conn(), since, limit, site).await
+        onetrip_server::sync::sync_page_json(
+            &mut pooled.conn(),
+            since,
+            limit,
+            &onetrip_server::sync::Reader::of_site(site),
+        )
+        .await
     }
 
     pub async fn count_accounts(&self) -> StorageResult<i64> {

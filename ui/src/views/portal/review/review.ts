@@ -52,6 +52,8 @@ export function blockerText(blocker: SubmitBlocker, t: Translate): string {
       return t('review.blocker.duplicate_number', { number: blocker.number })
     case 'specialty_missing':
       return t('review.blocker.specialty_missing', { specialty: t(`review.specialty.${blocker.specialty}`) })
+    case 'unreplied':
+      return t('review.blocker.unreplied', { opinions: blocker.opinions })
   }
 }
 
