@@ -124,5 +124,72 @@ test('an applicant signs up, registers a project, uploads a set, fixes its sheet
   await page.getByTestId('language-switch-en').click()
   await page.getByTestId('review-tasks').getByText('In review').first().waitFor()
   await page.screenshot({ path: join(outputDir(), 'portal-submitted-en.png'), fullPage: true })
+  await page.getByTestId('language-switch-zh-CN').click()
+
+  // The center reviews: the lead assigns 建筑 to the reviewer, who pins an opinion on 建施-02,
+  // and the lead releases the round.
+  const projectId = decodeURIComponent(new URL(page.url()).hash.split('/').at(-1))
+  const pulled = await api('GET', '/sync?since=0&limit=5000', supervisor)
+  const task = pulled.changes.find(
+    (c) => c.entity === 'review_task' && c.data.project_id === projectId && c.data.specialty === 'architecture',
+  ).data
+  const reviewer = await login('reviewer')
+  const me = await api('GET', '/auth/me', reviewer)
+  const staff = (token, kind, payload) => api('POST', '/commands', token, { id: crypto.randomUUID(), kind, payload })
+  await staff(supervisor, 'assign_task', { task_id: task.id, reviewer_id: me.id })
+  const raised = await staff(reviewer, 'save_opinion', {
+    id: crypto.randomUUID(),
+    round_id: task.round_id,
+    specialty: 'architecture',
+    sheet_number: '建施-02',
+    markups: [{ shape: 'cloud', rect: [12000, 3000, 18000, 7000] }],
+    text: '总平面图未标注消防车道的宽度和转弯半径',
+    kind: 'mandatory',
+    severity: 'must_change',
+    clause: 'GB 55037-2022 第3.4.5条',
+  })
+  assert.equal(raised.record.code, '建-R1-01')
+  await staff(supervisor, 'release_opinions', { round_id: task.round_id })
+
+  // The applicant reads the released opinion and answers it.
+  await page.reload()
+  const card = page.getByTestId('opinion-建-R1-01')
+  await card.waitFor()
+  assert.match(await card.innerText(), /消防车道/)
+  assert.equal(await page.getByTestId('project-state').innerText(), '待回复')
+  await page.getByTestId('reply-sheets-建-R1-01').fill('建施－０２')
+  await page.getByTestId('reply-text-建-R1-01').fill('已在总平面图补充消防车道宽度 4 m、转弯半径 12 m')
+  await page.getByTestId('reply-send-建-R1-01').click()
+  await page.getByText('已回复 建-R1-01').waitFor()
+  await page.screenshot({ path: join(outputDir(), 'portal-opinions-zh.png'), fullPage: true })
+
+  // Round 2: the revised set, its sheets in another order, one changed and one added.
+  await page.getByTestId('open-round').click()
+  await page.getByText('第 2 轮 · 准备中').waitFor()
+  const revised = mkdtempSync(join(tmpdir(), 'onetrip-portal-r2-'))
+  execFileSync(required('ONETRIP_DRAWING_SET_BIN'), [
+    '--out', revised, '--seed', '7', '--per-specialty', '4,3,2,2,2', '--segments', '1500', '--revised',
+  ])
+  const manifest2 = JSON.parse(readFileSync(join(revised, 'manifest.json'), 'utf8'))
+  await page.getByTestId('upload-input').setInputFiles(manifest2.files.map((name) => join(revised, name)))
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=sheet-table] .el-table__body tr').length === n,
+    manifest2.pages.length, { timeout: 60000 })
+  await page.getByTestId('confirm-sheets').click()
+  await page.getByText('图纸清单已确认').waitFor()
+  await page.getByTestId('submit-round').click()
+  await page.getByRole('button', { name: /确定|OK/ }).click()
+  await page.getByText('已提交并受理，审查期限开始计算').waitFor()
+  assert.equal(await page.getByTestId('project-state').innerText(), '审查中')
+  // The answered opinion went with its sheet into round 2.
+  const carried = pulledOpinion(await api('GET', '/sync?since=0&limit=5000', supervisor), raised.record.id)
+  assert.equal(carried.sheet_number, '建施-02')
+  assert.equal(carried.carried, 'same')
+  assert.notEqual(carried.round_id, task.round_id)
+  await page.screenshot({ path: join(outputDir(), 'portal-round2-zh.png'), fullPage: true })
   await context.close()
 })
+
+/** The newest state of an opinion in a sync page. */
+function pulledOpinion(page, id) {
+  return page.changes.filter((c) => c.entity === 'review_opinion' && c.id === id).at(-1).data
+}
