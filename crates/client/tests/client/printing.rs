@@ -455,7 +455,7 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
         &mut central.state.store.acquire().await.unwrap().conn(),
         0,
         5000,
-        clerk.site_id,
+        &onetrip_server::sync::Reader::of_site(clerk.site_id),
     )
     .await
     .unwrap();
