@@ -73,5 +73,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     review::OpinionReply::export_all_to(dir)?;
     review::Opinion::export_all_to(dir)?;
     review::ClauseEdition::export_all_to(dir)?;
+    review::Reviewer::export_all_to(dir)?;
     Ok(())
 }

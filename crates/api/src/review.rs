@@ -272,6 +272,7 @@ pub enum MarkupShape {
 pub struct Markup {
     pub shape: MarkupShape,
     /// `[x0, y0, x1, y1]` in tenths of a PDF point.
+    #[schema(value_type = Vec<i32>, min_items = 4, max_items = 4)]
     pub rect: [i32; 4],
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -477,4 +478,34 @@ pub struct ClauseEdition {
     pub title: String,
     /// What replaced it, or its mandatory clauses, and since when.
     pub superseded: Option<Superseded>,
+}
+
+impl ClauseEdition {
+    /// The library's editions matching `query`, each with what superseded it by `today`
+    /// (`YYYY-MM-DD`): the same list on the server and, offline, on the desktop.
+    pub fn find(query: &str, today: &str) -> Vec<ClauseEdition> {
+        use onetrip_domain::review::clauses::{find_editions, superseded};
+        use onetrip_domain::review::opinion::{Clause, OpinionKind};
+        let query: String = query.chars().take(40).collect();
+        find_editions(&query)
+            .into_iter()
+            .map(|edition| ClauseEdition {
+                // Any clause of the edition says whether it, or its mandatory clauses, went.
+                superseded: Clause::parse(&format!("{} 第1条", edition.edition))
+                    .ok()
+                    .and_then(|clause| superseded(&clause, OpinionKind::Mandatory, today)),
+                edition: edition.edition.to_owned(),
+                revision: edition.revision.map(str::to_owned),
+                title: edition.title.to_owned(),
+            })
+            .collect()
+    }
+}
+
+/// A reviewer the lead may give a task to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Reviewer {
+    pub id: Uuid,
+    pub display_name: String,
+    pub specialty: Option<Specialty>,
 }

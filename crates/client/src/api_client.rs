@@ -249,6 +249,65 @@ impl ApiClient {
         Ok((name, bytes.to_vec()))
     }
 
+    /// Reviewers the lead may assign (review leads only).
+    pub async fn reviewers(
+        &self,
+        token: &Sensitive<String>,
+    ) -> Result<Vec<onetrip_api::review::Reviewer>, ApiError> {
+        self.expect(
+            Method::GET,
+            "/api/review/reviewers",
+            Some(token),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// Streams a round's file, as it was uploaded, into `into`; its SHA-256 (hex) and size.
+    /// Memory stays flat whatever the file's size.
+    pub async fn download_review_file(
+        &self,
+        token: &Sensitive<String>,
+        file: uuid::Uuid,
+        into: &std::path::Path,
+    ) -> Result<(String, u64), ApiError> {
+        use sha2::Digest;
+        use tokio::io::AsyncWriteExt;
+        let mut response = self
+            .http
+            .get(format!("{}/api/review/files/{file}", self.base))
+            .bearer_auth(&token.0)
+            .header(reqwest::header::ACCEPT_LANGUAGE, lang_tag(self.lang))
+            .send()
+            .await
+            .map_err(|_| self.offline())?;
+        let status = response.status();
+        if !status.is_success() {
+            let bytes = response.bytes().await.map_err(|_| self.offline())?;
+            return Err(serde_json::from_slice::<ApiError>(&bytes)
+                .unwrap_or_else(|_| self.unexpected(status, &String::from_utf8_lossy(&bytes))));
+        }
+        let local = |e: std::io::Error| {
+            ApiError::new(
+                ErrorCode::Internal,
+                self.lang.pick(
+                    format!("无法保存图纸到本机缓存：{e}"),
+                    format!("Cannot keep the drawing on this computer: {e}"),
+                ),
+            )
+        };
+        let mut out = tokio::fs::File::create(into).await.map_err(local)?;
+        let mut hasher = sha2::Sha256::new();
+        let mut size = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(|_| self.offline())? {
+            hasher.update(&chunk);
+            size += chunk.len() as u64;
+            out.write_all(&chunk).await.map_err(local)?;
+        }
+        out.sync_all().await.map_err(local)?;
+        Ok((hex::encode(hasher.finalize()), size))
+    }
+
     pub async fn send_command(
         &self,
         token: &Sensitive<String>,

@@ -242,6 +242,52 @@ impl Cache {
         parsed(&rows)
     }
 
+    /// Every record of `kind` the replica holds, in the order they arrived.
+    pub async fn records<T: DeserializeOwned>(&self, kind: EntityKind) -> Result<Vec<T>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM entities WHERE kind = $1 ORDER BY position")
+                .bind(kind.as_str())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(cache_error)?;
+        parsed(&rows)
+    }
+
+    /// The records of `kind` whose `project_id` is `project`, in the order they arrived.
+    pub async fn project_records<T: DeserializeOwned>(
+        &self,
+        kind: EntityKind,
+        project: Uuid,
+    ) -> Result<Vec<T>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM entities WHERE kind = $1 AND data ->> '$.project_id' = $2
+             ORDER BY position",
+        )
+        .bind(kind.as_str())
+        .bind(project.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(cache_error)?;
+        parsed(&rows)
+    }
+
+    /// The record of `kind` with this id.
+    pub async fn record<T: DeserializeOwned>(
+        &self,
+        kind: EntityKind,
+        id: Uuid,
+    ) -> Result<Option<T>> {
+        let row: Option<String> =
+            sqlx::query_scalar("SELECT data FROM entities WHERE kind = $1 AND id = $2")
+                .bind(kind.as_str())
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(cache_error)?;
+        row.map(|data| serde_json::from_str(&data).map_err(cache_error))
+            .transpose()
+    }
+
     /// How many records of each kind the replica holds (for tests and diagnostics).
     pub async fn count(&self, kind: EntityKind) -> Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM entities WHERE kind = $1")

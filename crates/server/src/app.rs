@@ -85,6 +85,10 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::review::routes::upload_status,
         crate::review::routes::append_upload,
         crate::review::routes::clauses,
+        crate::review::staff::projects,
+        crate::review::staff::project,
+        crate::review::staff::file,
+        crate::review::staff::reviewers,
         openapi
     ),
     modifiers(&CommonResponses)
@@ -126,6 +130,7 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .merge(crate::documents::routes::routes())
         .merge(crate::portal::routes::routes())
         .merge(crate::review::routes::routes())
+        .merge(crate::review::staff::routes())
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     let router = match web_dir {

@@ -6,5 +6,6 @@ pub mod config;
 pub mod printing;
 pub mod queue;
 pub mod ratings;
+pub mod review;
 pub mod stats;
 pub mod sync;

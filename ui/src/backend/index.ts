@@ -1,6 +1,10 @@
 // The one interface every screen uses to reach OneTrip's services, and the choice of implementation.
 import type { Account } from '../bindings/Account'
+import type { ClauseEdition } from '../bindings/ClauseEdition'
 import type { Command } from '../bindings/Command'
+import type { Project } from '../bindings/Project'
+import type { ProjectView } from '../bindings/ProjectView'
+import type { Reviewer } from '../bindings/Reviewer'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { ExportFormat } from '../bindings/ExportFormat'
 import type { QueueStats } from '../bindings/QueueStats'
@@ -71,7 +75,19 @@ export interface StatsBackend {
   exportStats(query: StatsQuery, format: ExportFormat): Promise<ExportedFile>
 }
 
-export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend {
+/** Drawing review for the center's staff: from the local cache on the desktop, the server in the browser. */
+export interface ReviewBackend {
+  reviewProjects(): Promise<Project[]>
+  reviewProject(id: string): Promise<ProjectView>
+  /** A round's file as uploaded: from the desktop's drawing cache, fetched when missing. */
+  reviewFile(id: string): Promise<Uint8Array>
+  /** Keeps every file of the project on this computer; how many. Desktop only. */
+  reviewTakeOffline(id: string): Promise<number>
+  reviewReviewers(): Promise<Reviewer[]>
+  reviewClauses(query: string): Promise<ClauseEdition[]>
+}
+
+export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend, ReviewBackend {
   kind: 'tauri' | 'web'
   login(username: string, password: string): Promise<Account>
   logout(): Promise<void>

@@ -1,4 +1,8 @@
 // Backend for the desktop shell: Tauri commands implemented by src-tauri.
+import type { ClauseEdition } from '../bindings/ClauseEdition'
+import type { Project } from '../bindings/Project'
+import type { ProjectView } from '../bindings/ProjectView'
+import type { Reviewer } from '../bindings/Reviewer'
 import { invoke } from '@tauri-apps/api/core'
 import { listen } from '@tauri-apps/api/event'
 import type { Account } from '../bindings/Account'
@@ -83,6 +87,12 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     queueRatings: () => run<Rating[]>('queue_ratings'),
     ratingsReport: (from, to) => run<RatingsReport>('ratings_report', { from, to }),
     queueStats: (query) => run<QueueStats>('stats_load', { query }),
+    reviewProjects: () => run<Project[]>('review_projects'),
+    reviewProject: (id) => run<ProjectView>('review_project', { id }),
+    reviewFile: async (id) => new Uint8Array(await run<ArrayBuffer>('review_file', { id })),
+    reviewTakeOffline: (id) => run<number>('review_take_offline', { id }),
+    reviewReviewers: () => run<Reviewer[]>('review_reviewers'),
+    reviewClauses: (query) => run<ClauseEdition[]>('review_clauses', { query }),
     async exportStats(query, format) {
       const saved = await run<SavedExport>('stats_export', { query, format })
       return { fileName: saved.file_name, path: saved.path }

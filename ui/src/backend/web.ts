@@ -1,6 +1,10 @@
 // Backend for browser pages: HTTP to the central API on the page's own origin.
 import type { Account } from '../bindings/Account'
+import type { ClauseEdition } from '../bindings/ClauseEdition'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
+import type { Project } from '../bindings/Project'
+import type { ProjectView } from '../bindings/ProjectView'
+import type { Reviewer } from '../bindings/Reviewer'
 import type { Health } from '../bindings/Health'
 import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
@@ -161,6 +165,21 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     ratingsReport: (from, to) =>
       request<RatingsReport>('GET', `/ratings/report?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
     queueStats: (query) => request<QueueStats>('GET', `/stats?${statsParams(query)}`),
+    reviewProjects: () => request<Project[]>('GET', '/review/projects'),
+    reviewProject: (id) => request<ProjectView>('GET', `/review/projects/${encodeURIComponent(id)}`),
+    async reviewFile(id) {
+      const response = await call('GET', `/review/files/${encodeURIComponent(id)}`)
+      try {
+        return new Uint8Array(await response.arrayBuffer())
+      } catch {
+        throw offline()
+      }
+    },
+    reviewTakeOffline: async () => {
+      throw desktopOnly()
+    },
+    reviewReviewers: () => request<Reviewer[]>('GET', '/review/reviewers'),
+    reviewClauses: (query) => request<ClauseEdition[]>('GET', `/review/clauses?q=${encodeURIComponent(query)}`),
     async exportStats(query, format) {
       const response = await call('GET', `/stats/export?format=${format}&${statsParams(query)}`)
       let blob: Blob

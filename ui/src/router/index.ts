@@ -13,7 +13,7 @@ declare module 'vue-router' {
   }
 }
 
-const planned: PlannedArea[] = ['review', 'permits']
+const planned: PlannedArea[] = ['permits']
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('../views/LoginView.vue'), meta: { public: true } },
@@ -36,6 +36,13 @@ export const routes: RouteRecordRaw[] = [
         }),
       ),
       { path: 'queue', component: () => import('../views/queue/QueueView.vue'), meta: { area: 'queue' } },
+      { path: 'review', component: () => import('../views/review/ReviewView.vue'), meta: { area: 'review' } },
+      {
+        path: 'review/:id',
+        component: () => import('../views/review/ReviewProject.vue'),
+        props: true,
+        meta: { area: 'review' },
+      },
       { path: 'stats', component: () => import('../views/stats/StatsView.vue'), meta: { area: 'stats' } },
       { path: 'print', component: () => import('../views/printing/PrintView.vue'), meta: { area: 'print' } },
       {

@@ -25,6 +25,7 @@ pub mod opinions;
 pub mod plan;
 pub mod routes;
 pub mod sql;
+pub mod staff;
 pub mod upload;
 
 use crate::actor::{Actor, refuse};

@@ -44,29 +44,21 @@ pub struct ClauseQuery {
     responses((status = 200, body = Vec<ClauseEdition>)))]
 pub async fn clauses(
     State(state): State<AppState>,
-    Authed(_actor): Authed,
+    Authed(actor): Authed,
     Params(query): Params<ClauseQuery>,
-) -> Json<Vec<ClauseEdition>> {
-    use onetrip_domain::review::clauses::{find_editions, superseded};
-    use onetrip_domain::review::opinion::{Clause, OpinionKind};
+) -> Result<Json<Vec<ClauseEdition>>, HttpError> {
+    let query = query.q.unwrap_or_default();
+    if query.chars().count() > 40 {
+        return Err(HttpError(ApiError::new(
+            ErrorCode::BadRequest,
+            actor.lang.pick(
+                "查找条文的关键词不超过 40 个字".into(),
+                "Search for a clause with at most 40 characters".into(),
+            ),
+        )));
+    }
     let today = crate::clock::center_date(state.clock.now_ms());
-    let query: String = query.q.unwrap_or_default().chars().take(40).collect();
-    let editions = find_editions(&query)
-        .into_iter()
-        .map(|edition| {
-            // Any clause of the edition says whether the edition, or its mandatory clauses, went.
-            let warning = Clause::parse(&format!("{} 第1条", edition.edition))
-                .ok()
-                .and_then(|clause| superseded(&clause, OpinionKind::Mandatory, &today));
-            ClauseEdition {
-                edition: edition.edition.to_owned(),
-                revision: edition.revision.map(str::to_owned),
-                title: edition.title.to_owned(),
-                superseded: warning,
-            }
-        })
-        .collect();
-    Json(editions)
+    Ok(Json(ClauseEdition::find(&query, &today)))
 }
 
 /// `GET /api/portal/projects`: the organisation's projects, newest first.

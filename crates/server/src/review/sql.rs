@@ -275,3 +275,39 @@ pub async fn save_opinion(
         .map(drop))?;
     Ok(())
 }
+
+/// Every project, newest first (for the review leads).
+pub async fn all_projects(conn: &mut Conn<'_>) -> StorageResult<Vec<Project>> {
+    const SQL: &str =
+        "SELECT data FROM review_projects ORDER BY registered_at_ms DESC, id LIMIT 5000";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).fetch_all(c).await)?;
+    all_parsed(&rows)
+}
+
+/// The projects a reviewer has a task in, newest first.
+pub async fn projects_of_reviewer(
+    conn: &mut Conn<'_>,
+    reviewer: Uuid,
+) -> StorageResult<Vec<Project>> {
+    const SQL: &str = "SELECT p.data FROM review_projects p
+         WHERE p.id IN (SELECT project_id FROM review_tasks WHERE reviewer_id = $1)
+         ORDER BY p.registered_at_ms DESC, p.id";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(reviewer.to_string()).fetch_all(c).await)?;
+    all_parsed(&rows)
+}
+
+/// A kept file of a round, whether or not it was later taken out.
+pub async fn file(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<RoundFile>> {
+    const SQL: &str = "SELECT data FROM review_files WHERE id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(id.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
+/// Reviewer accounts: id, display name and the specialty they are kept with.
+pub async fn reviewers(
+    conn: &mut Conn<'_>,
+) -> StorageResult<Vec<(String, String, Option<String>)>> {
+    const SQL: &str = "SELECT id, display_name, specialty FROM accounts WHERE role = 'reviewer'
+         ORDER BY display_name, id";
+    Ok(on_backend!(conn, c => sqlx::query_as(SQL).fetch_all(c).await)?)
+}

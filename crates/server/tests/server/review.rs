@@ -663,6 +663,49 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
             .all(|(k, _, _)| !k.starts_with("review_"))
     );
 
+    // The staff's own reads: the reviewer's projects, the file as uploaded, and for the lead
+    // the reviewers by specialty.
+    let (status, mine) = portal.get("/api/review/projects", &arch).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    let (status, _) = portal.get("/api/review/projects", &clerk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, staff_view) = portal
+        .get(&format!("/api/review/projects/{project}"), &arch)
+        .await;
+    let file_id = staff_view["rounds"][0]["files"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = onetrip_server::app::router(portal.state.clone(), None)
+        .oneshot(
+            Portal::request("GET", &format!("/api/review/files/{file_id}"), Some(&arch))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/pdf");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(
+        bytes.as_ref(),
+        first.files[0].bytes.as_slice(),
+        "the original, unchanged"
+    );
+    let (status, _) = portal
+        .get(&format!("/api/review/files/{file_id}"), &clerk)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, reviewers) = portal.get("/api/review/reviewers", &lead).await;
+    assert!(
+        reviewers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["display_name"] == "陈结构" && r["specialty"] == "structure")
+    );
+
     // The clause library offers the edition, and says what superseded its mandatory clauses.
     let (status, editions) = portal.get("/api/review/clauses?q=50016", &arch).await;
     assert_eq!(status, StatusCode::OK);

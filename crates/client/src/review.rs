@@ -1,0 +1,389 @@
+//! Drawing review on the desktop: projects, rounds, sheets, tasks and opinions read from the
+//! local cache (so they read offline), opinions written through the outbox, and the drawing
+//! files kept in a local blob cache of bounded size, so a sheet opened once opens at once
+//! again and stays readable offline.
+
+use std::path::{Path, PathBuf};
+
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::review::{
+    Opinion, OpinionState, Project, ProjectView, ReviewTask, Reviewer, Round, RoundFile,
+    RoundState, RoundView, Sheet,
+};
+use onetrip_api::sync::EntityKind;
+use onetrip_domain::calendar::{Calendar, Day};
+use onetrip_domain::review::clock::{ReviewClock, ReviewClockState};
+use uuid::Uuid;
+
+use crate::desktop::Desktop;
+use crate::sync_engine::now_ms;
+
+/// How much drawing data the desktop keeps by default: 4 GB.
+pub const DEFAULT_BLOB_CACHE_BYTES: u64 = 4_000_000_000;
+
+pub struct Review<'a> {
+    pub(crate) desktop: &'a Desktop,
+}
+
+fn local_error(lang: onetrip_domain::Lang, error: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        ErrorCode::Internal,
+        lang.pick(
+            format!("本机图纸缓存出错：{error}"),
+            format!("The drawing cache on this computer failed: {error}"),
+        ),
+    )
+}
+
+/// The task's due day and clock on `today`, as the server computes them.
+fn with_clock(task: ReviewTask, calendar: &Calendar, today: Day) -> ReviewTask {
+    let Some(accepted) = Day::parse(&task.accepted_on) else {
+        return task;
+    };
+    let clock = ReviewClock {
+        accepted,
+        allowed: task.allowed_days,
+        pauses: vec![],
+    };
+    let judged_on = task
+        .done_on
+        .as_deref()
+        .and_then(Day::parse)
+        .unwrap_or(today);
+    let mut state = clock.state(calendar, judged_on, false);
+    if task.done_on.is_some() && state != ReviewClockState::Overdue {
+        state = ReviewClockState::Done;
+    }
+    ReviewTask {
+        due_on: clock.due(calendar).map(|day| day.to_string()),
+        clock: state,
+        ..task
+    }
+}
+
+impl Review<'_> {
+    /// The projects this account reviews or leads, newest first.
+    pub async fn projects(&self) -> Result<Vec<Project>, ApiError> {
+        self.desktop.owner().await?;
+        let mut projects: Vec<Project> = self
+            .desktop
+            .sync
+            .cache
+            .records(EntityKind::ReviewProject)
+            .await?;
+        projects.sort_by_key(|p| std::cmp::Reverse(p.registered_at_ms));
+        Ok(projects)
+    }
+
+    /// A project with its rounds, sheets, tasks and opinions, from the local cache; opinions
+    /// written offline show as drafts until the server takes them.
+    pub async fn project(&self, id: Uuid) -> Result<ProjectView, ApiError> {
+        let owner = self.desktop.owner().await?;
+        let lang = self.desktop.language().await;
+        let cache = &self.desktop.sync.cache;
+        let project: Project = cache
+            .record(EntityKind::ReviewProject, id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    lang.pick(
+                        "本机没有这个项目（可能尚未同步，或您未被分派）".into(),
+                        "This project is not on this computer (not synced yet, or not assigned to you)".into(),
+                    ),
+                )
+            })?;
+        let mut rounds: Vec<Round> = cache.project_records(EntityKind::ReviewRound, id).await?;
+        rounds.sort_by_key(|round| round.number);
+        let files: Vec<RoundFile> = cache.records(EntityKind::ReviewFile).await?;
+        let sheets: Vec<Sheet> = cache.records(EntityKind::ReviewSheet).await?;
+        let mut views = Vec::with_capacity(rounds.len());
+        for round in rounds {
+            let mut round_files: Vec<RoundFile> = files
+                .iter()
+                .filter(|f| f.round_id == round.id)
+                .cloned()
+                .collect();
+            round_files.sort_by_key(|f| f.uploaded_at_ms);
+            let order: Vec<Uuid> = round_files.iter().map(|f| f.id).collect();
+            let mut round_sheets: Vec<Sheet> = sheets
+                .iter()
+                .filter(|s| s.round_id == round.id)
+                .cloned()
+                .collect();
+            round_sheets.sort_by_key(|s| {
+                (
+                    order
+                        .iter()
+                        .position(|f| *f == s.file_id)
+                        .unwrap_or(usize::MAX),
+                    s.page,
+                )
+            });
+            views.push(RoundView {
+                blockers: Vec::new(),
+                index: None,
+                files: round_files,
+                sheets: round_sheets,
+                round,
+            });
+        }
+        let snapshot = cache.config_snapshot(&owner).await?;
+        let calendar = Calendar::new(&snapshot.calendar).unwrap_or_default();
+        let today = Day::parse(&onetrip_print::signing::center_date(now_ms()))
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "today is not a date"))?;
+        let mut tasks: Vec<ReviewTask> = cache
+            .project_records::<ReviewTask>(EntityKind::ReviewTask, id)
+            .await?
+            .into_iter()
+            .map(|task| with_clock(task, &calendar, today))
+            .collect();
+        tasks.sort_by_key(|t| (t.round, t.specialty));
+        let mut opinions: Vec<Opinion> =
+            cache.project_records(EntityKind::ReviewOpinion, id).await?;
+        for pending in self.pending_opinions(&owner, &views).await? {
+            match opinions.iter_mut().find(|o| o.id == pending.id) {
+                Some(known) => *known = pending,
+                None => opinions.push(pending),
+            }
+        }
+        opinions.sort_by(|a, b| {
+            (a.specialty, a.code.len(), &a.code).cmp(&(b.specialty, b.code.len(), &b.code))
+        });
+        Ok(ProjectView {
+            project,
+            rounds: views,
+            tasks,
+            opinions,
+        })
+    }
+
+    /// Opinions saved while offline, as drafts without their id yet (待同步).
+    async fn pending_opinions(
+        &self,
+        owner: &str,
+        rounds: &[RoundView],
+    ) -> Result<Vec<Opinion>, ApiError> {
+        let account = self
+            .desktop
+            .state
+            .lock()
+            .await
+            .session
+            .as_ref()
+            .map(|s| s.account.clone());
+        let Some(account) = account else {
+            return Ok(Vec::new());
+        };
+        let lang = self.desktop.language().await;
+        let mut pending = Vec::new();
+        for command in self.desktop.sync.cache.pending(owner).await? {
+            let onetrip_api::command::CommandBody::SaveOpinion(draft) = command.body else {
+                continue;
+            };
+            let Some(round) = rounds.iter().find(|r| r.round.id == draft.round_id) else {
+                continue;
+            };
+            pending.push(Opinion {
+                id: draft.id,
+                code: lang.pick("待同步".into(), "Not synced".into()),
+                project_id: round.round.project_id,
+                round_id: draft.round_id,
+                specialty: draft.specialty,
+                sheet_number: onetrip_domain::review::SheetNumber::parse(&draft.sheet_number)
+                    .map(|n| n.to_string())
+                    .unwrap_or(draft.sheet_number),
+                markups: draft.markups,
+                text: draft.text,
+                kind: draft.kind,
+                severity: draft.severity,
+                clause: draft.clause,
+                superseded: None,
+                state: OpinionState::Draft,
+                author: account.id,
+                author_name: account.display_name.clone(),
+                saved_at_ms: now_ms(),
+                released_at_ms: None,
+                reply: None,
+                carried: None,
+                previous_sheet: None,
+            });
+        }
+        Ok(pending)
+    }
+
+    /// The clause library's editions matching `query`: the library ships with the app, so
+    /// this works offline.
+    pub fn clauses(&self, query: &str) -> Vec<onetrip_api::review::ClauseEdition> {
+        let today = onetrip_print::signing::center_date(now_ms());
+        onetrip_api::review::ClauseEdition::find(query, &today)
+    }
+
+    /// The reviewers the lead may assign, asked of the server.
+    pub async fn reviewers(&self) -> Result<Vec<Reviewer>, ApiError> {
+        self.desktop
+            .with_session(|client, token| async move { client.reviewers(&token).await })
+            .await
+    }
+
+    fn blob_dir(&self) -> PathBuf {
+        self.desktop.data_dir.join("drawings")
+    }
+
+    /// A round's file: from the local blob cache when it is there, else fetched from the
+    /// server, checked against its SHA-256 and kept.
+    pub async fn file(&self, id: Uuid) -> Result<Vec<u8>, ApiError> {
+        let path = self.keep_file(id).await?;
+        let lang = self.desktop.language().await;
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|e| local_error(lang, e))?;
+        touch(&path);
+        Ok(bytes)
+    }
+
+    /// Keeps every file of the project's rounds on this computer, to review it offline;
+    /// the number of files now kept.
+    pub async fn take_offline(&self, project: Uuid) -> Result<u32, ApiError> {
+        let view = self.project(project).await?;
+        let mut kept = 0;
+        for round in view
+            .rounds
+            .iter()
+            .filter(|r| r.round.state == RoundState::Accepted)
+        {
+            for file in &round.files {
+                self.keep_file(file.id).await?;
+                kept += 1;
+            }
+        }
+        Ok(kept)
+    }
+
+    /// The path of the file in the blob cache, downloading it when missing.
+    async fn keep_file(&self, id: Uuid) -> Result<PathBuf, ApiError> {
+        self.desktop.owner().await?;
+        let lang = self.desktop.language().await;
+        let file: RoundFile = self
+            .desktop
+            .sync
+            .cache
+            .record(EntityKind::ReviewFile, id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    lang.pick(
+                        "本机没有这个图纸文件".into(),
+                        "No such drawing file here".into(),
+                    ),
+                )
+            })?;
+        let dir = self.blob_dir();
+        let path = dir.join(&file.blob);
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(path);
+        }
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| local_error(lang, e))?;
+        let partial = dir.join(format!("{}.part", Uuid::new_v4().simple()));
+        let target = partial.clone();
+        let downloaded = self
+            .desktop
+            .with_session(|client, token| async move {
+                client.download_review_file(&token, id, &target).await
+            })
+            .await;
+        let (hash, _) = match downloaded {
+            Ok(done) => done,
+            Err(error) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(error);
+            }
+        };
+        if hash != file.blob {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(ApiError::new(
+                ErrorCode::Internal,
+                lang.pick(
+                    "下载的图纸与服务器记录的校验值不符，请重试".into(),
+                    "The drawing downloaded does not match its checksum; try again".into(),
+                ),
+            ));
+        }
+        tokio::fs::rename(&partial, &path)
+            .await
+            .map_err(|e| local_error(lang, e))?;
+        evict(&dir, DEFAULT_BLOB_CACHE_BYTES, &path);
+        Ok(path)
+    }
+}
+
+/// Marks a kept file as just used, so that eviction takes the least recently used first.
+fn touch(path: &Path) {
+    if let Ok(file) = std::fs::File::options().append(true).open(path) {
+        let _ = file.set_modified(std::time::SystemTime::now());
+    }
+}
+
+/// Removes the least recently used files of `dir` until it holds at most `budget` bytes,
+/// never `keep`.
+pub fn evict(dir: &Path, budget: u64, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok()?;
+            let name = entry.file_name();
+            let kept = meta.is_file() && !name.to_string_lossy().ends_with(".part");
+            kept.then_some(())?;
+            Some((meta.modified().ok()?, meta.len(), entry.path()))
+        })
+        .collect();
+    let mut total: u64 = files.iter().map(|(_, size, _)| size).sum();
+    files.sort_by_key(|(modified, _, _)| *modified);
+    for (_, size, path) in files {
+        if total <= budget {
+            break;
+        }
+        if path != keep && std::fs::remove_file(&path).is_ok() {
+            total -= size;
+        }
+    }
+}
+
+impl Desktop {
+    pub fn review(&self) -> Review<'_> {
+        Review { desktop: self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eviction_takes_the_least_recently_used_first_and_keeps_the_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = std::time::SystemTime::now();
+        for (i, name) in ["old", "middle", "new"].iter().enumerate() {
+            let path = dir.path().join(name);
+            std::fs::write(&path, vec![0u8; 100]).unwrap();
+            let file = std::fs::File::options().append(true).open(&path).unwrap();
+            file.set_modified(now - std::time::Duration::from_secs(100 - i as u64 * 10))
+                .unwrap();
+        }
+        std::fs::write(dir.path().join("x.part"), vec![0u8; 1000]).unwrap();
+        evict(dir.path(), 200, &dir.path().join("old"));
+        assert!(dir.path().join("old").exists(), "the file just kept stays");
+        assert!(!dir.path().join("middle").exists());
+        assert!(dir.path().join("new").exists());
+        assert!(
+            dir.path().join("x.part").exists(),
+            "a download under way is left alone"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! `/api/review/…`: the projects as the center's staff see them (review leads every project,
+//! reviewers those they are assigned to), a kept drawing file, and the reviewers to assign.
+//! The desktop reads the same records from its synced cache; the browser build reads these.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::review::{Project, ProjectView, Reviewer};
+use uuid::Uuid;
+
+use super::opinions::{is_lead, specialty_of};
+use crate::actor::refuse;
+use crate::auth::Authed;
+use crate::blobs::BlobId;
+use crate::extract::PathParam;
+use crate::http_error::{HttpError, internal};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/review/projects", get(projects))
+        .route("/api/review/projects/{id}", get(project))
+        .route("/api/review/files/{id}", get(file))
+        .route("/api/review/reviewers", get(reviewers))
+}
+
+/// `GET /api/review/projects`: every project for a lead, a reviewer's assigned ones.
+#[utoipa::path(get, path = "/api/review/projects",
+    responses((status = 200, body = Vec<Project>), (status = 403, body = ApiError)))]
+pub async fn projects(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<Project>>, HttpError> {
+    let lang = actor.lang;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let conn = &mut pooled.conn();
+    let projects = if is_lead(&actor) {
+        super::sql::all_projects(conn).await
+    } else if actor.role() == onetrip_domain::auth::Role::Reviewer {
+        super::sql::projects_of_reviewer(conn, actor.account.id).await
+    } else {
+        return Err(HttpError(refuse(
+            &actor,
+            ErrorCode::Forbidden,
+            "review_forbidden",
+            "联合审图仅供审图人员和审查负责人使用".into(),
+            "Drawing review is for reviewers and review leads".into(),
+        )));
+    };
+    Ok(Json(projects.map_err(|e| internal(lang, e))?))
+}
+
+/// `GET /api/review/projects/{id}`: a project with its rounds, tasks and the opinions the
+/// reader may see (released ones, and their own drafts).
+#[utoipa::path(get, path = "/api/review/projects/{id}", params(("id" = Uuid, Path, description = "The project")),
+    responses((status = 200, body = ProjectView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn project(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    PathParam(id): PathParam<Uuid>,
+) -> Result<Json<ProjectView>, HttpError> {
+    let lang = actor.lang;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let conn = &mut pooled.conn();
+    let project = super::visible_project(conn, &actor, id)
+        .await
+        .map_err(|e| internal(lang, e))??;
+    let snapshot = crate::config::sql::cached_snapshot(conn, &state.config)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let calendar = crate::config::working_calendar(&snapshot);
+    let view = super::project_view(conn, &actor, project, &calendar, state.clock.now_ms())
+        .await
+        .map_err(|e| internal(lang, e))?;
+    Ok(Json(view))
+}
+
+/// `GET /api/review/files/{id}`: a round's file as it was uploaded, for the viewer.
+#[utoipa::path(get, path = "/api/review/files/{id}", params(("id" = Uuid, Path, description = "The file")),
+    responses((status = 200, content_type = "application/pdf", description = "The file's bytes, never changed"),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn file(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    PathParam(id): PathParam<Uuid>,
+) -> Result<Response, HttpError> {
+    let lang = actor.lang;
+    let missing = || {
+        HttpError(refuse(
+            &actor,
+            ErrorCode::NotFound,
+            "file_not_found",
+            "没有这个文件，或您无权查看".into(),
+            "No such file, or it is not yours to see".into(),
+        ))
+    };
+    let blob = {
+        let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+        let conn = &mut pooled.conn();
+        let file = super::sql::file(conn, id)
+            .await
+            .map_err(|e| internal(lang, e))?
+            .ok_or_else(missing)?;
+        let round = super::sql::round(conn, file.round_id)
+            .await
+            .map_err(|e| internal(lang, e))?
+            .ok_or_else(missing)?;
+        if super::visible_project(conn, &actor, round.project_id)
+            .await
+            .map_err(|e| internal(lang, e))?
+            .is_err()
+        {
+            return Err(missing());
+        }
+        BlobId::parse(&file.blob).ok_or_else(missing)?
+    };
+    let (reader, size) = state
+        .files
+        .blobs
+        .open(blob)
+        .await
+        .map_err(|e| internal(lang, e))?
+        .ok_or_else(missing)?;
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(reader));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_LENGTH, size.to_string()),
+            // The bytes under an id never change.
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_owned(),
+            ),
+            (header::ETAG, format!("\"{blob}\"")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `GET /api/review/reviewers`: the reviewers and their specialties (review leads).
+#[utoipa::path(get, path = "/api/review/reviewers",
+    responses((status = 200, body = Vec<Reviewer>), (status = 403, body = ApiError)))]
+pub async fn reviewers(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<Reviewer>>, HttpError> {
+    if !is_lead(&actor) {
+        return Err(HttpError(refuse(
+            &actor,
+            ErrorCode::Forbidden,
+            "review_lead_only",
+            "只有审查负责人可以查看审图人员名单".into(),
+            "Only review leads see the list of reviewers".into(),
+        )));
+    }
+    let lang = actor.lang;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let rows = super::sql::reviewers(&mut pooled.conn())
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let mut reviewers = Vec::with_capacity(rows.len());
+    for (id, display_name, specialty) in rows {
+        let id = Uuid::parse_str(&id).map_err(|e| internal(lang, e))?;
+        let account = onetrip_api::auth::Account {
+            id,
+            username: String::new(),
+            display_name: display_name.clone(),
+            role: onetrip_domain::auth::Role::Reviewer,
+            site_id: None,
+            specialty,
+        };
+        reviewers.push(Reviewer {
+            id,
+            display_name,
+            specialty: specialty_of(&account),
+        });
+    }
+    Ok(Json(reviewers))
+}

@@ -1,0 +1,138 @@
+// Browser end to end: drawing review in the staff's web build (the fallback where the desktop
+// cannot run). A project comes in through the portal's API; the lead assigns 建筑 to the
+// reviewer, who opens the sheet in the viewer, draws a revision cloud, cites a clause picked
+// from the library and saves the opinion; the markup sits on the drawing, its layer can be
+// hidden, and the lead sees it and releases the round.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { launchChromium } from '../support/browser.mjs'
+import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+import { apiClient } from '../support/server.mjs'
+
+const BASE = required('ONETRIP_BASE_URL')
+const { api, login } = apiClient(BASE)
+const RUN = Date.now().toString(36)
+let browser
+
+before(async () => {
+  browser = await launchChromium()
+})
+
+after(async () => {
+  await browser?.close()
+})
+
+/** A project submitted through the portal's API with a generated set; its id. */
+async function submittedProject() {
+  const dir = mkdtempSync(join(tmpdir(), 'onetrip-review-'))
+  execFileSync(required('ONETRIP_DRAWING_SET_BIN'), ['--out', dir, '--seed', '11', '--per-specialty', '3,2,1,1,1', '--segments', '2000'])
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
+  const admin = await login('admin')
+  const username = `review-${RUN}`
+  await api('POST', '/applicants', admin, {
+    username, password: 'Jianshe@2026', display_name: '王经办', organisation_name: '玉环市城市建设投资有限公司',
+    credit_code: '91330000MA2ABCDE1L', phone: '13805761234',
+  })
+  const applicant = (await api('POST', '/auth/login', null, { username, password: 'Jianshe@2026' })).token
+  const portal = (kind, payload) => api('POST', '/portal/commands', applicant, { id: crypto.randomUUID(), kind, payload })
+  const project = crypto.randomUUID()
+  const round = crypto.randomUUID()
+  const serial = String(Date.now() % 1000000).padStart(6, '0')
+  await portal('register_project', {
+    id: project, code: `2026-331021-47-02-${serial}`, name: '玉环市人民医院门诊楼', builder: '玉环市卫生健康局',
+    designer: '浙江省建筑设计研究院', town: '玉城街道', kind: 'public', floor_area_m2: '18600',
+    specialties: ['architecture', 'structure', 'plumbing', 'hvac', 'electrical'], first_round_id: round,
+  })
+  for (const name of manifest.files) {
+    const bytes = readFileSync(join(dir, name))
+    const upload = await api('POST', '/portal/uploads', applicant, { round_id: round, file_name: name, size: bytes.length })
+    const response = await fetch(`${BASE}/api/portal/uploads/${upload.id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${applicant}`, 'Upload-Offset': '0', 'Content-Type': 'application/octet-stream' },
+      body: bytes,
+    })
+    assert.equal((await response.json()).state, 'done')
+  }
+  const view = await api('GET', `/portal/projects/${project}`, applicant)
+  const sheets = view.rounds[0].sheets.map((s) => ({ sheet_id: s.id, number: s.number, title: s.title }))
+  await portal('confirm_sheets', { round_id: round, sheets })
+  await portal('submit_round', { round_id: round })
+  return { project, code: `2026-331021-47-02-${serial}` }
+}
+
+async function signIn(context, username) {
+  const page = await context.newPage()
+  await page.goto(BASE)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('current-user').waitFor()
+  return page
+}
+
+test('a reviewer pins an opinion on a sheet, the lead sees it and releases the round', async () => {
+  const { project, code } = await submittedProject()
+  const supervisor = await login('supervisor')
+  const reviewer = await login('reviewer')
+  const me = await api('GET', '/auth/me', reviewer)
+  const lead = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' })
+  const leadPage = await signIn(lead, 'supervisor')
+  await leadPage.goto(`${BASE}/#/review/${project}`)
+  await leadPage.getByTestId('review-project-name').getByText('玉环市人民医院门诊楼').waitFor()
+  await leadPage.getByTestId('assign-architecture').click()
+  await leadPage.getByRole('option', { name: me.display_name }).click()
+  await leadPage.getByTestId('staff-tasks').getByRole('button', { name: '确定' }).first().click()
+  await leadPage.getByText('已分派').first().waitFor()
+
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' })
+  const page = await signIn(context, 'reviewer')
+  await page.getByTestId('nav-review').click()
+  await page.getByTestId('review-projects').getByText(code).click()
+  await page.getByTestId('sheet-建施-02').click()
+  const pdfPage = page.getByTestId('sheet-viewer').locator('.page canvas').first()
+  await pdfPage.waitFor({ timeout: 30000 })
+  await page.getByTestId('render-ms').waitFor()
+  await page.getByTestId('tool-cloud').click()
+  const box = await page.getByTestId('sheet-viewer').locator('.page').first().boundingBox()
+  await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.4)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55, { steps: 8 })
+  await page.mouse.up()
+  await page.getByText('已在图上标注 1 处').waitFor()
+  await page.getByTestId('opinion-kind').click()
+  await page.getByRole('option', { name: '强制性条文' }).click()
+  await page.getByTestId('opinion-clause').fill('GB 50016')
+  await page.getByText('建筑设计防火规范').first().waitFor()
+  assert.ok(await page.getByText('已被 GB 55037-2022 建筑防火通用规范 替代').first().isVisible())
+  await page.getByTestId('opinion-clause').fill('GB 55037-2022 第3.4.5条')
+  await page.getByTestId('opinion-text').fill('总平面图未标注消防车道的宽度和转弯半径')
+  await page.getByTestId('opinion-save').click()
+  await page.getByTestId('staff-opinion-建-R1-01').waitFor()
+  const markups = page.getByTestId('markup-layer').getByTestId('markup')
+  await markups.first().waitFor()
+  assert.equal(await markups.count(), 1)
+  await page.screenshot({ path: join(outputDir(), 'review-opinion-zh.png') })
+  // Each specialty's layer can be hidden.
+  await page.getByTestId('layer-architecture').click()
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=markup-layer] [data-testid=markup]').length === 0)
+
+  // The lead sees the draft on the same sheet and releases the round.
+  await leadPage.reload()
+  await leadPage.getByTestId('sheet-建施-02').click()
+  await leadPage.getByTestId('staff-opinion-建-R1-01').waitFor()
+  await leadPage.getByTestId('markup-layer').getByTestId('markup').first().waitFor({ timeout: 30000 })
+  await leadPage.getByTestId('release-opinions').click()
+  await leadPage.getByTestId('review-project-state').getByText('待回复').waitFor()
+  await leadPage.screenshot({ path: join(outputDir(), 'review-released-zh.png') })
+  await leadPage.getByTestId('language-switch-en').click().catch(() => undefined)
+  await context.close()
+  await lead.close()
+  const released = await api('GET', `/review/projects/${project}`, supervisor)
+  assert.equal(released.opinions[0].state, 'open')
+  assert.equal(released.opinions[0].markups[0].shape, 'cloud')
+})
