@@ -389,6 +389,71 @@ pub struct ProjectView {
     pub tasks: Vec<ReviewTask>,
     /// Released opinions (the applicant's view), or every opinion the reader may see.
     pub opinions: Vec<Opinion>,
+    /// What still keeps the review certificate (审查合格书) from being issued.
+    pub certificate_blockers: Vec<CertificateBlocker>,
+}
+
+/// Why the review certificate cannot be issued yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CertificateBlocker {
+    /// No round has been accepted for review yet.
+    NotSubmitted,
+    /// The specialty's task in the round under review has no reviewer.
+    Unassigned { specialty: Specialty },
+    /// The specialty has opinions not closed: it has not signed off.
+    NotSignedOff { specialty: Specialty, open: u32 },
+    /// 必须修改 opinions still open, in every specialty.
+    MustChangeOpen { opinions: u32 },
+}
+
+/// What keeps the certificate of `project` from being issued: every required specialty must
+/// have reviewed the round under review and closed its opinions, and no 必须修改 opinion may be
+/// open. Drafts count: they are opinions not yet sent.
+pub fn certificate_blockers(
+    project: &Project,
+    rounds: &[Round],
+    tasks: &[ReviewTask],
+    opinions: &[Opinion],
+) -> Vec<CertificateBlocker> {
+    let Some(round) = rounds
+        .iter()
+        .filter(|r| r.state == RoundState::Accepted)
+        .max_by_key(|r| r.number)
+    else {
+        return vec![CertificateBlocker::NotSubmitted];
+    };
+    let mut blockers = Vec::new();
+    for specialty in &project.specialties {
+        let reviewed = tasks
+            .iter()
+            .any(|t| t.round_id == round.id && t.specialty == *specialty && t.reviewer.is_some());
+        if !reviewed {
+            blockers.push(CertificateBlocker::Unassigned {
+                specialty: *specialty,
+            });
+        }
+        let open = opinions
+            .iter()
+            .filter(|o| o.specialty == *specialty && o.state != OpinionState::Closed)
+            .count();
+        if open > 0 {
+            blockers.push(CertificateBlocker::NotSignedOff {
+                specialty: *specialty,
+                open: u32::try_from(open).unwrap_or(u32::MAX),
+            });
+        }
+    }
+    let must = opinions
+        .iter()
+        .filter(|o| o.severity == Severity::MustChange && o.state != OpinionState::Closed)
+        .count();
+    if must > 0 {
+        blockers.push(CertificateBlocker::MustChangeOpen {
+            opinions: u32::try_from(must).unwrap_or(u32::MAX),
+        });
+    }
+    blockers
 }
 
 /// A sheet's number and title as the applicant confirms or corrects them.

@@ -150,11 +150,18 @@ impl Review<'_> {
         opinions.sort_by(|a, b| {
             (a.specialty, a.code.len(), &a.code).cmp(&(b.specialty, b.code.len(), &b.code))
         });
+        let certificate_blockers = onetrip_api::review::certificate_blockers(
+            &project,
+            &views.iter().map(|r| r.round.clone()).collect::<Vec<_>>(),
+            &tasks,
+            &opinions,
+        );
         Ok(ProjectView {
             project,
             rounds: views,
             tasks,
             opinions,
+            certificate_blockers,
         })
     }
 

@@ -680,15 +680,22 @@ pub async fn project_view(
         rounds.push(round_view(conn, &project, round, &opinions).await?);
     }
     let today = center_day(now_ms);
-    let tasks = sql::tasks_of(conn, project.id)
+    let tasks: Vec<ReviewTask> = sql::tasks_of(conn, project.id)
         .await?
         .into_iter()
         .map(|task| task_with_clock(task, calendar, today))
         .collect();
+    let certificate_blockers = onetrip_api::review::certificate_blockers(
+        &project,
+        &rounds.iter().map(|r| r.round.clone()).collect::<Vec<_>>(),
+        &tasks,
+        &opinions,
+    );
     Ok(ProjectView {
         project,
         rounds,
         tasks,
         opinions,
+        certificate_blockers,
     })
 }

@@ -950,6 +950,19 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
         .map(|o| o["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["open", "replied"]);
+    // The certificate lists what blocks it: the specialties not signed off or not assigned in
+    // round 2, and the must-change opinions open.
+    let blockers = view["certificate_blockers"].as_array().unwrap();
+    let has = |kind: &str, specialty: &str| {
+        blockers
+            .iter()
+            .any(|b| b["kind"] == kind && (specialty.is_empty() || b["specialty"] == specialty))
+    };
+    assert!(has("not_signed_off", "architecture"), "{blockers:?}");
+    assert!(has("not_signed_off", "structure"), "{blockers:?}");
+    assert!(has("unassigned", "structure"), "{blockers:?}");
+    assert!(!has("unassigned", "architecture"), "{blockers:?}");
+    assert!(has("must_change_open", ""), "{blockers:?}");
 }
 
 conformance!(
