@@ -253,6 +253,41 @@ pub struct ReviewTask {
     pub clock: ReviewClockState,
 }
 
+impl ReviewTask {
+    /// The task's due day and clock as `calendar` and `today` say; a finished task is judged
+    /// on the day it was done. The server and the desktop's cache both read tasks through it.
+    pub fn with_clock(
+        self,
+        calendar: &onetrip_domain::calendar::Calendar,
+        today: onetrip_domain::calendar::Day,
+    ) -> ReviewTask {
+        use onetrip_domain::calendar::Day;
+        use onetrip_domain::review::clock::ReviewClock;
+        let Some(accepted) = Day::parse(&self.accepted_on) else {
+            return self;
+        };
+        let clock = ReviewClock {
+            accepted,
+            allowed: self.allowed_days,
+            pauses: vec![],
+        };
+        let judged_on = self
+            .done_on
+            .as_deref()
+            .and_then(Day::parse)
+            .unwrap_or(today);
+        let mut state = clock.state(calendar, judged_on, false);
+        if self.done_on.is_some() && state != ReviewClockState::Overdue {
+            state = ReviewClockState::Done;
+        }
+        ReviewTask {
+            due_on: clock.due(calendar).map(|day| day.to_string()),
+            clock: state,
+            ..self
+        }
+    }
+}
+
 /// A markup's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]

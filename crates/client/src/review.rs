@@ -12,7 +12,6 @@ use onetrip_api::review::{
 };
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::calendar::{Calendar, Day};
-use onetrip_domain::review::clock::{ReviewClock, ReviewClockState};
 use uuid::Uuid;
 
 use crate::desktop::Desktop;
@@ -33,32 +32,6 @@ fn local_error(lang: onetrip_domain::Lang, error: impl std::fmt::Display) -> Api
             format!("The drawing cache on this computer failed: {error}"),
         ),
     )
-}
-
-/// The task's due day and clock on `today`, as the server computes them.
-fn with_clock(task: ReviewTask, calendar: &Calendar, today: Day) -> ReviewTask {
-    let Some(accepted) = Day::parse(&task.accepted_on) else {
-        return task;
-    };
-    let clock = ReviewClock {
-        accepted,
-        allowed: task.allowed_days,
-        pauses: vec![],
-    };
-    let judged_on = task
-        .done_on
-        .as_deref()
-        .and_then(Day::parse)
-        .unwrap_or(today);
-    let mut state = clock.state(calendar, judged_on, false);
-    if task.done_on.is_some() && state != ReviewClockState::Overdue {
-        state = ReviewClockState::Done;
-    }
-    ReviewTask {
-        due_on: clock.due(calendar).map(|day| day.to_string()),
-        clock: state,
-        ..task
-    }
 }
 
 impl Review<'_> {
@@ -136,7 +109,7 @@ impl Review<'_> {
             .project_records::<ReviewTask>(EntityKind::ReviewTask, id)
             .await?
             .into_iter()
-            .map(|task| with_clock(task, &calendar, today))
+            .map(|task| task.with_clock(&calendar, today))
             .collect();
         tasks.sort_by_key(|t| (t.round, t.specialty));
         let mut opinions: Vec<Opinion> =

@@ -16,7 +16,6 @@ use onetrip_api::sync::EntityKind;
 use onetrip_domain::auth::Role;
 use onetrip_domain::calendar::{Calendar, Day};
 use onetrip_domain::review::SheetNumber;
-use onetrip_domain::review::clock::ReviewClock;
 use onetrip_domain::review::project::ProjectCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -378,29 +377,7 @@ pub fn index_check(entries: &IndexEntries, sheets: &[Sheet]) -> IndexCheck {
 
 /// The task's due day and clock as the calendar and `today` say.
 pub fn task_with_clock(task: ReviewTask, calendar: &Calendar, today: Day) -> ReviewTask {
-    let Some(accepted) = Day::parse(&task.accepted_on) else {
-        return task;
-    };
-    let clock = ReviewClock {
-        accepted,
-        allowed: task.allowed_days,
-        pauses: vec![],
-    };
-    // A finished task is judged on the day it was done.
-    let judged_on = task
-        .done_on
-        .as_deref()
-        .and_then(Day::parse)
-        .unwrap_or(today);
-    let mut state = clock.state(calendar, judged_on, false);
-    if task.done_on.is_some() && state != onetrip_domain::review::clock::ReviewClockState::Overdue {
-        state = onetrip_domain::review::clock::ReviewClockState::Done;
-    }
-    ReviewTask {
-        due_on: clock.due(calendar).map(|day| day.to_string()),
-        clock: state,
-        ..task
-    }
+    task.with_clock(calendar, today)
 }
 
 /// Reads what a review command needs and plans it.
