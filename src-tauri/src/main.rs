@@ -7,6 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Intake checks uploaded drawings in a child process of this same program.
     onetrip_intake::run_child_if_requested();
+    onetrip_server::review::compare::run_child_if_requested();
     if let Err(message) = onetrip_desktop::display::check() {
         eprintln!("{message}");
         return ExitCode::from(2);

@@ -164,6 +164,30 @@ pub struct Sheet {
     /// The paper size (`A1`, `A2+1/4` …), none when not a drawing size.
     pub size: Option<String>,
     pub warnings: Vec<IntakeWarning>,
+    /// Against the sheet of the same number in the round before, once compared.
+    #[serde(default)]
+    pub compared: Option<SheetComparison>,
+}
+
+/// A sheet compared with the same sheet of the round before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SheetComparison {
+    /// The sheet it was compared with.
+    pub previous_sheet: Uuid,
+    pub changed: bool,
+    /// Where the linework changed: `[x0, y0, x1, y1]` in tenths of a PDF point.
+    #[schema(value_type = Vec<Vec<i32>>)]
+    pub regions: Vec<[i32; 4]>,
+}
+
+/// Whether the drawing changed under a carried opinion's markups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionCheck {
+    /// 区域已修改.
+    Changed,
+    /// 未改动.
+    Unchanged,
 }
 
 /// A file of a round, as kept (never changed).
@@ -414,6 +438,12 @@ pub struct Opinion {
     pub carried: Option<Carried>,
     /// The sheet number it had in the round before, when it moved to another sheet.
     pub previous_sheet: Option<String>,
+    /// Once the new round was compared: whether the area under its markups changed.
+    #[serde(default)]
+    pub region: Option<RegionCheck>,
+    /// The reply says 已修改 but nothing changed under the markups.
+    #[serde(default)]
+    pub reply_unsupported: bool,
 }
 
 /// A project with its rounds, newest last.

@@ -187,6 +187,8 @@ impl Review<'_> {
                 reply: None,
                 carried: None,
                 previous_sheet: None,
+                region: None,
+                reply_unsupported: false,
             });
         }
         Ok(pending)

@@ -72,14 +72,9 @@ fn child(args: &[String]) -> i32 {
     let max_pages = number(1)
         .and_then(|n| u32::try_from(n).ok())
         .unwrap_or(Limits::default().max_pages);
-    let memory = number(2).unwrap_or(DEFAULT_MEMORY_BYTES);
-    let cpu_seconds = number(3).unwrap_or(60);
-    // Limits that cannot be set leave the wall-clock timeout of the parent as the guard.
-    let _ = rlimit::setrlimit(rlimit::Resource::AS, memory, memory);
-    let _ = rlimit::setrlimit(
-        rlimit::Resource::CPU,
-        cpu_seconds,
-        cpu_seconds.saturating_add(1),
+    limit_self(
+        number(2).unwrap_or(DEFAULT_MEMORY_BYTES),
+        number(3).unwrap_or(60),
     );
     let Ok(bytes) = std::fs::read(path) else {
         return EXIT_READ;
@@ -95,17 +90,30 @@ fn child(args: &[String]) -> i32 {
     }
 }
 
-/// Runs [`inspect`] on a file in a child process.
-pub async fn inspect_isolated(
+/// Limits this process (a child doing heavy work on a file) to `memory` bytes of address
+/// space and `cpu_seconds` of CPU. Limits that cannot be set leave the parent's wall-clock
+/// timeout as the guard.
+pub fn limit_self(memory: u64, cpu_seconds: u64) {
+    let _ = rlimit::setrlimit(rlimit::Resource::AS, memory, memory);
+    let _ = rlimit::setrlimit(
+        rlimit::Resource::CPU,
+        cpu_seconds,
+        cpu_seconds.saturating_add(1),
+    );
+}
+
+/// Runs `isolation.program` as a child with `flag` and `args` followed by its memory and CPU
+/// limits, and gives what it wrote to stdout when it exits successfully within the timeout.
+/// Any heavy work on an untrusted file can run this way (intake, revision compare).
+pub async fn run_isolated(
     isolation: &Isolation,
-    file: &Path,
-    limits: &Limits,
-) -> Result<FileReport, IntakeFailure> {
+    flag: &str,
+    args: &[&std::ffi::OsStr],
+) -> Result<Vec<u8>, IntakeFailure> {
     let cpu_seconds = isolation.timeout.as_secs().saturating_add(1);
     let mut child = tokio::process::Command::new(&isolation.program)
-        .arg(CHILD_FLAG)
-        .arg(file)
-        .arg(limits.max_pages.to_string())
+        .arg(flag)
+        .args(args)
         .arg(isolation.memory_bytes.to_string())
         .arg(cpu_seconds.to_string())
         .stdin(Stdio::null())
@@ -130,14 +138,28 @@ pub async fn inspect_isolated(
         return Err(IntakeFailure::TimedOut);
     };
     match (read, status) {
-        (Ok(_), Ok(status)) if status.success() => {
-            match serde_json::from_slice::<Result<FileReport, Refusal>>(&answer) {
-                Ok(Ok(report)) => Ok(report),
-                Ok(Err(refusal)) => Err(IntakeFailure::Refused(refusal)),
-                Err(_) => Err(IntakeFailure::Crashed),
-            }
-        }
+        (Ok(_), Ok(status)) if status.success() => Ok(answer),
         _ => Err(IntakeFailure::Crashed),
+    }
+}
+
+/// Runs [`inspect`] on a file in a child process.
+pub async fn inspect_isolated(
+    isolation: &Isolation,
+    file: &Path,
+    limits: &Limits,
+) -> Result<FileReport, IntakeFailure> {
+    let max_pages = limits.max_pages.to_string();
+    let answer = run_isolated(
+        isolation,
+        CHILD_FLAG,
+        &[file.as_os_str(), std::ffi::OsStr::new(&max_pages)],
+    )
+    .await?;
+    match serde_json::from_slice::<Result<FileReport, Refusal>>(&answer) {
+        Ok(Ok(report)) => Ok(report),
+        Ok(Err(refusal)) => Err(IntakeFailure::Refused(refusal)),
+        Err(_) => Err(IntakeFailure::Crashed),
     }
 }
 

@@ -21,7 +21,8 @@ use onetrip_domain::review::SheetNumber;
 use serde::{Deserialize, Serialize};
 
 pub use isolation::{
-    CHILD_FLAG, IntakeFailure, Isolation, inspect_isolated, run_child_if_requested,
+    CHILD_FLAG, IntakeFailure, Isolation, inspect_isolated, limit_self, run_child_if_requested,
+    run_isolated,
 };
 pub use size::{SheetSize, classify as classify_size};
 

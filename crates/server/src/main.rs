@@ -36,6 +36,7 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     // Intake checks files in a child process of this same program.
     onetrip_intake::run_child_if_requested();
+    onetrip_server::review::compare::run_child_if_requested();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

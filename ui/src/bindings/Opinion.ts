@@ -4,6 +4,7 @@ import type { Markup } from "./Markup";
 import type { OpinionKind } from "./OpinionKind";
 import type { OpinionReply } from "./OpinionReply";
 import type { OpinionState } from "./OpinionState";
+import type { RegionCheck } from "./RegionCheck";
 import type { Severity } from "./Severity";
 import type { Specialty } from "./Specialty";
 import type { Superseded } from "./Superseded";
@@ -35,4 +36,12 @@ carried: Carried | null,
 /**
  * The sheet number it had in the round before, when it moved to another sheet.
  */
-previous_sheet: string | null, };
+previous_sheet: string | null, 
+/**
+ * Once the new round was compared: whether the area under its markups changed.
+ */
+region: RegionCheck | null, 
+/**
+ * The reply says 已修改 but nothing changed under the markups.
+ */
+reply_unsupported: boolean, };

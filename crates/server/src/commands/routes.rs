@@ -69,7 +69,14 @@ pub async fn portal_command(
             "Only the center's staff do this".into(),
         )));
     }
-    apply(&state, &actor, &command, state.clock.now_ms()).await
+    let answer = apply(&state, &actor, &command, state.clock.now_ms()).await?;
+    // A later round is compared with the one before once its acceptance is committed.
+    if let CommandBody::SubmitRound { round_id } = command.body
+        && answer.0.status == CommandStatus::Applied
+    {
+        tokio::spawn(crate::review::compare::mark_round(state.clone(), round_id));
+    }
+    Ok(answer)
 }
 
 /// Applies the command and answers with its outcome, or its refusal as an error status.

@@ -20,6 +20,7 @@ use onetrip_domain::review::project::ProjectCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod compare;
 pub mod opinions;
 pub mod plan;
 pub mod routes;

@@ -284,6 +284,8 @@ pub(super) fn plan_save(
         reply: None,
         carried: None,
         previous_sheet: None,
+        region: None,
+        reply_unsupported: false,
     };
     Ok(ReviewWrite {
         opinions: vec![opinion.clone()],

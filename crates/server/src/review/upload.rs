@@ -313,6 +313,7 @@ fn sheets_of(round: Uuid, file: Uuid, report: &FileReport) -> Vec<Sheet> {
                         }
                     })
                     .collect(),
+                compared: None,
             }
         })
         .collect()

@@ -915,6 +915,91 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
             .all(|t| t["allowed_days"] == 5 && t["due_on"] == "2026-12-08")
     );
 
+    // The new round is compared with the old one, sheet by sheet: only the sheet the revision
+    // changed (and the index, whose list grew) differ, the changed area is found, and the
+    // opinion carried onto 建施-01 is told whether its area changed.
+    let truth = revised
+        .manifest
+        .iter()
+        .find(|entry| entry.changed_region.is_some())
+        .unwrap();
+    let changed_number = truth.sheet_number.clone().unwrap();
+    let mut view = Value::Null;
+    for _ in 0..600 {
+        view = portal.get(&project_path, &applicant).await.1;
+        let compared = view["rounds"][1]["sheets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| !s["compared"].is_null())
+            .count();
+        if compared >= first.manifest.len() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for sheet in view["rounds"][1]["sheets"].as_array().unwrap() {
+        let number = sheet["number"].as_str().unwrap();
+        let in_first = first
+            .manifest
+            .iter()
+            .any(|e| e.sheet_number.as_deref() == Some(number));
+        if !in_first {
+            assert!(
+                sheet["compared"].is_null(),
+                "the added sheet has nothing to compare: {sheet}"
+            );
+            continue;
+        }
+        let changed = sheet["compared"]["changed"]
+            .as_bool()
+            .unwrap_or_else(|| panic!("{sheet}"));
+        assert_eq!(
+            changed,
+            number == changed_number || number == "目录",
+            "{number}"
+        );
+    }
+    let changed_sheet = view["rounds"][1]["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["number"] == changed_number.as_str())
+        .unwrap();
+    let [x0, y0, x1, y1] = truth.changed_region.unwrap();
+    let covered = changed_sheet["compared"]["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| {
+            let r: Vec<f32> = r
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32 / 10.0)
+                .collect();
+            r[0] <= x0 + 5.0 && r[1] <= y0 + 5.0 && r[2] >= x1 - 5.0 && r[3] >= y1 - 5.0
+        });
+    assert!(covered, "{changed_sheet}");
+    let carried = view["opinions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == arch_id)
+        .unwrap();
+    let region = carried["region"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{carried}"));
+    // Its reply said 已修改 on 建施-01: unsupported exactly when nothing changed there.
+    assert_eq!(
+        carried["reply_unsupported"],
+        region == "unchanged",
+        "{carried}"
+    );
+    if changed_number != "建施-01" {
+        assert_eq!(region, "unchanged");
+    }
+
     // Round 2's tasks are assigned again; the reviewer closes what was fixed, and may reopen.
     let (_, view) = portal.get(&project_path, &applicant).await;
     let task = task_of(&view, &round2, "architecture");
