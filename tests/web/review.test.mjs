@@ -129,7 +129,11 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
   await leadPage.getByTestId('release-opinions').click()
   await leadPage.getByTestId('review-project-state').getByText('待回复').waitFor()
   await leadPage.screenshot({ path: join(outputDir(), 'review-released-zh.png') })
-  await leadPage.getByTestId('language-switch-en').click().catch(() => undefined)
+  // The same screen in English.
+  await leadPage.getByTestId('language-switch-en').click()
+  await leadPage.getByTestId('review-project-state').getByText('Awaiting reply').waitFor()
+  await leadPage.getByTestId('certificate-blockers').getByText('Must-change opinions still open').waitFor()
+  await leadPage.screenshot({ path: join(outputDir(), 'review-released-en.png') })
   await context.close()
   await lead.close()
   const released = await api('GET', `/review/projects/${project}`, supervisor)
