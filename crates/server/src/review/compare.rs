@@ -278,14 +278,11 @@ async fn record(
             opinion.reply.as_ref().map(|r| &r.reply),
             Some(ReplyKind::Changed { sheets }) if sheets.contains(&opinion.sheet_number)
         );
-        changed_opinions.push((
-            opinion,
-            Opinion {
-                region: Some(region),
-                reply_unsupported: claims_changed && region == RegionCheck::Unchanged,
-                ..opinion.clone()
-            },
-        ));
+        changed_opinions.push(Opinion {
+            region: Some(region),
+            reply_unsupported: claims_changed && region == RegionCheck::Unchanged,
+            ..opinion.clone()
+        });
     }
     sql::save_sheets(conn, &sheets).await?;
     let mut changes = Vec::new();
@@ -294,12 +291,12 @@ async fn record(
             upsert(EntityKind::ReviewSheet, sheet.id, sheet, round.project_id).map_err(corrupt)?,
         );
     }
-    for (before, opinion) in &changed_opinions {
-        // An opinion a reviewer changed meanwhile keeps their change; it is compared again
-        // with the next round.
-        if sql::replace_opinion(conn, before, opinion).await? {
-            changes.push(opinion_change(opinion).map_err(corrupt)?);
-        }
+    // Writers take turns (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL), so the
+    // opinions read in this transaction are the ones written back.
+    let rounds = sql::rounds_of(conn, round.project_id).await?;
+    for opinion in &changed_opinions {
+        sql::save_opinion(conn, opinion, super::raised_in(opinion, &rounds)).await?;
+        changes.push(opinion_change(opinion).map_err(corrupt)?);
     }
     let command = format!("compare:{}", round.id);
     let entries: Vec<_> = changes

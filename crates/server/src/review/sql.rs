@@ -311,22 +311,3 @@ pub async fn reviewers(
          ORDER BY display_name, id";
     Ok(on_backend!(conn, c => sqlx::query_as(SQL).fetch_all(c).await)?)
 }
-
-/// Rewrites the opinion only if it is still stored as `before` (nobody changed it since it
-/// was read); whether it was written.
-pub async fn replace_opinion(
-    conn: &mut Conn<'_>,
-    before: &Opinion,
-    after: &Opinion,
-) -> StorageResult<bool> {
-    const SQL: &str = "UPDATE review_opinions SET data = $3 WHERE id = $1 AND data = $2";
-    let (old, new) = (json(before)?, json(after)?);
-    let written = on_backend!(conn, c => sqlx::query(SQL)
-        .bind(after.id.to_string())
-        .bind(&old)
-        .bind(&new)
-        .execute(c)
-        .await
-        .map(|result| result.rows_affected()))?;
-    Ok(written == 1)
-}

@@ -925,7 +925,8 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
         .unwrap();
     let changed_number = truth.sheet_number.clone().unwrap();
     let mut view = Value::Null;
-    for _ in 0..600 {
+    // Compared in the background after the acceptance; two minutes even on a loaded machine.
+    for _ in 0..1200 {
         view = portal.get(&project_path, &applicant).await.1;
         let compared = view["rounds"][1]["sheets"]
             .as_array()
@@ -933,7 +934,12 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
             .iter()
             .filter(|s| !s["compared"].is_null())
             .count();
-        if compared >= first.manifest.len() {
+        let told = view["opinions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == arch_id && !o["region"].is_null());
+        if compared >= first.manifest.len() && told {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
