@@ -121,6 +121,19 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
   await page.getByTestId('layer-architecture').click()
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=markup-layer] [data-testid=markup]').length === 0)
 
+  // The lead takes the other specialties on themselves, so that the round can be released.
+  const lead_me = await api('GET', '/auth/me', supervisor)
+  const pulled = await api('GET', '/sync?since=0&limit=5000', supervisor)
+  for (const task of pulled.changes.filter(
+    (c) => c.entity === 'review_task' && c.data.project_id === project && c.data.specialty !== 'architecture',
+  )) {
+    await api('POST', '/commands', supervisor, {
+      id: crypto.randomUUID(),
+      kind: 'assign_task',
+      payload: { task_id: task.data.id, reviewer_id: lead_me.id },
+    })
+  }
+
   // The lead sees the draft on the same sheet and releases the round.
   await leadPage.reload()
   await leadPage.getByTestId('sheet-建施-02').click()

@@ -70,7 +70,9 @@ pub(super) fn plan_assign(
     if !is_lead(actor) {
         return Err(lead_only(actor));
     }
-    let Some(reviewer) = reviewer.filter(|a| a.role == Role::Reviewer) else {
+    // A lead may take a specialty's review on themselves.
+    let lead_account = |a: &&Account| matches!(a.role, Role::Admin | Role::Supervisor);
+    let Some(reviewer) = reviewer.filter(|a| a.role == Role::Reviewer || lead_account(a)) else {
         return Err(refuse(
             actor,
             ErrorCode::NotFound,
@@ -79,7 +81,7 @@ pub(super) fn plan_assign(
             "No such reviewer".into(),
         ));
     };
-    if specialty_of(reviewer) != Some(task.specialty) {
+    if reviewer.role == Role::Reviewer && specialty_of(reviewer) != Some(task.specialty) {
         return Err(invalid(
             actor,
             "reviewer_specialty",
@@ -313,6 +315,27 @@ pub(super) fn plan_release(
             "round_not_in_review",
             "该轮不在审查中".into(),
             "This round is not under review".into(),
+        ));
+    }
+    let unassigned: Vec<&str> = tasks
+        .iter()
+        .filter(|t| t.round_id == round.id && t.reviewer.is_none())
+        .map(|t| t.specialty.name_zh())
+        .collect();
+    if !unassigned.is_empty() {
+        let english: Vec<String> = tasks
+            .iter()
+            .filter(|t| t.round_id == round.id && t.reviewer.is_none())
+            .map(|t| t.specialty.name(onetrip_domain::Lang::En))
+            .collect();
+        return Err(invalid(
+            actor,
+            "tasks_unassigned",
+            format!("还有专业未分派审图人员：{}", unassigned.join("、")),
+            format!(
+                "Some specialties have no reviewer yet: {}",
+                english.join(", ")
+            ),
         ));
     }
     let today = center_date(now_ms);

@@ -303,11 +303,12 @@ pub async fn file(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<RoundFi
     row.map(|data| parsed(&data)).transpose()
 }
 
-/// Reviewer accounts: id, display name and the specialty they are kept with.
+/// Reviewer accounts, and the leads who may take a specialty on themselves: id, display name
+/// and the specialty they are kept with.
 pub async fn reviewers(
     conn: &mut Conn<'_>,
 ) -> StorageResult<Vec<(String, String, Option<String>)>> {
-    const SQL: &str = "SELECT id, display_name, specialty FROM accounts WHERE role = 'reviewer'
-         ORDER BY display_name, id";
+    const SQL: &str = "SELECT id, display_name, specialty FROM accounts
+         WHERE role IN ('reviewer', 'supervisor', 'admin') ORDER BY role DESC, display_name, id";
     Ok(on_backend!(conn, c => sqlx::query_as(SQL).fetch_all(c).await)?)
 }

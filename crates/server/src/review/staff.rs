@@ -176,6 +176,7 @@ pub async fn reviewers(
         reviewers.push(Reviewer {
             id,
             display_name,
+            // Leads have none: any specialty.
             specialty: specialty_of(&account),
         });
     }

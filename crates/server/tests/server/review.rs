@@ -798,6 +798,31 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
     let (_, view) = portal.get(&project_path, &applicant).await;
     assert_eq!(view["opinions"], json!([]));
 
+    // The round is released only when every specialty has its reviewer; the lead takes the
+    // remaining ones on themselves.
+    let (status, refused) = portal
+        .staff(&lead, "release_opinions", json!({ "round_id": round }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "tasks_unassigned");
+    assert!(
+        refused["message"].as_str().unwrap().contains("给排水"),
+        "{refused}"
+    );
+    let (_, me) = portal.get("/api/auth/me", &lead).await;
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    for specialty in ["plumbing", "hvac", "electrical"] {
+        let task = task_of(&view, &round, specialty);
+        let (status, outcome) = portal
+            .staff(
+                &lead,
+                "assign_task",
+                json!({ "task_id": task, "reviewer_id": me["id"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+    }
+
     // The lead releases the round: everyone on the project sees the opinions; the applicant too.
     let (status, released) = portal
         .staff(&lead, "release_opinions", json!({ "round_id": round }))
