@@ -129,20 +129,21 @@ impl ReviewWrite {
         if let (true, Some(records)) = (self.resend, current) {
             changes.extend(records.changes(project)?);
         }
-        for record in &self.projects {
-            changes.push(upsert(
-                EntityKind::ReviewProject,
-                record.id,
-                record,
-                project,
-            )?);
-        }
-        for record in &self.rounds {
-            changes.push(upsert(EntityKind::ReviewRound, record.id, record, project)?);
-        }
-        for record in &self.sheets {
-            changes.push(upsert(EntityKind::ReviewSheet, record.id, record, project)?);
-        }
+        changes.extend(upserts(
+            EntityKind::ReviewProject,
+            project,
+            self.projects.iter().map(|r| (r.id, r)),
+        )?);
+        changes.extend(upserts(
+            EntityKind::ReviewRound,
+            project,
+            self.rounds.iter().map(|r| (r.id, r)),
+        )?);
+        changes.extend(upserts(
+            EntityKind::ReviewSheet,
+            project,
+            self.sheets.iter().map(|r| (r.id, r)),
+        )?);
         if let Some((file, sheets)) = &self.removed_file {
             changes.push(
                 ChangeRecord::delete(EntityKind::ReviewFile, *file, None).in_project(project),
@@ -153,9 +154,11 @@ impl ReviewWrite {
                 );
             }
         }
-        for record in &self.tasks {
-            changes.push(upsert(EntityKind::ReviewTask, record.id, record, project)?);
-        }
+        changes.extend(upserts(
+            EntityKind::ReviewTask,
+            project,
+            self.tasks.iter().map(|r| (r.id, r)),
+        )?);
         for record in &self.opinions {
             changes.push(opinion_change(record)?);
         }
@@ -193,6 +196,18 @@ fn opinion_change(opinion: &Opinion) -> Result<ChangeRecord, serde_json::Error> 
     } else {
         change
     })
+}
+
+/// Records of `project` written, as their changes.
+fn upserts<'a, T: Serialize + 'a>(
+    kind: EntityKind,
+    project: Uuid,
+    records: impl IntoIterator<Item = (Uuid, &'a T)>,
+) -> Result<Vec<ChangeRecord>, serde_json::Error> {
+    records
+        .into_iter()
+        .map(|(id, record)| upsert(kind, id, record, project))
+        .collect()
 }
 
 /// A record of `project` written, as its change.
@@ -233,27 +248,31 @@ impl ProjectRecords {
     }
 
     fn changes(&self, project: Uuid) -> Result<Vec<ChangeRecord>, serde_json::Error> {
-        let mut changes = Vec::new();
-        if let Some(record) = &self.project {
-            changes.push(upsert(
-                EntityKind::ReviewProject,
-                record.id,
-                record,
-                project,
-            )?);
-        }
-        for record in &self.rounds {
-            changes.push(upsert(EntityKind::ReviewRound, record.id, record, project)?);
-        }
-        for record in &self.files {
-            changes.push(upsert(EntityKind::ReviewFile, record.id, record, project)?);
-        }
-        for record in &self.sheets {
-            changes.push(upsert(EntityKind::ReviewSheet, record.id, record, project)?);
-        }
-        for record in &self.tasks {
-            changes.push(upsert(EntityKind::ReviewTask, record.id, record, project)?);
-        }
+        let mut changes = upserts(
+            EntityKind::ReviewProject,
+            project,
+            self.project.iter().map(|r| (r.id, r)),
+        )?;
+        changes.extend(upserts(
+            EntityKind::ReviewRound,
+            project,
+            self.rounds.iter().map(|r| (r.id, r)),
+        )?);
+        changes.extend(upserts(
+            EntityKind::ReviewFile,
+            project,
+            self.files.iter().map(|r| (r.id, r)),
+        )?);
+        changes.extend(upserts(
+            EntityKind::ReviewSheet,
+            project,
+            self.sheets.iter().map(|r| (r.id, r)),
+        )?);
+        changes.extend(upserts(
+            EntityKind::ReviewTask,
+            project,
+            self.tasks.iter().map(|r| (r.id, r)),
+        )?);
         for record in &self.opinions {
             changes.push(opinion_change(record)?);
         }
@@ -633,6 +652,69 @@ pub async fn round_view(
         index,
         blockers,
     })
+}
+
+/// The project `id` as `actor` sees it, with the clocks in today's calendar; `None` when there
+/// is no such project or it is not theirs to see.
+pub async fn read_project(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    id: Uuid,
+    config: &crate::storage::VersionCache<onetrip_api::config::ConfigSnapshot>,
+    now_ms: i64,
+) -> StorageResult<Option<ProjectView>> {
+    let Ok(project) = visible_project(conn, actor, id).await? else {
+        return Ok(None);
+    };
+    let snapshot = crate::config::sql::cached_snapshot(conn, config).await?;
+    let calendar = crate::config::working_calendar(&snapshot);
+    Ok(Some(
+        project_view(conn, actor, project, &calendar, now_ms).await?,
+    ))
+}
+
+/// Reviewer accounts and the leads who may take a specialty on themselves, each with the
+/// specialty their account is kept with (none for a lead: any).
+pub async fn reviewers(conn: &mut Conn<'_>) -> StorageResult<Vec<onetrip_api::review::Reviewer>> {
+    let mut reviewers = Vec::new();
+    for (id, display_name, specialty) in sql::reviewers(conn).await? {
+        let id = crate::storage::uuid(&id)?;
+        let account = onetrip_api::auth::Account {
+            id,
+            username: String::new(),
+            display_name: display_name.clone(),
+            role: Role::Reviewer,
+            site_id: None,
+            specialty,
+        };
+        reviewers.push(onetrip_api::review::Reviewer {
+            id,
+            display_name,
+            specialty: opinions::specialty_of(&account),
+        });
+    }
+    Ok(reviewers)
+}
+
+/// The blob of a round's file, if `actor` may see its project.
+pub async fn file_blob(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    file: Uuid,
+) -> StorageResult<Option<crate::blobs::BlobId>> {
+    let Some(file) = sql::file(conn, file).await? else {
+        return Ok(None);
+    };
+    let Some(round) = sql::round(conn, file.round_id).await? else {
+        return Ok(None);
+    };
+    if visible_project(conn, actor, round.project_id)
+        .await?
+        .is_err()
+    {
+        return Ok(None);
+    }
+    Ok(crate::blobs::BlobId::parse(&file.blob))
 }
 
 /// A project as `actor` sees it: an applicant sees released opinions only, a reviewer their

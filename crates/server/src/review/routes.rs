@@ -87,19 +87,16 @@ pub async fn project(
     let actor = &applicant.actor;
     let lang = actor.lang;
     let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
-    let conn = &mut pooled.conn();
-    let project = super::sql::project(conn, id)
-        .await
-        .map_err(|e| internal(lang, e))?
-        .filter(|project| project.organisation == applicant.profile.credit_code)
-        .ok_or_else(|| HttpError(super::not_found(actor)))?;
-    let snapshot = crate::config::sql::cached_snapshot(conn, &state.config)
-        .await
-        .map_err(|e| internal(lang, e))?;
-    let calendar = crate::config::working_calendar(&snapshot);
-    let view = super::project_view(conn, actor, project, &calendar, state.clock.now_ms())
-        .await
-        .map_err(|e| internal(lang, e))?;
+    let view = super::read_project(
+        &mut pooled.conn(),
+        actor,
+        id,
+        &state.config,
+        state.clock.now_ms(),
+    )
+    .await
+    .map_err(|e| internal(lang, e))?
+    .ok_or_else(|| HttpError(super::not_found(actor)))?;
     Ok(Json(view))
 }
 

@@ -11,10 +11,9 @@ use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::review::{Project, ProjectView, Reviewer};
 use uuid::Uuid;
 
-use super::opinions::{is_lead, specialty_of};
+use super::opinions::is_lead;
 use crate::actor::refuse;
 use crate::auth::Authed;
-use crate::blobs::BlobId;
 use crate::extract::PathParam;
 use crate::http_error::{HttpError, internal};
 use crate::state::AppState;
@@ -64,17 +63,16 @@ pub async fn project(
 ) -> Result<Json<ProjectView>, HttpError> {
     let lang = actor.lang;
     let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
-    let conn = &mut pooled.conn();
-    let project = super::visible_project(conn, &actor, id)
-        .await
-        .map_err(|e| internal(lang, e))??;
-    let snapshot = crate::config::sql::cached_snapshot(conn, &state.config)
-        .await
-        .map_err(|e| internal(lang, e))?;
-    let calendar = crate::config::working_calendar(&snapshot);
-    let view = super::project_view(conn, &actor, project, &calendar, state.clock.now_ms())
-        .await
-        .map_err(|e| internal(lang, e))?;
+    let view = super::read_project(
+        &mut pooled.conn(),
+        &actor,
+        id,
+        &state.config,
+        state.clock.now_ms(),
+    )
+    .await
+    .map_err(|e| internal(lang, e))?
+    .ok_or_else(|| HttpError(super::not_found(&actor)))?;
     Ok(Json(view))
 }
 
@@ -99,23 +97,10 @@ pub async fn file(
     };
     let blob = {
         let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
-        let conn = &mut pooled.conn();
-        let file = super::sql::file(conn, id)
+        super::file_blob(&mut pooled.conn(), &actor, id)
             .await
             .map_err(|e| internal(lang, e))?
-            .ok_or_else(missing)?;
-        let round = super::sql::round(conn, file.round_id)
-            .await
-            .map_err(|e| internal(lang, e))?
-            .ok_or_else(missing)?;
-        if super::visible_project(conn, &actor, round.project_id)
-            .await
-            .map_err(|e| internal(lang, e))?
-            .is_err()
-        {
-            return Err(missing());
-        }
-        BlobId::parse(&file.blob).ok_or_else(missing)?
+            .ok_or_else(missing)?
     };
     let (reader, size) = state
         .files
@@ -159,26 +144,8 @@ pub async fn reviewers(
     }
     let lang = actor.lang;
     let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
-    let rows = super::sql::reviewers(&mut pooled.conn())
+    let reviewers = super::reviewers(&mut pooled.conn())
         .await
         .map_err(|e| internal(lang, e))?;
-    let mut reviewers = Vec::with_capacity(rows.len());
-    for (id, display_name, specialty) in rows {
-        let id = Uuid::parse_str(&id).map_err(|e| internal(lang, e))?;
-        let account = onetrip_api::auth::Account {
-            id,
-            username: String::new(),
-            display_name: display_name.clone(),
-            role: onetrip_domain::auth::Role::Reviewer,
-            site_id: None,
-            specialty,
-        };
-        reviewers.push(Reviewer {
-            id,
-            display_name,
-            // Leads have none: any specialty.
-            specialty: specialty_of(&account),
-        });
-    }
     Ok(Json(reviewers))
 }
