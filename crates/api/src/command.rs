@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::print::PrintRecord;
 use crate::queue::{Appointment, IssueTicket};
 use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
-use crate::review::{OpinionDraft, OpinionReply, ProjectDraft, SheetEdit};
+use crate::review::{CertificateToIssue, OpinionDraft, OpinionReply, ProjectDraft, SheetEdit};
 use crate::sync::EntityKind;
 use crate::verify::DocumentToSign;
 
@@ -165,6 +165,9 @@ pub enum CommandBody {
         #[schema(max_length = 40)]
         sheet_number: String,
     },
+    /// The review lead issues the review certificate (审查合格书); the server numbers and
+    /// signs it.
+    IssueCertificate(CertificateToIssue),
 }
 
 /// The id under which a calendar day is kept: the same date always has the same one.
@@ -221,6 +224,7 @@ impl CommandBody {
             | CommandBody::PlaceOpinion { opinion_id, .. } => {
                 (EntityKind::ReviewOpinion, *opinion_id)
             }
+            CommandBody::IssueCertificate(draft) => (EntityKind::ReviewCertificate, draft.id),
             CommandBody::RecordRevisit(RevisitDraft { rating_id, .. })
             | CommandBody::RecordRectification(RectificationDraft { rating_id, .. })
             | CommandBody::RateFollowUp(FollowUpRatingDraft { rating_id, .. }) => {
@@ -299,6 +303,7 @@ impl CommandBody {
                 | CommandBody::CloseOpinion { .. }
                 | CommandBody::ReopenOpinion { .. }
                 | CommandBody::PlaceOpinion { .. }
+                | CommandBody::IssueCertificate(_)
         )
     }
 
@@ -355,6 +360,7 @@ impl CommandBody {
             CommandBody::CloseOpinion { .. } => "close_opinion",
             CommandBody::ReopenOpinion { .. } => "reopen_opinion",
             CommandBody::PlaceOpinion { .. } => "place_opinion",
+            CommandBody::IssueCertificate(_) => "issue_certificate",
         }
     }
 }

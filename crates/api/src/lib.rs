@@ -13,6 +13,7 @@ pub mod print;
 pub mod queue;
 pub mod rating;
 pub mod review;
+pub mod review_documents;
 pub mod stats;
 pub mod sync;
 pub mod verify;
@@ -74,5 +75,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     review::Opinion::export_all_to(dir)?;
     review::ClauseEdition::export_all_to(dir)?;
     review::Reviewer::export_all_to(dir)?;
+    review_documents::ReviewDocument::export_all_to(dir)?;
     Ok(())
 }

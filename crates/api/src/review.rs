@@ -456,6 +456,107 @@ pub struct ProjectView {
     pub opinions: Vec<Opinion>,
     /// What still keeps the review certificate (审查合格书) from being issued.
     pub certificate_blockers: Vec<CertificateBlocker>,
+    /// The certificate last issued, revoked or not.
+    #[serde(default)]
+    pub certificate: Option<Certificate>,
+}
+
+/// The kind of document a certificate's QR code names.
+pub const CERTIFICATE_KIND: &str = "review-certificate";
+/// The `valid_until` of a certificate's QR code: it stands until it is revoked.
+pub const NO_EXPIRY: &str = "9999-12-31";
+
+/// The review certificate to issue. The server numbers and signs it: whatever a client sends
+/// in the other fields is replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct CertificateToIssue {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    #[serde(default)]
+    #[ts(optional)]
+    pub number: Option<String>,
+    /// The center's date of issue, `YYYY-MM-DD`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub issued_on: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub issuer: Option<String>,
+    /// The signed QR payload.
+    #[serde(default)]
+    #[ts(optional)]
+    pub payload: Option<String>,
+}
+
+/// A specialty's reviewer as the certificate names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct CertificateReviewer {
+    pub specialty: Specialty,
+    pub reviewer: String,
+}
+
+/// Why and when a certificate stopped standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Revocation {
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    /// The opinion whose reopening revoked it (结-R1-07).
+    pub opinion_code: Option<String>,
+}
+
+/// An issued review certificate (施工图审查合格书).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Certificate {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    /// 施审合字〔2026〕第0001号.
+    pub number: String,
+    /// The project's name as certified: the holder its QR code names.
+    pub holder: String,
+    /// The round it certifies.
+    pub round: u32,
+    /// `YYYY-MM-DD`.
+    pub issued_on: String,
+    pub issuer: String,
+    pub issued_by: Uuid,
+    pub issued_by_name: String,
+    #[ts(type = "number")]
+    pub issued_at_ms: i64,
+    pub reviewers: Vec<CertificateReviewer>,
+    /// The signed payload its QR code carries.
+    pub payload: String,
+    pub revoked: Option<Revocation>,
+}
+
+impl Certificate {
+    /// What its QR code claims.
+    pub fn claim(&self) -> crate::verify::DocumentClaim {
+        certificate_claim(&self.holder, &self.number, &self.issued_on, &self.issuer)
+    }
+}
+
+/// A certificate's number: 施审合字〔YYYY〕第NNNN号, counted per year.
+pub fn certificate_number(year: i32, sequence: u32) -> String {
+    format!("施审合字〔{year}〕第{sequence:04}号")
+}
+
+/// What a certificate's QR code claims, for signing and for checking.
+pub fn certificate_claim(
+    holder: &str,
+    number: &str,
+    issued_on: &str,
+    issuer: &str,
+) -> crate::verify::DocumentClaim {
+    crate::verify::DocumentClaim {
+        kind: CERTIFICATE_KIND.into(),
+        number: number.into(),
+        holder: holder.into(),
+        valid_from: issued_on.into(),
+        valid_until: NO_EXPIRY.into(),
+        issuer: issuer.into(),
+    }
 }
 
 /// Why the review certificate cannot be issued yet.

@@ -27,10 +27,11 @@ pub enum EntityKind {
     ReviewSheet,
     ReviewTask,
     ReviewOpinion,
+    ReviewCertificate,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 18] = [
+    pub const ALL: [EntityKind; 19] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -49,6 +50,7 @@ impl EntityKind {
         EntityKind::ReviewSheet,
         EntityKind::ReviewTask,
         EntityKind::ReviewOpinion,
+        EntityKind::ReviewCertificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +73,7 @@ impl EntityKind {
             EntityKind::ReviewSheet => "review_sheet",
             EntityKind::ReviewTask => "review_task",
             EntityKind::ReviewOpinion => "review_opinion",
+            EntityKind::ReviewCertificate => "review_certificate",
         }
     }
 

@@ -27,6 +27,8 @@ pub enum Verdict {
     Expired,
     /// Signed by the authority, not valid yet.
     NotYetValid,
+    /// Signed by the authority, then revoked or superseded: the server's records say so.
+    Revoked,
     /// Shaped like a payload but the signature does not match: altered or forged.
     Tampered,
     /// Not a OneTrip payload.
@@ -54,6 +56,19 @@ pub struct VerifyResponse {
     pub reason: Option<String>,
     /// The day the validity was checked against, `YYYY-MM-DD`.
     pub checked_on: String,
+    /// When the verdict is `revoked`: since when, and why.
+    #[serde(default)]
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// Why a genuine document no longer stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Withdrawal {
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    /// In Chinese, as recorded (`项目重新审查：结-R1-07 已重新打开`).
+    pub reason_zh: String,
+    pub reason_en: String,
 }
 
 impl From<onetrip_print::signing::Claim> for DocumentClaim {
@@ -125,6 +140,19 @@ impl VerifyResponse {
             claim,
             reason,
             checked_on,
+            withdrawn: None,
+        }
+    }
+
+    /// The answer for a genuine document that the records say was withdrawn.
+    pub fn withdrawn(self, withdrawal: Withdrawal) -> VerifyResponse {
+        if self.claim.is_none() {
+            return self;
+        }
+        VerifyResponse {
+            verdict: Verdict::Revoked,
+            withdrawn: Some(withdrawal),
+            ..self
         }
     }
 }

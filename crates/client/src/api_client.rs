@@ -126,6 +126,18 @@ impl ApiClient {
             .await
     }
 
+    /// Checks a payload on the server, which also knows whether the document was revoked.
+    pub async fn verify(
+        &self,
+        payload: &str,
+    ) -> Result<onetrip_api::verify::VerifyResponse, ApiError> {
+        let request = onetrip_api::verify::VerifyRequest {
+            payload: payload.to_owned(),
+        };
+        self.expect(Method::POST, "/api/verify", None, Some(&request))
+            .await
+    }
+
     pub async fn health(&self) -> Result<Health, ApiError> {
         self.expect(Method::GET, "/api/health", None, None::<&()>)
             .await

@@ -317,6 +317,14 @@ pub fn print_documents(
 /// File in the data folder keeping the issuing authority's public key for offline checks.
 pub const VERIFY_KEY_FILE: &str = "issuer-public-key.txt";
 
+/// Keeps the authority's key for later offline checks (a convenience: nothing fails without it).
+pub fn keep_verify_key(data_dir: &Path, key: &str) {
+    let path = data_dir.join(VERIFY_KEY_FILE);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(key) {
+        let _ = std::fs::write(&path, key);
+    }
+}
+
 /// Checks a QR payload with the authority's public key: `fetched` from the central API just
 /// now (then kept in the data folder), or the one kept from before when it cannot be reached.
 pub fn verify_with_kept_key(
@@ -329,10 +337,7 @@ pub fn verify_with_kept_key(
     let path = data_dir.join(VERIFY_KEY_FILE);
     let key_text = match fetched {
         Some(key) => {
-            // Keeping it is a convenience for later offline checks; this check needs no file.
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(key) {
-                let _ = std::fs::write(&path, key);
-            }
+            keep_verify_key(data_dir, key);
             key.to_owned()
         }
         None => std::fs::read_to_string(&path).map_err(|_| {

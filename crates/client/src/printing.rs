@@ -18,6 +18,18 @@ pub use crate::print_system::*;
 use crate::desktop::Desktop;
 use crate::sync_engine::now_ms;
 
+/// A document rendered elsewhere, to print as it is.
+pub struct RenderedPrint {
+    /// What kind of document, for the print log (`review-letter`).
+    pub template: String,
+    pub title: String,
+    pub pdf: Vec<u8>,
+    pub pages: u32,
+    pub printer: String,
+    pub tray: Option<String>,
+    pub copies: u32,
+}
+
 /// The desk's documents.
 pub struct Printing<'a> {
     pub(crate) desktop: &'a Desktop,
@@ -245,7 +257,12 @@ impl Printing<'_> {
         let options = PrintOptions {
             title: original.title.clone(),
             copies,
-            media: Some(media_for(template(&original.template)?.page)),
+            // Documents that are not template forms (an opinion letter) are A4.
+            media: Some(
+                find_template(&original.template)
+                    .map(|template| media_for(template.page))
+                    .unwrap_or_else(|_| "A4".into()),
+            ),
             no_scaling: true,
             tray: original.tray.clone(),
         };
@@ -282,6 +299,63 @@ impl Printing<'_> {
             printed_at_ms: now_ms(),
             site_id: None,
             ..original
+        };
+        self.record_print(&record).await?;
+        Ok(record)
+    }
+
+    /// Prints a document rendered elsewhere (a review letter, a certificate) on A4 at 100 %,
+    /// keeps its file for reprints and puts the print on record.
+    pub async fn print_rendered(&self, print: RenderedPrint) -> Result<PrintRecord, ApiError> {
+        let lang = self.desktop.language().await;
+        let account = self.signed_in_account().await?;
+        check_copies(lang, print.copies)?;
+        let id = Uuid::new_v4();
+        let out = self.spool_dir().join(format!("{id}.pdf"));
+        let options = PrintOptions {
+            title: print.title.clone(),
+            copies: print.copies,
+            media: Some("A4".into()),
+            no_scaling: true,
+            tray: print.tray.clone(),
+        };
+        let system = self.desktop.printing.system.clone();
+        let job = {
+            let (printer, pdf) = (print.printer.clone(), print.pdf);
+            blocking(move || {
+                if let Some(dir) = out.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| printing_error(PrintError::Io(e)))?;
+                }
+                std::fs::write(&out, &pdf).map_err(|e| printing_error(PrintError::Io(e)))?;
+                system
+                    .submit(&printer, &out, &options)
+                    .map_err(printing_error)
+            })
+            .await?
+        };
+        let owner = self.desktop.owner().await?;
+        let reprint = self
+            .desktop
+            .sync
+            .cache
+            .print_log(&owner, i64::MAX)
+            .await?
+            .iter()
+            .any(|entry| entry.template == print.template && entry.title == print.title);
+        let record = PrintRecord {
+            id,
+            template: print.template,
+            title: print.title,
+            pages: print.pages.max(1),
+            copies: print.copies,
+            printer: print.printer,
+            tray: print.tray,
+            overlay: false,
+            reprint,
+            jobs: vec![job.id],
+            printed_by: account,
+            printed_at_ms: now_ms(),
+            site_id: None,
         };
         self.record_print(&record).await?;
         Ok(record)
@@ -385,15 +459,24 @@ impl Printing<'_> {
         .await
     }
 
-    /// Checks a document's QR payload offline with the issuing authority's public key, fetched
-    /// from the central API when it can be reached and kept for when it cannot.
+    /// Checks a document's QR payload: on the central API when it can be reached, which also
+    /// knows revoked and superseded documents; offline with the issuing authority's public key,
+    /// fetched from the central API before and kept for when it cannot.
     pub async fn verify_document(
         &self,
         payload: &str,
     ) -> Result<onetrip_api::verify::VerifyResponse, ApiError> {
         let settings = self.desktop.state.lock().await.settings.clone();
         let fetched = match self.desktop.client(&settings).await {
-            Ok(client) => client.verify_key().await.ok().map(|key| key.key),
+            Ok(client) => {
+                if let Ok(response) = client.verify(payload).await
+                    && let Ok(key) = client.verify_key().await
+                {
+                    keep_verify_key(&self.desktop.data_dir, &key.key);
+                    return Ok(response);
+                }
+                client.verify_key().await.ok().map(|key| key.key)
+            }
             Err(_) => None,
         };
         verify_with_kept_key(

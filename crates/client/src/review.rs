@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::review::{
-    Opinion, OpinionState, Project, ProjectView, ReviewTask, Reviewer, Round, RoundFile,
-    RoundState, RoundView, Sheet,
+    Certificate, Opinion, OpinionState, Project, ProjectView, ReviewTask, Reviewer, Round,
+    RoundFile, RoundState, RoundView, Sheet,
 };
+use onetrip_api::review_documents::{ReviewDocument, compose};
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::calendar::{Calendar, Day};
 use uuid::Uuid;
@@ -129,12 +130,18 @@ impl Review<'_> {
             &tasks,
             &opinions,
         );
+        let certificate = cache
+            .project_records::<Certificate>(EntityKind::ReviewCertificate, id)
+            .await?
+            .into_iter()
+            .max_by_key(|c| c.issued_at_ms);
         Ok(ProjectView {
             project,
             rounds: views,
             tasks,
             opinions,
             certificate_blockers,
+            certificate,
         })
     }
 
@@ -299,6 +306,87 @@ impl Review<'_> {
             .map_err(|e| local_error(lang, e))?;
         evict(&dir, DEFAULT_BLOB_CACHE_BYTES, &path);
         Ok(path)
+    }
+
+    /// A project's letter or certificate, rendered from the cache as the server renders it:
+    /// the file's title and its bytes. Works offline.
+    pub async fn document(
+        &self,
+        project: Uuid,
+        which: ReviewDocument,
+        round: Option<u32>,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let lang = self.desktop.language().await;
+        let view = self.project(project).await?;
+        let owner = self.desktop.owner().await?;
+        let snapshot = self.desktop.sync.cache.config_snapshot(&owner).await?;
+        let issuer = snapshot
+            .sites
+            .iter()
+            .find(|site| site.parent_id.is_none())
+            .map(|site| site.name.clone())
+            .unwrap_or_else(|| "施工图联合审查".into());
+        let file = compose(&view, which, round, &issuer, lang)?;
+        let fonts = self
+            .desktop
+            .printing
+            .fonts()
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let title = file.title.clone();
+        let pdf = tokio::task::spawn_blocking(move || file.render(&fonts))
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+            .map_err(|e| ApiError::new(ErrorCode::Invalid, e.to_string()))?;
+        Ok((title, pdf))
+    }
+
+    /// Saves a project's letter or certificate into the export folder and says where.
+    pub async fn save_document(
+        &self,
+        project: Uuid,
+        which: ReviewDocument,
+        round: Option<u32>,
+    ) -> Result<onetrip_api::stats::SavedExport, ApiError> {
+        let (title, pdf) = self.document(project, which, round).await?;
+        let lang = self.desktop.language().await;
+        let name = format!("{title}.pdf");
+        crate::stats::save_file(
+            &self.desktop.export_folder(),
+            &name,
+            "document.pdf",
+            &pdf,
+            lang,
+        )
+    }
+
+    /// Prints a project's letter or certificate and puts the print on record.
+    pub async fn print_document(
+        &self,
+        project: Uuid,
+        which: ReviewDocument,
+        round: Option<u32>,
+        printer: String,
+        tray: Option<String>,
+        copies: u32,
+    ) -> Result<onetrip_api::print::PrintRecord, ApiError> {
+        let (title, pdf) = self.document(project, which, round).await?;
+        let pages = u32::try_from(onetrip_print::pdf::count_pages(&pdf)).unwrap_or(u32::MAX);
+        let template = match which {
+            ReviewDocument::Letter => "review-letter",
+            ReviewDocument::Certificate => onetrip_api::review_documents::CERTIFICATE_TEMPLATE,
+        };
+        self.desktop
+            .printing()
+            .print_rendered(crate::printing::RenderedPrint {
+                template: template.into(),
+                title,
+                pdf,
+                pages,
+                printer,
+                tray,
+                copies,
+            })
+            .await
     }
 }
 

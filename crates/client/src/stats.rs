@@ -33,11 +33,18 @@ impl Stats<'_> {
             })
             .await?;
         let lang = self.desktop.language().await;
-        let folder = match &self.desktop.export_dir {
+        save_export(&self.desktop.export_folder(), &name, format, &bytes, lang)
+    }
+}
+
+impl crate::desktop::Desktop {
+    /// Where exports and saved documents go: the user's Downloads folder when the shell found
+    /// one, else `exports/` in the data folder.
+    pub fn export_folder(&self) -> std::path::PathBuf {
+        match &self.export_dir {
             Some(dir) if dir.is_dir() => dir.clone(),
-            _ => self.desktop.data_dir.join("exports"),
-        };
-        save_export(&folder, &name, format, &bytes, lang)
+            _ => self.data_dir.join("exports"),
+        }
     }
 }
 
@@ -47,6 +54,25 @@ pub fn save_export(
     folder: &std::path::Path,
     name: &str,
     format: ExportFormat,
+    bytes: &[u8],
+    lang: onetrip_domain::Lang,
+) -> Result<SavedExport, ApiError> {
+    save_file(
+        folder,
+        name,
+        &format!("stats.{}", format.as_str()),
+        bytes,
+        lang,
+    )
+}
+
+/// Writes a file into `folder` under `name` (only its last component, so that a name from
+/// elsewhere never leaves the folder; `fallback` when it has none), numbering it when the name
+/// is taken.
+pub fn save_file(
+    folder: &std::path::Path,
+    name: &str,
+    fallback: &str,
     bytes: &[u8],
     lang: onetrip_domain::Lang,
 ) -> Result<SavedExport, ApiError> {
@@ -64,7 +90,7 @@ pub fn save_export(
         .and_then(|n| n.to_str())
         .filter(|n| !n.starts_with('.'))
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("stats.{}", format.as_str()));
+        .unwrap_or_else(|| fallback.to_owned());
     std::fs::create_dir_all(folder).map_err(failed)?;
     let (stem, extension) = match name.rsplit_once('.') {
         Some((stem, extension)) => (stem.to_owned(), format!(".{extension}")),

@@ -17,7 +17,7 @@ use crate::signing::{Claim, IssuerKey};
 use crate::template::Template;
 
 /// The built-in template files (file name, contents), in the order they are listed.
-const BUILTIN_FILES: [(&str, &str); 6] = [
+const BUILTIN_FILES: [(&str, &str); 7] = [
     (
         "ticket-slip.json",
         include_str!("../templates/ticket-slip.json"),
@@ -41,6 +41,10 @@ const BUILTIN_FILES: [(&str, &str); 6] = [
     (
         "delivery-receipt.json",
         include_str!("../templates/delivery-receipt.json"),
+    ),
+    (
+        "review-certificate.json",
+        include_str!("../templates/review-certificate.json"),
     ),
 ];
 
@@ -137,6 +141,41 @@ pub fn sample_permit(n: usize, key: &IssuerKey) -> Value {
     })
 }
 
+/// A review certificate record, signed with `key`.
+pub fn sample_certificate(key: &IssuerKey) -> Value {
+    let number = "施审合字〔2026〕第0001号";
+    let claim = Claim {
+        kind: "review-certificate".into(),
+        number: number.into(),
+        holder: "玉环市城南小学扩建工程".into(),
+        valid_from: "2026-12-01".into(),
+        valid_until: "9999-12-31".into(),
+        issuer: "玉环市行政服务中心".into(),
+    };
+    let qr = key.sign(&claim).unwrap_or_default();
+    json!({
+        "number": number,
+        "project": "玉环市城南小学扩建工程",
+        "code": "2026-331083-47-01-000123",
+        "builder": "玉环市教育局",
+        "designer": "浙江省建筑设计研究院有限公司",
+        "location": "玉环市玉城街道",
+        "kind": "房屋建筑",
+        "floor_area": "12,580.00 平方米",
+        "round": "第 2 轮（复审）",
+        "reviewers": [
+            {"specialty": "建筑", "reviewer": "王建华"},
+            {"specialty": "结构", "reviewer": "刘志强"},
+            {"specialty": "给排水", "reviewer": "陈小燕"},
+            {"specialty": "电气", "reviewer": "赵明"},
+            {"specialty": "消防", "reviewer": "周立新（玉环市消防救援大队）"},
+        ],
+        "issuer": "玉环市行政服务中心",
+        "issued_on": "2026-12-01",
+        "qr": qr,
+    })
+}
+
 /// Sample records for a built-in template.
 pub fn sample_records(name: &str) -> Result<Vec<Value>, PrintError> {
     let records = match name {
@@ -211,6 +250,7 @@ pub fn sample_records(name: &str) -> Result<Vec<Value>, PrintError> {
             "delivered_at": "2026年11月28日 10:20",
             "issue_date": "2026-11-28",
         })],
+        "review-certificate" => vec![sample_certificate(&sample_issuer_key())],
         other => return Err(PrintError::UnknownTemplate(other.to_owned())),
     };
     Ok(records)

@@ -18,6 +18,7 @@ mod grid;
 pub mod pdf;
 pub mod qr;
 pub mod render;
+pub mod report;
 pub mod signing;
 pub mod template;
 

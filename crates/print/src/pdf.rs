@@ -384,3 +384,13 @@ pub fn draw_static_layer(content: &mut Content) {
     content.x_object(Name(STATIC_LAYER));
     content.restore_state();
 }
+
+/// How many pages a PDF written by this crate has. Its page objects are plain dictionaries
+/// (no object streams), so counting their `/Type /Page` entries is exact; it is no general
+/// PDF page counter.
+pub fn count_pages(pdf: &[u8]) -> usize {
+    const NEEDLE: &[u8] = b"/Type /Page";
+    pdf.windows(NEEDLE.len() + 1)
+        .filter(|w| &w[..NEEDLE.len()] == NEEDLE && w[NEEDLE.len()] != b's')
+        .count()
+}

@@ -89,6 +89,10 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::review::staff::project,
         crate::review::staff::file,
         crate::review::staff::reviewers,
+        crate::review::documents::staff_letter,
+        crate::review::documents::staff_certificate,
+        crate::review::documents::portal_letter,
+        crate::review::documents::portal_certificate,
         openapi
     ),
     modifiers(&CommonResponses)
@@ -131,6 +135,7 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .merge(crate::portal::routes::routes())
         .merge(crate::review::routes::routes())
         .merge(crate::review::staff::routes())
+        .merge(crate::review::documents::routes())
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     let router = match web_dir {

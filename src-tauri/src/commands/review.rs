@@ -2,7 +2,10 @@
 //! local blob cache (fetched on demand), and the reviewers the lead may assign.
 
 use onetrip_api::error::ApiError;
+use onetrip_api::print::PrintRecord;
 use onetrip_api::review::{Project, ProjectView, Reviewer};
+use onetrip_api::review_documents::ReviewDocument;
+use onetrip_api::stats::SavedExport;
 use onetrip_client::Desktop;
 use tauri::State;
 use tauri::ipc::Response;
@@ -43,4 +46,46 @@ pub fn review_clauses(
     query: String,
 ) -> Vec<onetrip_api::review::ClauseEdition> {
     desktop.review().clauses(&query)
+}
+
+/// A project's letter or certificate as PDF bytes, rendered from the cache.
+#[tauri::command]
+pub async fn review_document(
+    desktop: State<'_, Desktop>,
+    project: Uuid,
+    document: ReviewDocument,
+    round: Option<u32>,
+) -> Result<Response, ApiError> {
+    let (_, pdf) = desktop.review().document(project, document, round).await?;
+    Ok(Response::new(pdf))
+}
+
+#[tauri::command]
+pub async fn review_save_document(
+    desktop: State<'_, Desktop>,
+    project: Uuid,
+    document: ReviewDocument,
+    round: Option<u32>,
+) -> Result<SavedExport, ApiError> {
+    desktop
+        .review()
+        .save_document(project, document, round)
+        .await
+}
+
+#[tauri::command]
+#[allow(clippy::too_many_arguments)] // the document, and where and how to print it
+pub async fn review_print_document(
+    desktop: State<'_, Desktop>,
+    project: Uuid,
+    document: ReviewDocument,
+    round: Option<u32>,
+    printer: String,
+    tray: Option<String>,
+    copies: u32,
+) -> Result<PrintRecord, ApiError> {
+    desktop
+        .review()
+        .print_document(project, document, round, printer, tray, copies)
+        .await
 }

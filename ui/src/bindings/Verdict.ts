@@ -3,4 +3,4 @@
 /**
  * What a QR code says about its document.
  */
-export type Verdict = "valid" | "expired" | "not_yet_valid" | "tampered" | "invalid";
+export type Verdict = "valid" | "expired" | "not_yet_valid" | "revoked" | "tampered" | "invalid";

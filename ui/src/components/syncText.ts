@@ -73,6 +73,7 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'reply_opinion':
     case 'assign_task':
     case 'release_opinions':
+    case 'issue_certificate':
       return t('sync.describe.review')
     // Reviewers' opinions may wait in the outbox while the desktop is offline.
     case 'save_opinion':

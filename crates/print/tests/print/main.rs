@@ -17,6 +17,7 @@ use onetrip_print::{
 use serde_json::{Value, json};
 
 mod cli;
+mod report;
 mod templates;
 
 fn fonts() -> &'static FontSet {

@@ -7,7 +7,7 @@ pub mod verify_page;
 
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::sync::EntityKind;
-use onetrip_api::verify::{IssuedDocument, VerifyResponse};
+use onetrip_api::verify::{IssuedDocument, VerifyResponse, Withdrawal};
 use onetrip_print::signing::IssuerKey;
 
 use crate::actor::{Actor, refuse};
@@ -54,7 +54,7 @@ pub fn change(document: &IssuedDocument) -> Result<ChangeRecord, serde_json::Err
 pub async fn write(conn: &mut Conn<'_>, document: &IssuedDocument) -> StorageResult<()> {
     const SQL: &str =
         "INSERT INTO issued_documents (id, kind, number, payload, signed_by, signed_at_ms, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING";
     let data = json(document)?;
     on_backend!(conn, c => sqlx::query(SQL)
         .bind(document.id.to_string())
@@ -70,13 +70,66 @@ pub async fn write(conn: &mut Conn<'_>, document: &IssuedDocument) -> StorageRes
     Ok(())
 }
 
-/// Checks a payload read from a QR code against the server's key, on the center's day.
-pub fn verify(key: &IssuerKey, payload: &str, now_ms: i64) -> VerifyResponse {
-    VerifyResponse::check(
+/// Checks a payload read from a QR code against the server's key, on the center's day, and
+/// against the records: a genuine document since revoked or superseded is reported so.
+pub async fn verify(
+    store: &crate::storage::Store,
+    key: &IssuerKey,
+    payload: &str,
+    now_ms: i64,
+) -> StorageResult<VerifyResponse> {
+    let response = VerifyResponse::check(
         &key.public_key(),
         payload,
         crate::clock::center_date(now_ms),
+    );
+    let Some(claim) = &response.claim else {
+        return Ok(response);
+    };
+    let mut pooled = store.acquire().await?;
+    Ok(
+        match withdrawal(&mut pooled.conn(), &claim.kind, &claim.number).await? {
+            Some(withdrawal) => response.withdrawn(withdrawal),
+            None => response,
+        },
     )
+}
+
+/// Whether the issued document of that kind and number was withdrawn, and why.
+pub async fn withdrawal(
+    conn: &mut Conn<'_>,
+    kind: &str,
+    number: &str,
+) -> StorageResult<Option<Withdrawal>> {
+    const SQL: &str =
+        "SELECT withdrawn_on, withdrawn_reason_zh, withdrawn_reason_en FROM issued_documents
+         WHERE kind = $1 AND number = $2 AND withdrawn_on IS NOT NULL LIMIT 1";
+    let row: Option<(String, Option<String>, Option<String>)> = on_backend!(conn, c =>
+        sqlx::query_as(SQL).bind(kind).bind(number).fetch_optional(c).await)?;
+    Ok(row.map(|(on, zh, en)| Withdrawal {
+        on,
+        reason_zh: zh.unwrap_or_default(),
+        reason_en: en.unwrap_or_default(),
+    }))
+}
+
+/// Marks an issued document withdrawn (revoked, superseded); its number stays used.
+pub async fn withdraw(
+    conn: &mut Conn<'_>,
+    id: uuid::Uuid,
+    withdrawal: &Withdrawal,
+) -> StorageResult<()> {
+    const SQL: &str = "UPDATE issued_documents
+         SET withdrawn_on = $2, withdrawn_reason_zh = $3, withdrawn_reason_en = $4 WHERE id = $1";
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(id.to_string())
+        .bind(&withdrawal.on)
+        .bind(&withdrawal.reason_zh)
+        .bind(&withdrawal.reason_en)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
 }
 
 /// Signs the document a `SignDocument` command carries with the authority's key, which only

@@ -7,6 +7,7 @@ use onetrip_api::error::ApiError;
 use onetrip_api::verify::{VerifyKey, VerifyRequest, VerifyResponse};
 
 use crate::extract::Body;
+use crate::http_error::{HttpError, internal};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -27,11 +28,16 @@ pub async fn verify_key(State(state): State<AppState>) -> Json<VerifyKey> {
     responses((status = 200, body = VerifyResponse), (status = 400, body = ApiError)))]
 pub async fn verify_payload(
     State(state): State<AppState>,
+    crate::lang::ClientLang(lang): crate::lang::ClientLang,
     Body(request): Body<VerifyRequest>,
-) -> Json<VerifyResponse> {
-    Json(super::verify(
+) -> Result<Json<VerifyResponse>, HttpError> {
+    let response = super::verify(
+        &state.store,
         &state.issuer_key,
         &request.payload,
         state.clock.now_ms(),
-    ))
+    )
+    .await
+    .map_err(|e| internal(lang, e))?;
+    Ok(Json(response))
 }

@@ -36,7 +36,9 @@ enum Outcome {
     /// The payload is longer than [`MAX_PAYLOAD_CHARS`]; it is not checked.
     TooLong { chars: usize },
     /// The payload was checked.
-    Checked(VerifyResponse),
+    Checked(Box<VerifyResponse>),
+    /// The records could not be read, so whether it was revoked is not known.
+    Unavailable,
 }
 
 /// `GET /verify?payload=…&lang=…`.
@@ -69,12 +71,21 @@ pub async fn page(
             if chars > MAX_PAYLOAD_CHARS {
                 Outcome::TooLong { chars }
             } else {
-                Outcome::Checked(super::verify(&state.issuer_key, text, state.clock.now_ms()))
+                match super::verify(&state.store, &state.issuer_key, text, state.clock.now_ms())
+                    .await
+                {
+                    Ok(response) => Outcome::Checked(Box::new(response)),
+                    Err(error) => {
+                        tracing::error!("verify: cannot read the issued documents: {error}");
+                        Outcome::Unavailable
+                    }
+                }
             }
         }
     };
     let status = match outcome {
         Outcome::TooLong { .. } => StatusCode::BAD_REQUEST,
+        Outcome::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::OK,
     };
     // A payload too long to check is not sent back either.
@@ -161,6 +172,7 @@ fn url_encode(text: &str) -> String {
 fn kind_name(kind: &str, lang: Lang) -> String {
     let english = match kind {
         "drainage-permit" => Some("Permit for discharging urban sewage into drainage networks"),
+        "review-certificate" => Some("Construction drawing review certificate"),
         _ => None,
     };
     if let (Lang::En, Some(name)) = (lang, english) {
@@ -252,6 +264,15 @@ fn render(lang: Lang, payload: &str, outcome: &Outcome, key: &str) -> String {
             },
         )),
         Outcome::Checked(response) => html.push_str(&result(lang, response)),
+        Outcome::Unavailable => html.push_str(&notice(
+            "bad",
+            tr(
+                lang,
+                "暂时无法查询证件记录，未能核验，请稍后再试。",
+                "The records cannot be read just now, so the document was not checked. \
+                 Try again in a moment.",
+            ),
+        )),
     }
     html.push_str(&format!(
         "<form class=\"card\" method=\"get\" action=\"{PATH}\">\n\
@@ -336,6 +357,29 @@ fn result(lang: Lang, response: &VerifyResponse) -> String {
                 Lang::En => format!("Genuine, but not in force until {from}."),
             },
         ),
+        Verdict::Revoked => {
+            let withdrawn = response.withdrawn.as_ref();
+            let on = withdrawn.map(|w| w.on.as_str()).unwrap_or("");
+            let reason = withdrawn
+                .map(|w| match lang {
+                    Lang::ZhCn => w.reason_zh.as_str(),
+                    Lang::En => w.reason_en.as_str(),
+                })
+                .unwrap_or("");
+            (
+                "bad",
+                "✕",
+                tr(lang, "已撤销", "Revoked"),
+                match lang {
+                    Lang::ZhCn => {
+                        format!("证件真实，但已于 {on} 撤销，现已失效，请勿采信。原因：{reason}。")
+                    }
+                    Lang::En => format!(
+                        "Genuine, but revoked on {on}: it is no longer in force. Reason: {reason}."
+                    ),
+                },
+            )
+        }
         Verdict::Tampered => (
             "bad",
             "✕",
@@ -370,6 +414,7 @@ fn result(lang: Lang, response: &VerifyResponse) -> String {
         Verdict::Valid => "valid",
         Verdict::Expired => "expired",
         Verdict::NotYetValid => "not_yet_valid",
+        Verdict::Revoked => "revoked",
         Verdict::Tampered => "tampered",
         Verdict::Invalid => "invalid",
     };
@@ -398,9 +443,11 @@ fn result(lang: Lang, response: &VerifyResponse) -> String {
 }
 
 fn claim_list(lang: Lang, claim: &DocumentClaim) -> String {
-    let validity = match lang {
-        Lang::ZhCn => format!("{} 至 {}", claim.valid_from, claim.valid_until),
-        Lang::En => format!("{} to {}", claim.valid_from, claim.valid_until),
+    let validity = match (lang, claim.valid_until == onetrip_api::review::NO_EXPIRY) {
+        (Lang::ZhCn, true) => format!("自 {} 起长期有效", claim.valid_from),
+        (Lang::En, true) => format!("from {}, until revoked", claim.valid_from),
+        (Lang::ZhCn, false) => format!("{} 至 {}", claim.valid_from, claim.valid_until),
+        (Lang::En, false) => format!("{} to {}", claim.valid_from, claim.valid_until),
     };
     let rows = [
         (

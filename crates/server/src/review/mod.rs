@@ -20,7 +20,9 @@ use onetrip_domain::review::project::ProjectCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod certificate;
 pub mod compare;
+pub mod documents;
 pub mod opinions;
 pub mod plan;
 pub mod routes;
@@ -56,6 +58,8 @@ pub struct ReviewWrite {
     pub raised_in: Option<u32>,
     /// A file taken out of its round, with its sheets.
     pub removed_file: Option<(Uuid, Vec<Uuid>)>,
+    /// Certificates issued or revoked, with the year they are numbered in.
+    pub certificates: Vec<(onetrip_api::review::Certificate, i32)>,
     /// Sends the project's records again (a reviewer newly assigned has none of them).
     pub resend: bool,
     /// What the caller gets back.
@@ -73,6 +77,7 @@ impl ReviewWrite {
             opinions: Vec::new(),
             raised_in: None,
             removed_file: None,
+            certificates: Vec::new(),
             resend: false,
             answer: None,
         }
@@ -115,7 +120,7 @@ impl ReviewWrite {
             };
             sql::save_opinion(conn, opinion, raised_in).await?;
         }
-        Ok(())
+        certificate::store(conn, &self.certificates).await
     }
 
     /// The change-log entries; with `resend`, `current` holds the project's records to send
@@ -162,6 +167,11 @@ impl ReviewWrite {
         for record in &self.opinions {
             changes.push(opinion_change(record)?);
         }
+        changes.extend(upserts(
+            EntityKind::ReviewCertificate,
+            project,
+            self.certificates.iter().map(|(r, _)| (r.id, r)),
+        )?);
         Ok(changes)
     }
 
@@ -229,6 +239,7 @@ pub struct ProjectRecords {
     pub sheets: Vec<Sheet>,
     pub tasks: Vec<ReviewTask>,
     pub opinions: Vec<Opinion>,
+    pub certificate: Option<onetrip_api::review::Certificate>,
 }
 
 impl ProjectRecords {
@@ -238,6 +249,7 @@ impl ProjectRecords {
             rounds: sql::rounds_of(conn, project).await?,
             tasks: sql::tasks_of(conn, project).await?,
             opinions: sql::opinions_of(conn, project).await?,
+            certificate: sql::certificate_of(conn, project).await?,
             ..ProjectRecords::default()
         };
         for round in &records.rounds {
@@ -276,6 +288,11 @@ impl ProjectRecords {
         for record in &self.opinions {
             changes.push(opinion_change(record)?);
         }
+        changes.extend(upserts(
+            EntityKind::ReviewCertificate,
+            project,
+            self.certificate.iter().map(|r| (r.id, r)),
+        )?);
         Ok(changes)
     }
 }
@@ -611,7 +628,20 @@ pub async fn plan_command(
                 }
                 _ => return Ok(Err(not_found(actor))),
             };
-            opinions::plan_decide(actor, &project, &opinion, &tasks, &sheets, decision)
+            let mut write = try_plan!(opinions::plan_decide(
+                actor, &project, &opinion, &tasks, &sheets, decision
+            ));
+            // Reopening an opinion reopens a certified project: its certificate is revoked.
+            if let opinions::Decision::Reopen = decision
+                && let Some(current) = sql::certificate_of(conn, project.id).await?
+                && current.revoked.is_none()
+            {
+                certificate::revoke(&mut write, &project, &current, &opinion, now_ms);
+            }
+            Ok(write)
+        }
+        CommandBody::IssueCertificate(draft) => {
+            return certificate::plan_issue(conn, actor, draft, now_ms).await;
         }
         _ => Err(refuse(
             actor,
@@ -751,11 +781,13 @@ pub async fn project_view(
         &tasks,
         &opinions,
     );
+    let certificate = sql::certificate_of(conn, project.id).await?;
     Ok(ProjectView {
         project,
         rounds,
         tasks,
         opinions,
         certificate_blockers,
+        certificate,
     })
 }

@@ -1,7 +1,7 @@
 //! Review projects, their rounds, files, sheets, index checks and tasks. Each row keeps its
 //! record as JSON beside the columns it is found by.
 
-use onetrip_api::review::{Opinion, Project, ReviewTask, Round, RoundFile, Sheet};
+use onetrip_api::review::{Certificate, Opinion, Project, ReviewTask, Round, RoundFile, Sheet};
 use uuid::Uuid;
 
 use super::IndexEntries;
@@ -311,4 +311,45 @@ pub async fn reviewers(
     const SQL: &str = "SELECT id, display_name, specialty FROM accounts
          WHERE role IN ('reviewer', 'supervisor', 'admin') ORDER BY role DESC, display_name, id";
     Ok(on_backend!(conn, c => sqlx::query_as(SQL).fetch_all(c).await)?)
+}
+
+/// The project's certificate issued last, revoked or not.
+pub async fn certificate_of(
+    conn: &mut Conn<'_>,
+    project: Uuid,
+) -> StorageResult<Option<Certificate>> {
+    const SQL: &str = "SELECT data FROM review_certificates WHERE project_id = $1
+         ORDER BY issued_at_ms DESC, number DESC LIMIT 1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(project.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
+/// How many certificates were numbered in `year`: the next is one more.
+pub async fn certificates_in(conn: &mut Conn<'_>, year: i32) -> StorageResult<i64> {
+    const SQL: &str = "SELECT COUNT(*) FROM review_certificates WHERE year = $1";
+    Ok(on_backend!(conn, c => sqlx::query_scalar(SQL).bind(i64::from(year)).fetch_one(c).await)?)
+}
+
+/// Writes a certificate, new or revoked.
+pub async fn save_certificate(
+    conn: &mut Conn<'_>,
+    certificate: &Certificate,
+    year: i32,
+) -> StorageResult<()> {
+    const SQL: &str =
+        "INSERT INTO review_certificates (id, project_id, year, number, issued_at_ms, data)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data";
+    let data = json(certificate)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(certificate.id.to_string())
+        .bind(certificate.project_id.to_string())
+        .bind(i64::from(year))
+        .bind(&certificate.number)
+        .bind(certificate.issued_at_ms)
+        .bind(&data)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
 }

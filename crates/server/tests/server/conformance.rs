@@ -431,7 +431,10 @@ async fn readers_see_only_their_scope(db: TestDb) {
             | EntityKind::ReviewFile
             | EntityKind::ReviewSheet
             | EntityKind::ReviewTask
-            | EntityKind::ReviewOpinion => panic!("a review change in a site's pull: {change:?}"),
+            | EntityKind::ReviewOpinion
+            | EntityKind::ReviewCertificate => {
+                panic!("a review change in a site's pull: {change:?}")
+            }
         }
     }
     assert_eq!(

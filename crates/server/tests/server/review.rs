@@ -1079,6 +1079,214 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
     assert!(has("unassigned", "structure"), "{blockers:?}");
     assert!(!has("unassigned", "architecture"), "{blockers:?}");
     assert!(has("must_change_open", ""), "{blockers:?}");
+
+    // Round 1's consolidated letter, for the applicant: by specialty, with ids and clauses.
+    let (status, letter) = portal
+        .pdf(
+            &format!("/api/portal/projects/{project}/letter?round=1"),
+            &applicant,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdf_text(&letter);
+    for expected in [
+        "施工图审查意见书",
+        "第1轮（送审）",
+        "建-R1-01",
+        "结-R1-01",
+        "一、建筑专业（审查人：李建筑）",
+        "二、结构专业（审查人：陈结构）",
+        "三、给排水专业",
+        "本专业本轮无审查意见",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} not in the letter:\n{text}"
+        );
+    }
+    let (status, _) = portal
+        .pdf(
+            &format!("/api/portal/projects/{project}/certificate"),
+            &applicant,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no certificate yet");
+
+    // Issuing is refused while anything blocks it, and to anyone but the lead.
+    let certificate = |id: Uuid| json!({ "id": id, "project_id": project });
+    let (status, refused) = portal
+        .staff(&lead, "issue_certificate", certificate(Uuid::new_v4()))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "certificate_blocked");
+    let (status, _) = portal
+        .staff(&arch, "issue_certificate", certificate(Uuid::new_v4()))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Every specialty reviewed in round 2 and every opinion closed: the lead issues it.
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    let struct_task = task_of(&view, &round2, "structure");
+    let (status, _) = portal
+        .staff(
+            &lead,
+            "assign_task",
+            json!({ "task_id": struct_task, "reviewer_id": engineer }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for specialty in ["plumbing", "hvac", "electrical"] {
+        let task = task_of(&view, &round2, specialty);
+        let (status, _) = portal
+            .staff(
+                &lead,
+                "assign_task",
+                json!({ "task_id": task, "reviewer_id": me["id"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    for (token, id) in [(&arch, arch_id), (&structure, struct_opinion.as_str())] {
+        let (status, outcome) = portal
+            .staff(token, "close_opinion", json!({ "opinion_id": id }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+    }
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    assert_eq!(view["certificate_blockers"], json!([]), "{view}");
+    let first_id = Uuid::new_v4();
+    let (status, issued) = portal
+        .staff(&lead, "issue_certificate", certificate(first_id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{issued}");
+    let number = issued["record"]["number"].as_str().unwrap().to_owned();
+    assert_eq!(number, "施审合字〔2026〕第0001号");
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    assert_eq!(view["project"]["state"], "certified");
+    assert_eq!(view["certificate"]["number"], number.as_str());
+    let (status, again) = portal
+        .staff(&lead, "issue_certificate", certificate(Uuid::new_v4()))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+
+    // The certificate names every specialty's reviewer; its QR code checks as valid.
+    let (status, pdf) = portal
+        .pdf(
+            &format!("/api/portal/projects/{project}/certificate"),
+            &applicant,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdf_text(&pdf);
+    for expected in [
+        "施工图设计文件审查合格书",
+        &number,
+        "李建筑",
+        "陈结构",
+        "第2轮（复审）",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} not on the certificate:\n{text}"
+        );
+    }
+    let payload = view["certificate"]["payload"].as_str().unwrap().to_owned();
+    let (status, verdict) = portal
+        .post("/api/verify", None, json!({ "payload": payload }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(verdict["verdict"], "valid", "{verdict}");
+    assert_eq!(verdict["claim"]["kind"], "review-certificate");
+
+    // Reopening an opinion reopens the project and revokes the certificate, which /verify then
+    // reports as revoked, naming the opinion.
+    let (status, _) = portal
+        .staff(&arch, "reopen_opinion", json!({ "opinion_id": arch_id }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, view) = portal.get(&project_path, &applicant).await;
+    assert_eq!(view["project"]["state"], "in_review");
+    assert_eq!(view["certificate"]["revoked"]["opinion_code"], "建-R1-01");
+    let (_, verdict) = portal
+        .post("/api/verify", None, json!({ "payload": payload }))
+        .await;
+    assert_eq!(verdict["verdict"], "revoked", "{verdict}");
+    assert!(
+        verdict["withdrawn"]["reason_zh"]
+            .as_str()
+            .unwrap()
+            .contains("建-R1-01"),
+        "{verdict}"
+    );
+    let (status, _) = portal
+        .pdf(
+            &format!("/api/portal/projects/{project}/certificate"),
+            &applicant,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a revoked certificate is not printed"
+    );
+    // Closed again, the next certificate takes the next number; the revoked one keeps its own.
+    let (status, _) = portal
+        .staff(&arch, "close_opinion", json!({ "opinion_id": arch_id }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, issued) = portal
+        .staff(&lead, "issue_certificate", certificate(Uuid::new_v4()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{issued}");
+    assert_eq!(issued["record"]["number"], "施审合字〔2026〕第0002号");
+    let (_, verdict) = portal
+        .post("/api/verify", None, json!({ "payload": payload }))
+        .await;
+    assert_eq!(verdict["verdict"], "revoked", "the first stays revoked");
+    // The reviewer's desktop syncs the certificate with the project.
+    assert!(
+        portal
+            .pulled(&arch)
+            .await
+            .iter()
+            .any(|(k, id, _)| k == "review_certificate" && *id == first_id.to_string())
+    );
+}
+
+/// The text of a PDF, as `pdftotext` reads it, without spaces or line breaks.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-raw", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (scripts/setup.sh installs it)");
+    assert!(output.status.success(), "pdftotext failed on the document");
+    String::from_utf8_lossy(&output.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+impl Portal {
+    /// A document's bytes, and the status.
+    async fn pdf(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+        let response = onetrip_server::app::router(self.state.clone(), None)
+            .oneshot(
+                Portal::request("GET", path, Some(token))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let status = response.status();
+        if status == StatusCode::OK {
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "application/pdf");
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec())
+    }
 }
 
 conformance!(

@@ -51,6 +51,7 @@ export function verdictLook(verdict: Verdict): { icon: 'success' | 'warning' | '
     case 'expired':
     case 'not_yet_valid':
       return { icon: 'warning' }
+    case 'revoked':
     case 'tampered':
     case 'invalid':
       return { icon: 'error' }
