@@ -356,3 +356,139 @@ pub fn compose(
         }
     }
 }
+
+/// The marked-up forms of a drawing file.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    ts_rs::TS,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportForm {
+    /// The markups drawn onto a copy of the sheets.
+    Flattened,
+    /// A copy with real PDF annotations, each named by its opinion id.
+    Annotated,
+    /// The annotations as XFDF, for other PDF tools to import onto the original.
+    Xfdf,
+}
+
+/// A specialty's layer colour, as the viewer draws it (`SheetViewer.vue`'s palette).
+pub fn layer_color(specialty: onetrip_domain::review::Specialty) -> [f32; 3] {
+    use onetrip_domain::review::Specialty;
+    let hex: u32 = match specialty {
+        Specialty::Architecture => 0xd4380d,
+        Specialty::Structure => 0x0958d9,
+        Specialty::Plumbing => 0x08979c,
+        Specialty::Hvac => 0x7cb305,
+        Specialty::Electrical => 0xd48806,
+        Specialty::FireProtection => 0xcf1322,
+        Specialty::CivilDefence => 0x531dab,
+        Specialty::EnergySaving => 0x389e0d,
+    };
+    let channel = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
+    [channel(16), channel(8), channel(0)]
+}
+
+/// The released opinions' markups on the pages of file `file_id`, page by page.
+pub fn file_marks(view: &ProjectView, file_id: uuid::Uuid) -> Vec<onetrip_export::SheetMarks> {
+    use crate::review::MarkupShape;
+    use onetrip_export::{Mark, MarkedOpinion, Shape, SheetMarks};
+    let sheets = view
+        .rounds
+        .iter()
+        .flat_map(|r| r.sheets.iter())
+        .filter(|s| s.file_id == file_id);
+    let mut marks = Vec::new();
+    for sheet in sheets {
+        let Some(number) = &sheet.number else {
+            continue;
+        };
+        let opinions: Vec<MarkedOpinion> = view
+            .opinions
+            .iter()
+            .filter(|o| o.state != OpinionState::Draft && o.round_id == sheet.round_id)
+            .filter(|o| &o.sheet_number == number && !o.markups.is_empty())
+            .map(|o| MarkedOpinion {
+                id: o.code.clone(),
+                text: o.text.clone(),
+                author: o.author_name.clone(),
+                color: layer_color(o.specialty),
+                markups: o
+                    .markups
+                    .iter()
+                    .map(|m| Mark {
+                        shape: match m.shape {
+                            MarkupShape::Cloud => Shape::Cloud,
+                            MarkupShape::Rectangle => Shape::Rectangle,
+                            MarkupShape::Arrow => Shape::Arrow,
+                            MarkupShape::Text => Shape::Text,
+                        },
+                        rect: m.rect.map(|v| v as f32 / 10.0),
+                        text: m.text.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        if !opinions.is_empty() {
+            marks.push(SheetMarks {
+                page: sheet.page as usize,
+                opinions,
+            });
+        }
+    }
+    marks.sort_by_key(|m| m.page);
+    marks
+}
+
+/// A drawing file exported with its markups: the file name, its bytes and their media type.
+pub struct ExportedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+/// Exports file `file_id` of the project (its original bytes in `original`) in `form`.
+pub fn export_file(
+    view: &ProjectView,
+    file_id: uuid::Uuid,
+    original: &[u8],
+    form: ExportForm,
+) -> Result<ExportedFile, onetrip_export::ExportError> {
+    let name = view
+        .rounds
+        .iter()
+        .flat_map(|r| r.files.iter())
+        .find(|f| f.id == file_id)
+        .map(|f| {
+            f.name
+                .trim_end_matches(".pdf")
+                .trim_end_matches(".PDF")
+                .to_owned()
+        })
+        .unwrap_or_else(|| "drawings".into());
+    let marks = file_marks(view, file_id);
+    Ok(match form {
+        ExportForm::Flattened => ExportedFile {
+            name: format!("{name}-审查标注.pdf"),
+            bytes: onetrip_export::flattened(original, &marks)?,
+            content_type: "application/pdf",
+        },
+        ExportForm::Annotated => ExportedFile {
+            name: format!("{name}-审查批注.pdf"),
+            bytes: onetrip_export::annotated(original, &marks)?,
+            content_type: "application/pdf",
+        },
+        ExportForm::Xfdf => ExportedFile {
+            name: format!("{name}-审查批注.xfdf"),
+            bytes: onetrip_export::xfdf(&format!("{name}.pdf"), &marks)?.into_bytes(),
+            content_type: "application/vnd.adobe.xfdf",
+        },
+    })
+}

@@ -93,6 +93,8 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::review::documents::staff_certificate,
         crate::review::documents::portal_letter,
         crate::review::documents::portal_certificate,
+        crate::review::documents::staff_export,
+        crate::review::documents::portal_export,
         openapi
     ),
     modifiers(&CommonResponses)

@@ -10,12 +10,12 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use onetrip_api::error::ApiError;
-use onetrip_api::review_documents::{ReviewDocument, compose};
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::review_documents::{ExportForm, ReviewDocument, compose, export_file};
 use onetrip_print::FontSet;
 use uuid::Uuid;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, refuse};
 use crate::auth::Authed;
 use crate::extract::{Params, PathParam};
 use crate::http_error::{HttpError, internal};
@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
             "/api/portal/projects/{id}/certificate",
             get(portal_certificate),
         )
+        .route("/api/review/files/{id}/export", get(staff_export))
+        .route("/api/portal/files/{id}/export", get(portal_export))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -93,6 +95,114 @@ async fn render(
         pdf,
     )
         .into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `flattened` (markups drawn on the sheets), `annotated` (PDF annotations named by the
+    /// opinion ids) or `xfdf`.
+    form: ExportForm,
+}
+
+/// A round's file with the released opinions' markups, in the form asked for.
+async fn export(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    form: ExportForm,
+) -> Result<Response, HttpError> {
+    let lang = actor.lang;
+    let missing = || {
+        HttpError(refuse(
+            actor,
+            ErrorCode::NotFound,
+            "file_not_found",
+            "没有这个文件，或您无权查看".into(),
+            "No such file, or it is not yours to see".into(),
+        ))
+    };
+    let (blob, view) = {
+        let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+        let conn = &mut pooled.conn();
+        let blob = super::file_blob(conn, actor, id)
+            .await
+            .map_err(|e| internal(lang, e))?
+            .ok_or_else(missing)?;
+        let project = super::project_of_file(conn, id)
+            .await
+            .map_err(|e| internal(lang, e))?
+            .ok_or_else(missing)?;
+        let view = super::read_project(conn, actor, project, &state.config, state.clock.now_ms())
+            .await
+            .map_err(|e| internal(lang, e))?
+            .ok_or_else(missing)?;
+        (blob, view)
+    };
+    let (mut reader, size) = state
+        .files
+        .blobs
+        .open(blob)
+        .await
+        .map_err(|e| internal(lang, e))?
+        .ok_or_else(missing)?;
+    let mut original = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut original)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let exported = tokio::task::spawn_blocking(move || {
+        // The file passed intake, but a PDF library may still panic on what it holds.
+        std::panic::catch_unwind(|| export_file(&view, id, &original, form))
+    })
+    .await
+    .map_err(|e| internal(lang, e))?
+    .map_err(|_| internal(lang, "the export panicked on the file"))?
+    .map_err(|error| {
+        HttpError(ApiError::new(ErrorCode::Invalid, error.to_string()).with_reason("export_failed"))
+    })?;
+    let disposition = format!(
+        "attachment; filename=\"export.{}\"; filename*=UTF-8''{}",
+        exported.name.rsplit('.').next().unwrap_or("pdf"),
+        percent(&exported.name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, exported.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        exported.bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/review/files/{id}/export`: a drawing file with the released opinions' markups.
+#[utoipa::path(get, path = "/api/review/files/{id}/export",
+    params(("id" = Uuid, Path, description = "The file"), ExportQuery),
+    responses((status = 200, content_type = "application/pdf", description = "The marked-up file, or its XFDF"),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn staff_export(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    PathParam(id): PathParam<Uuid>,
+    Params(query): Params<ExportQuery>,
+) -> Result<Response, HttpError> {
+    export(&state, &actor, id, query.form).await
+}
+
+/// `GET /api/portal/files/{id}/export`: the applicant's drawing file with the released
+/// opinions' markups.
+#[utoipa::path(get, path = "/api/portal/files/{id}/export",
+    params(("id" = Uuid, Path, description = "The file"), ExportQuery),
+    responses((status = 200, content_type = "application/pdf", description = "The marked-up file, or its XFDF"),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn portal_export(
+    State(state): State<AppState>,
+    applicant: Applicant,
+    PathParam(id): PathParam<Uuid>,
+    Params(query): Params<ExportQuery>,
+) -> Result<Response, HttpError> {
+    export(&state, &applicant.actor, id, query.form).await
 }
 
 /// Percent-encodes a file name for `filename*`.

@@ -747,6 +747,14 @@ pub async fn file_blob(
     Ok(crate::blobs::BlobId::parse(&file.blob))
 }
 
+/// The project a round's file belongs to.
+pub async fn project_of_file(conn: &mut Conn<'_>, file: Uuid) -> StorageResult<Option<Uuid>> {
+    let Some(file) = sql::file(conn, file).await? else {
+        return Ok(None);
+    };
+    Ok(sql::round(conn, file.round_id).await?.map(|r| r.project_id))
+}
+
 /// A project as `actor` sees it: an applicant sees released opinions only, a reviewer their
 /// own drafts besides.
 pub async fn project_view(

@@ -1112,6 +1112,38 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "no certificate yet");
 
+    // Round 2's file exported with the markups: drawn on, as named annotations, as XFDF.
+    let file = view["rounds"][1]["files"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let export = |form: &str| format!("/api/portal/files/{file}/export?form={form}");
+    let (status, flat) = portal.download(&export("flattened"), &applicant).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        pdf_text(&flat).contains("建-R1-01"),
+        "the id labels its markup"
+    );
+    let (status, annotated) = portal
+        .download(
+            &format!("/api/review/files/{file}/export?form=annotated"),
+            &arch,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(annotation_names(&annotated), ["建-R1-01", "结-R1-01"]);
+    let (status, xfdf) = portal.download(&export("xfdf"), &applicant).await;
+    assert_eq!(status, StatusCode::OK);
+    let xfdf = String::from_utf8(xfdf).unwrap();
+    assert!(xfdf.contains("name=\"建-R1-01\""), "{xfdf}");
+    let (status, _) = portal
+        .download(
+            &format!("/api/review/files/{file}/export?form=flattened"),
+            &clerk,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not the clerk's to see");
+
     // Issuing is refused while anything blocks it, and to anyone but the lead.
     let certificate = |id: Uuid| json!({ "id": id, "project_id": project });
     let (status, refused) = portal
@@ -1269,7 +1301,36 @@ fn pdf_text(pdf: &[u8]) -> String {
         .collect()
 }
 
+/// The names (`/NM`) of a PDF's annotations.
+fn annotation_names(pdf: &[u8]) -> Vec<String> {
+    let document = lopdf::Document::load_mem(pdf).unwrap();
+    let mut names = Vec::new();
+    for page in document.get_pages().into_values() {
+        for annotation in document.get_page_annotations(page).unwrap_or_default() {
+            if let Ok(name) = annotation.get(b"NM") {
+                names.push(lopdf::decode_text_string(name).unwrap());
+            }
+        }
+    }
+    names
+}
+
 impl Portal {
+    /// A file's bytes, and the status.
+    async fn download(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+        let response = onetrip_server::app::router(self.state.clone(), None)
+            .oneshot(
+                Portal::request("GET", path, Some(token))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec())
+    }
+
     /// A document's bytes, and the status.
     async fn pdf(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
         let response = onetrip_server::app::router(self.state.clone(), None)
