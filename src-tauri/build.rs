@@ -29,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "review_document",
             "review_save_document",
             "review_print_document",
+            "review_export_file",
             "print_templates",
             "print_sample",
             "print_preview",

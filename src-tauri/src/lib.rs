@@ -44,6 +44,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::review::review_document,
         commands::review::review_save_document,
         commands::review::review_print_document,
+        commands::review::review_export_file,
         commands::printing::print_templates,
         commands::printing::print_sample,
         commands::printing::print_preview,

@@ -148,8 +148,42 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
   await leadPage.getByTestId('certificate-blockers').getByText('Must-change opinions still open').waitFor()
   await leadPage.screenshot({ path: join(outputDir(), 'review-released-en.png') })
   await context.close()
-  await lead.close()
   const released = await api('GET', `/review/projects/${project}`, supervisor)
   assert.equal(released.opinions[0].state, 'open')
   assert.equal(released.opinions[0].markups[0].shape, 'cloud')
+
+  // The round's opinion letter: previewed, then saved and read back.
+  await leadPage.getByTestId('language-switch-zh-CN').click()
+  await leadPage.getByTestId('letter-preview').click()
+  await leadPage.getByTestId('document-dialog').getByTestId('print-preview-count').waitFor({ timeout: 30000 })
+  await leadPage.screenshot({ path: join(outputDir(), 'review-letter-zh.png') })
+  const [letter] = await Promise.all([
+    leadPage.waitForEvent('download'),
+    leadPage.getByTestId('document-dialog').getByRole('button', { name: '保存 PDF' }).click(),
+  ])
+  assert.match(letter.suggestedFilename(), /审查意见书-第1轮\.pdf$/)
+  const letterText = pdfText(await letter.path())
+  for (const expected of ['施工图审查意见书', '建-R1-01', '总平面图未标注消防车道的宽度和转弯半径', 'GB55037-2022第3.4.5条', '强制性条文']) {
+    assert.ok(letterText.includes(expected), `${expected} not in the letter: ${letterText}`)
+  }
+  await leadPage.keyboard.press('Escape')
+
+  // The reviewer closes the opinion; nothing blocks the certificate, and the lead issues it.
+  await api('POST', '/commands', reviewer, { id: crypto.randomUUID(), kind: 'close_opinion', payload: { opinion_id: released.opinions[0].id } })
+  await leadPage.reload()
+  await leadPage.getByTestId('certificate-issue').click()
+  await leadPage.getByTestId('certificate-issued').getByText(/施审合字〔\d{4}〕第\d{4}号/).waitFor()
+  await leadPage.getByTestId('certificate-preview').click()
+  await leadPage.getByTestId('document-dialog').getByTestId('print-preview-count').waitFor({ timeout: 30000 })
+  await leadPage.screenshot({ path: join(outputDir(), 'review-certificate-zh.png') })
+  const certificate = (await api('GET', `/review/projects/${project}`, supervisor)).certificate
+  const verdict = await api('POST', '/verify', null, { payload: certificate.payload })
+  assert.equal(verdict.verdict, 'valid')
+  assert.equal(verdict.claim.holder, '玉环市人民医院门诊楼')
+  await lead.close()
 })
+
+/** The text of a PDF file, without spaces or line breaks. */
+function pdfText(path) {
+  return execFileSync('pdftotext', ['-raw', path, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')
+}

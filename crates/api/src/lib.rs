@@ -76,5 +76,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     review::ClauseEdition::export_all_to(dir)?;
     review::Reviewer::export_all_to(dir)?;
     review_documents::ReviewDocument::export_all_to(dir)?;
+    review_documents::ExportForm::export_all_to(dir)?;
     Ok(())
 }

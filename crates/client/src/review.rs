@@ -10,7 +10,7 @@ use onetrip_api::review::{
     Certificate, Opinion, OpinionState, Project, ProjectView, ReviewTask, Reviewer, Round,
     RoundFile, RoundState, RoundView, Sheet,
 };
-use onetrip_api::review_documents::{ReviewDocument, compose};
+use onetrip_api::review_documents::{ExportForm, ReviewDocument, compose, export_file};
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::calendar::{Calendar, Day};
 use uuid::Uuid;
@@ -355,6 +355,61 @@ impl Review<'_> {
             &name,
             "document.pdf",
             &pdf,
+            lang,
+        )
+    }
+
+    /// Exports a round's file with the released opinions' markups, from the kept drawing and
+    /// the cached opinions, into the export folder.
+    pub async fn export_file(
+        &self,
+        file: Uuid,
+        form: ExportForm,
+    ) -> Result<onetrip_api::stats::SavedExport, ApiError> {
+        let lang = self.desktop.language().await;
+        let round: Option<Round> = {
+            let files: Vec<RoundFile> = self
+                .desktop
+                .sync
+                .cache
+                .records(EntityKind::ReviewFile)
+                .await?;
+            match files.iter().find(|f| f.id == file) {
+                Some(found) => {
+                    let rounds: Vec<Round> = self
+                        .desktop
+                        .sync
+                        .cache
+                        .records(EntityKind::ReviewRound)
+                        .await?;
+                    rounds.into_iter().find(|r| r.id == found.round_id)
+                }
+                None => None,
+            }
+        };
+        let Some(round) = round else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                lang.pick(
+                    "本机没有这个文件".into(),
+                    "This file is not on this computer".into(),
+                ),
+            ));
+        };
+        let view = self.project(round.project_id).await?;
+        let original = self.file(file).await?;
+        let exported = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| export_file(&view, file, &original, form))
+        })
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "the export panicked on the file"))?
+        .map_err(|e| ApiError::new(ErrorCode::Invalid, e.to_string()))?;
+        crate::stats::save_file(
+            &self.desktop.export_folder(),
+            &exported.name,
+            "export.pdf",
+            &exported.bytes,
             lang,
         )
     }

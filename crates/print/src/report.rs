@@ -307,8 +307,12 @@ impl Layout<'_> {
         let mut cells = Vec::with_capacity(table.columns.len());
         for (i, column) in table.columns.iter().enumerate() {
             let text = texts.get(i).copied().unwrap_or_default();
-            let shaped = shape(&mut self.doc, text)?;
-            let lines = wrap(&shaped, BODY, 0.0, mm(edges[i].1 - 2.0 * PAD_X));
+            // A line break in the text starts a new line in the cell.
+            let mut lines = Vec::new();
+            for part in text.split('\n') {
+                let shaped = shape(&mut self.doc, part)?;
+                lines.extend(wrap(&shaped, BODY, 0.0, mm(edges[i].1 - 2.0 * PAD_X)));
+            }
             cells.push(Cell {
                 lines,
                 align: column.align,

@@ -4,7 +4,7 @@
 use onetrip_api::error::ApiError;
 use onetrip_api::print::PrintRecord;
 use onetrip_api::review::{Project, ProjectView, Reviewer};
-use onetrip_api::review_documents::ReviewDocument;
+use onetrip_api::review_documents::{ExportForm, ReviewDocument};
 use onetrip_api::stats::SavedExport;
 use onetrip_client::Desktop;
 use tauri::State;
@@ -71,6 +71,16 @@ pub async fn review_save_document(
         .review()
         .save_document(project, document, round)
         .await
+}
+
+/// A round's file with the released opinions' markups, saved into the export folder.
+#[tauri::command]
+pub async fn review_export_file(
+    desktop: State<'_, Desktop>,
+    file: Uuid,
+    form: ExportForm,
+) -> Result<SavedExport, ApiError> {
+    desktop.review().export_file(file, form).await
 }
 
 #[tauri::command]

@@ -35,3 +35,25 @@ export function saveInBrowser(blob: Blob, fileName: string): void {
   // Give the browser time to start the download before the data goes.
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
+
+/**
+ * Downloads `path` from the central API and saves it under the name the server gave
+ * (`fallback` when it gave none); the browser keeps no path.
+ */
+export async function downloadAndSave(
+  http: { call(method: string, path: string): Promise<Response>; offline(): unknown },
+  path: string,
+  fallback: string,
+  save: (blob: Blob, fileName: string) => void,
+): Promise<{ fileName: string; path: null }> {
+  const response = await http.call('GET', path)
+  let blob: Blob
+  try {
+    blob = await response.blob()
+  } catch {
+    throw http.offline()
+  }
+  const fileName = attachmentName(response.headers.get('Content-Disposition')) ?? fallback
+  save(blob, fileName)
+  return { fileName, path: null }
+}

@@ -5,6 +5,8 @@ import type { Command } from '../bindings/Command'
 import type { Project } from '../bindings/Project'
 import type { ProjectView } from '../bindings/ProjectView'
 import type { Reviewer } from '../bindings/Reviewer'
+import type { ReviewDocument } from '../bindings/ReviewDocument'
+import type { ExportForm } from '../bindings/ExportForm'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { ExportFormat } from '../bindings/ExportFormat'
 import type { QueueStats } from '../bindings/QueueStats'
@@ -85,6 +87,14 @@ export interface ReviewBackend {
   reviewTakeOffline(id: string): Promise<number>
   reviewReviewers(): Promise<Reviewer[]>
   reviewClauses(query: string): Promise<ClauseEdition[]>
+  /** A round's opinion letter (the latest released when `round` is null) or the certificate, as PDF. */
+  reviewDocument(projectId: string, document: ReviewDocument, round: number | null): Promise<Uint8Array>
+  /** Saves it: the desktop into the Downloads folder, the browser through its own download. */
+  reviewSaveDocument(projectId: string, document: ReviewDocument, round: number | null): Promise<ExportedFile>
+  /** Prints it and puts the print in the log. Desktop only. */
+  reviewPrintDocument(projectId: string, document: ReviewDocument, round: number | null, printer: string, copies: number): Promise<PrintRecord>
+  /** Saves a round's file with the released opinions' markups, in the form asked for. */
+  reviewExportFile(fileId: string, form: ExportForm): Promise<ExportedFile>
 }
 
 export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend, ReviewBackend {

@@ -11,7 +11,10 @@ import type { UploadLimits } from '../bindings/UploadLimits'
 import type { UploadStatus } from '../bindings/UploadStatus'
 import { acceptedOutcome, isApiError } from './errors'
 import type { ApiError } from './types'
-import { TOKEN_KEY, type HttpClient } from './web'
+import { TOKEN_KEY, documentPath, exportPath, type HttpClient } from './web'
+import { downloadAndSave, saveInBrowser } from './download'
+import type { ExportForm } from '../bindings/ExportForm'
+import type { ReviewDocument } from '../bindings/ReviewDocument'
 
 /** Bytes sent per request: a dropped connection costs at most this much again. */
 export const CHUNK_BYTES = 4 * 1024 * 1024
@@ -66,6 +69,10 @@ export interface PortalBackend {
   project(id: string): Promise<ProjectView>
   limits(): Promise<UploadLimits>
   sendCommand(command: Command): Promise<CommandOutcome>
+  /** Saves a round's opinion letter or the certificate through the browser; its file name. */
+  saveDocument(projectId: string, document: ReviewDocument, round: number | null): Promise<string>
+  /** Saves a round's file with the released opinions' markups; its file name. */
+  exportFile(fileId: string, form: ExportForm): Promise<string>
   /**
    * Uploads `file` into the round, resuming after dropped connections from what the server
    * has; resolves with the final status (done, or refused by intake with the reason).
@@ -84,6 +91,7 @@ export function createPortalBackend(
   language: () => string,
   sendChunk: SendChunk = sendWithXhr,
   pause: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
+  save: (blob: Blob, fileName: string) => void = saveInBrowser,
 ): PortalBackend {
   const { request } = http
   return {
@@ -92,6 +100,10 @@ export function createPortalBackend(
     projects: () => request<Project[]>('GET', '/portal/projects'),
     project: (id) => request<ProjectView>('GET', `/portal/projects/${encodeURIComponent(id)}`),
     limits: () => request<UploadLimits>('GET', '/portal/limits'),
+    saveDocument: async (project, document, round) =>
+      (await downloadAndSave(http, documentPath('portal', project, document, round), `${document}.pdf`, save)).fileName,
+    exportFile: async (file, form) =>
+      (await downloadAndSave(http, exportPath('portal', file, form), `export.${form === 'xfdf' ? 'xfdf' : 'pdf'}`, save)).fileName,
     sendCommand: async (command) =>
       acceptedOutcome(await request<CommandOutcome>('POST', '/portal/commands', command)),
     async upload(roundId, file, name, onProgress, signal) {

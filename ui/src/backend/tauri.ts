@@ -93,6 +93,18 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     reviewTakeOffline: (id) => run<number>('review_take_offline', { id }),
     reviewReviewers: () => run<Reviewer[]>('review_reviewers'),
     reviewClauses: (query) => run<ClauseEdition[]>('review_clauses', { query }),
+    reviewDocument: async (project, document, round) =>
+      new Uint8Array(await run<ArrayBuffer>('review_document', { project, document, round })),
+    async reviewSaveDocument(project, document, round) {
+      const saved = await run<SavedExport>('review_save_document', { project, document, round })
+      return { fileName: saved.file_name, path: saved.path }
+    },
+    reviewPrintDocument: (project, document, round, printer, copies) =>
+      run<PrintRecord>('review_print_document', { project, document, round, printer, tray: null, copies }),
+    async reviewExportFile(file, form) {
+      const saved = await run<SavedExport>('review_export_file', { file, form })
+      return { fileName: saved.file_name, path: saved.path }
+    },
     async exportStats(query, format) {
       const saved = await run<SavedExport>('stats_export', { query, format })
       return { fileName: saved.file_name, path: saved.path }

@@ -5,13 +5,15 @@ import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { Project } from '../bindings/Project'
 import type { ProjectView } from '../bindings/ProjectView'
 import type { Reviewer } from '../bindings/Reviewer'
+import type { ReviewDocument } from '../bindings/ReviewDocument'
+import type { ExportForm } from '../bindings/ExportForm'
 import type { Health } from '../bindings/Health'
 import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
 import type { QueueStats } from '../bindings/QueueStats'
 import type { StatsQuery } from '../bindings/StatsQuery'
 import type { Backend, DesktopOnlyBackend } from './index'
-import { attachmentName, saveInBrowser } from './download'
+import { downloadAndSave, saveInBrowser } from './download'
 import { acceptedOutcome, isApiError, isSessionLost } from './errors'
 import type { ApiError, CommandOutcome, ConnectionStatus, RatingsReport, VerifyResponse } from './types'
 
@@ -111,6 +113,9 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     return { code: 'bad_request', message: options.messages.desktopOnly() }
   }
 
+  const saveDownload = (path: string, fallback: string) =>
+    downloadAndSave({ call, offline }, path, fallback, options.saveFile ?? saveInBrowser)
+
   return {
     kind: 'web',
     async login(username, password) {
@@ -180,21 +185,35 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     },
     reviewReviewers: () => request<Reviewer[]>('GET', '/review/reviewers'),
     reviewClauses: (query) => request<ClauseEdition[]>('GET', `/review/clauses?q=${encodeURIComponent(query)}`),
-    async exportStats(query, format) {
-      const response = await call('GET', `/stats/export?format=${format}&${statsParams(query)}`)
-      let blob: Blob
+    async reviewDocument(project, document, round) {
+      const response = await call('GET', documentPath('review', project, document, round))
       try {
-        blob = await response.blob()
+        return new Uint8Array(await response.arrayBuffer())
       } catch {
         throw offline()
       }
-      const fileName = attachmentName(response.headers.get('Content-Disposition')) ?? `stats.${format}`
-      ;(options.saveFile ?? saveInBrowser)(blob, fileName)
-      return { fileName, path: null }
     },
+    reviewSaveDocument: (project, document, round) =>
+      saveDownload(documentPath('review', project, document, round), `${document}.pdf`),
+    reviewPrintDocument: async () => {
+      throw desktopOnly()
+    },
+    reviewExportFile: (file, form) => saveDownload(exportPath('review', file, form), `export.${form === 'xfdf' ? 'xfdf' : 'pdf'}`),
+    exportStats: (query, format) => saveDownload(`/stats/export?format=${format}&${statsParams(query)}`, `stats.${format}`),
     // Printers and the local cache are the desktop's; the browser build cannot reach them.
     ...desktopOnlyCalls(desktopOnly),
   }
+}
+
+/** Where a project's letter or certificate is, for staff (`review`) or the applicant (`portal`). */
+export function documentPath(area: 'review' | 'portal', project: string, document: ReviewDocument, round: number | null): string {
+  const base = `/${area}/projects/${encodeURIComponent(project)}/${document}`
+  return document === 'letter' && round !== null ? `${base}?round=${round}` : base
+}
+
+/** Where a round's file is exported with its markups. */
+export function exportPath(area: 'review' | 'portal', file: string, form: ExportForm): string {
+  return `/${area}/files/${encodeURIComponent(file)}/export?form=${form}`
 }
 
 /** The statistics query as URL parameters, leaving out what is not set. */

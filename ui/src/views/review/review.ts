@@ -1,5 +1,6 @@
 // Drawing review's rules as the staff's screens need them.
 import type { Account } from '../../bindings/Account'
+import type { ProjectView } from '../../bindings/ProjectView'
 import type { ReviewTask } from '../../bindings/ReviewTask'
 import type { Specialty } from '../../bindings/Specialty'
 
@@ -12,4 +13,20 @@ export function writableSpecialties(account: Account | null, tasks: ReviewTask[]
   const inRound = tasks.filter((task) => task.round_id === roundId)
   if (isLead(account)) return inRound.map((task) => task.specialty)
   return inRound.filter((task) => task.reviewer === account?.id).map((task) => task.specialty)
+}
+
+/**
+ * The rounds that have an opinion letter, first to last: those whose opinions were released,
+ * whether the opinions are still on them or were raised in them and carried on (结-R1-07).
+ */
+export function releasedRounds(view: ProjectView): number[] {
+  const rounds = new Set<number>()
+  for (const opinion of view.opinions) {
+    if (opinion.released_at_ms === null) continue
+    const on = view.rounds.find((r) => r.round.id === opinion.round_id)
+    if (on) rounds.add(on.round.number)
+    const raised = /-R(\d+)-/.exec(opinion.code)
+    if (raised) rounds.add(Number(raised[1]))
+  }
+  return [...rounds].sort((a, b) => a - b)
 }
