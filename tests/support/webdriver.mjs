@@ -107,6 +107,54 @@ export class WebDriver {
     throw new Error(`timed out waiting for the text of ${selector}; last seen: ${JSON.stringify(seen)}`)
   }
 
+  /** Runs `script` (a function body; `arguments` holds `args`) in the page; its result. */
+  execute(script, args = []) {
+    return this.command('POST', '/execute/sync', { script, args })
+  }
+
+  /**
+   * Runs `script` in the page until it calls its last argument with the result (for
+   * promises: `arguments[arguments.length - 1]`).
+   */
+  executeAsync(script, args = []) {
+    return this.command('POST', '/execute/async', { script, args })
+  }
+
+  /**
+   * Drags the mouse across the element `selector` from (`from`) to (`to`), each given as a
+   * share of its width and height measured from its centre (-0.5 … 0.5).
+   */
+  async drag(selector, from, to) {
+    const element = await this.waitFor(selector)
+    const rect = await this.command('GET', `/element/${element}/rect`)
+    const at = ([x, y]) => ({ x: Math.round(x * rect.width), y: Math.round(y * rect.height) })
+    const origin = { [ELEMENT]: element }
+    const [a, b] = [at(from), at(to)]
+    const steps = Array.from({ length: 6 }, (_, i) => ({
+      type: 'pointerMove',
+      duration: 30,
+      origin,
+      x: Math.round(a.x + ((b.x - a.x) * (i + 1)) / 6),
+      y: Math.round(a.y + ((b.y - a.y) * (i + 1)) / 6),
+    }))
+    await this.command('POST', '/actions', {
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          parameters: { pointerType: 'mouse' },
+          actions: [
+            { type: 'pointerMove', duration: 0, origin, x: a.x, y: a.y },
+            { type: 'pointerDown', button: 0 },
+            ...steps,
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ],
+    })
+    await this.command('DELETE', '/actions')
+  }
+
   /** A PNG of the window, as a Buffer. */
   async screenshot() {
     return Buffer.from(await this.command('GET', '/screenshot'), 'base64')

@@ -7,12 +7,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launchChromium } from '../support/browser.mjs'
 import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
 import { apiClient } from '../support/server.mjs'
+import { applicant, drawingSet, submittedProject } from '../support/review.mjs'
 
 const BASE = required('ONETRIP_BASE_URL')
 const { api, login } = apiClient(BASE)
@@ -27,44 +26,6 @@ after(async () => {
   await browser?.close()
 })
 
-/** A project submitted through the portal's API with a generated set; its id. */
-async function submittedProject() {
-  const dir = mkdtempSync(join(tmpdir(), 'onetrip-review-'))
-  execFileSync(required('ONETRIP_DRAWING_SET_BIN'), ['--out', dir, '--seed', '11', '--per-specialty', '3,2,1,1,1', '--segments', '2000'])
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
-  const admin = await login('admin')
-  const username = `review-${RUN}`
-  await api('POST', '/applicants', admin, {
-    username, password: 'Jianshe@2026', display_name: '王经办', organisation_name: '玉环市城市建设投资有限公司',
-    credit_code: '91330000MA2ABCDE1L', phone: '13805761234',
-  })
-  const applicant = (await api('POST', '/auth/login', null, { username, password: 'Jianshe@2026' })).token
-  const portal = (kind, payload) => api('POST', '/portal/commands', applicant, { id: crypto.randomUUID(), kind, payload })
-  const project = crypto.randomUUID()
-  const round = crypto.randomUUID()
-  const serial = String(Date.now() % 1000000).padStart(6, '0')
-  await portal('register_project', {
-    id: project, code: `2026-331021-47-02-${serial}`, name: '玉环市人民医院门诊楼', builder: '玉环市卫生健康局',
-    designer: '浙江省建筑设计研究院', town: '玉城街道', kind: 'public', floor_area_m2: '18600',
-    specialties: ['architecture', 'structure', 'plumbing', 'hvac', 'electrical'], first_round_id: round,
-  })
-  for (const name of manifest.files) {
-    const bytes = readFileSync(join(dir, name))
-    const upload = await api('POST', '/portal/uploads', applicant, { round_id: round, file_name: name, size: bytes.length })
-    const response = await fetch(`${BASE}/api/portal/uploads/${upload.id}`, {
-      method: 'PATCH',
-      headers: { Authorization: `Bearer ${applicant}`, 'Upload-Offset': '0', 'Content-Type': 'application/octet-stream' },
-      body: bytes,
-    })
-    assert.equal((await response.json()).state, 'done')
-  }
-  const view = await api('GET', `/portal/projects/${project}`, applicant)
-  const sheets = view.rounds[0].sheets.map((s) => ({ sheet_id: s.id, number: s.number, title: s.title }))
-  await portal('confirm_sheets', { round_id: round, sheets })
-  await portal('submit_round', { round_id: round })
-  return { project, code: `2026-331021-47-02-${serial}` }
-}
-
 async function signIn(context, username) {
   const page = await context.newPage()
   await page.goto(BASE)
@@ -76,7 +37,8 @@ async function signIn(context, username) {
 }
 
 test('a reviewer pins an opinion on a sheet, the lead sees it and releases the round', async () => {
-  const { project, code } = await submittedProject()
+  const set = drawingSet({ seed: 11, perSpecialty: '3,2,1,1,1', segments: 2000 })
+  const { project, code } = await submittedProject(BASE, await applicant(BASE, `review-${RUN}`), set)
   const supervisor = await login('supervisor')
   const reviewer = await login('reviewer')
   const me = await api('GET', '/auth/me', reviewer)

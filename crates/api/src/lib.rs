@@ -14,6 +14,7 @@ pub mod queue;
 pub mod rating;
 pub mod review;
 pub mod review_documents;
+pub mod review_stats;
 pub mod stats;
 pub mod sync;
 pub mod verify;
@@ -77,5 +78,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     review::Reviewer::export_all_to(dir)?;
     review_documents::ReviewDocument::export_all_to(dir)?;
     review_documents::ExportForm::export_all_to(dir)?;
+    review_stats::ReviewStatsQuery::export_all_to(dir)?;
+    review_stats::ReviewStats::export_all_to(dir)?;
     Ok(())
 }

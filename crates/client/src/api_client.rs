@@ -8,6 +8,7 @@ use onetrip_api::command::{Command, CommandOutcome};
 use onetrip_api::config::ConfigSnapshot;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::health::Health;
+use onetrip_api::review_stats::{ReviewStats, ReviewStatsQuery};
 use onetrip_api::stats::{ExportFormat, QueueStats, StatsQuery};
 use onetrip_api::sync::SyncPage;
 use onetrip_domain::Lang;
@@ -232,15 +233,57 @@ impl ApiClient {
         query: &StatsQuery,
         format: ExportFormat,
     ) -> Result<(String, Vec<u8>), ApiError> {
-        let url = format!(
-            "{}/api/stats/export?format={}&{}",
-            self.base,
+        let path = format!(
+            "/api/stats/export?format={}&{}",
             format.as_str(),
             query.to_query_string()
         );
+        self.attachment(token, &path, &format!("stats.{}", format.as_str()))
+            .await
+    }
+
+    /// The review statistics over a range of acceptance dates (review leads only).
+    pub async fn review_stats(
+        &self,
+        token: &Sensitive<String>,
+        query: &ReviewStatsQuery,
+    ) -> Result<ReviewStats, ApiError> {
+        self.expect(
+            Method::GET,
+            &format!("/api/review/stats?{}", query.to_query_string()),
+            Some(token),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// The review statistics as a file: the name the server gives it and its bytes.
+    pub async fn review_stats_export(
+        &self,
+        token: &Sensitive<String>,
+        query: &ReviewStatsQuery,
+        format: ExportFormat,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let path = format!(
+            "/api/review/stats/export?format={}&{}",
+            format.as_str(),
+            query.to_query_string()
+        );
+        self.attachment(token, &path, &format!("review_stats.{}", format.as_str()))
+            .await
+    }
+
+    /// A file the server sends as an attachment: the name it gives it (`fallback` when it
+    /// gives none) and its bytes.
+    async fn attachment(
+        &self,
+        token: &Sensitive<String>,
+        path: &str,
+        fallback: &str,
+    ) -> Result<(String, Vec<u8>), ApiError> {
         let response = self
             .http
-            .get(url)
+            .get(format!("{}{path}", self.base))
             .bearer_auth(&token.0)
             .header(reqwest::header::ACCEPT_LANGUAGE, lang_tag(self.lang))
             .send()
@@ -257,7 +300,7 @@ impl ApiClient {
             return Err(serde_json::from_slice::<ApiError>(&bytes)
                 .unwrap_or_else(|_| self.unexpected(status, &String::from_utf8_lossy(&bytes))));
         }
-        let name = name.unwrap_or_else(|| format!("stats.{}", format.as_str()));
+        let name = name.unwrap_or_else(|| fallback.to_owned());
         Ok((name, bytes.to_vec()))
     }
 

@@ -183,16 +183,7 @@ impl Printing<'_> {
             })
             .await?
         };
-        // Printed before: the same document (template and title) is in the log.
-        let owner = self.desktop.owner().await?;
-        let reprint = self
-            .desktop
-            .sync
-            .cache
-            .print_log(&owner, i64::MAX)
-            .await?
-            .iter()
-            .any(|entry| entry.template == request.template && entry.title == title);
+        let reprint = self.printed_before(&request.template, &title).await?;
         let record = PrintRecord {
             id,
             template: request.template,
@@ -333,15 +324,7 @@ impl Printing<'_> {
             })
             .await?
         };
-        let owner = self.desktop.owner().await?;
-        let reprint = self
-            .desktop
-            .sync
-            .cache
-            .print_log(&owner, i64::MAX)
-            .await?
-            .iter()
-            .any(|entry| entry.template == print.template && entry.title == print.title);
+        let reprint = self.printed_before(&print.template, &print.title).await?;
         let record = PrintRecord {
             id,
             template: print.template,
@@ -359,6 +342,19 @@ impl Printing<'_> {
         };
         self.record_print(&record).await?;
         Ok(record)
+    }
+
+    /// Whether the same document (template and title) is in the print log already.
+    async fn printed_before(&self, template: &str, title: &str) -> Result<bool, ApiError> {
+        let owner = self.desktop.owner().await?;
+        Ok(self
+            .desktop
+            .sync
+            .cache
+            .print_log(&owner, i64::MAX)
+            .await?
+            .iter()
+            .any(|entry| entry.template == template && entry.title == title))
     }
 
     async fn signed_in_account(&self) -> Result<String, ApiError> {

@@ -414,6 +414,78 @@ impl Review<'_> {
         )
     }
 
+    /// A compared sheet over the same sheet of the round before (old red, new green, common
+    /// dark) as a PNG at [`OVERLAY_DPI`], drawn here from the kept drawings: offline too.
+    pub async fn overlay(&self, sheet: Uuid) -> Result<Vec<u8>, ApiError> {
+        let lang = self.desktop.language().await;
+        let sheets: Vec<Sheet> = self
+            .desktop
+            .sync
+            .cache
+            .records(EntityKind::ReviewSheet)
+            .await?;
+        let unavailable = || {
+            ApiError::new(
+                ErrorCode::NotFound,
+                lang.pick(
+                    "这张图纸没有可对比的上一轮图纸".into(),
+                    "This sheet has no sheet of the round before to compare with".into(),
+                ),
+            )
+        };
+        let new = sheets
+            .iter()
+            .find(|s| s.id == sheet)
+            .ok_or_else(unavailable)?;
+        let previous = new
+            .compared
+            .as_ref()
+            .ok_or_else(unavailable)?
+            .previous_sheet;
+        let old = sheets
+            .iter()
+            .find(|s| s.id == previous)
+            .ok_or_else(unavailable)?;
+        let (new_pdf, old_pdf) = (self.file(new.file_id).await?, self.file(old.file_id).await?);
+        let (new_page, old_page) = (new.page as usize, old.page as usize);
+        let drawn = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| {
+                onetrip_compare::compare_pages(
+                    &onetrip_compare::HayroRasteriser::default(),
+                    onetrip_compare::PageRef {
+                        pdf: &old_pdf,
+                        page: old_page,
+                    },
+                    onetrip_compare::PageRef {
+                        pdf: &new_pdf,
+                        page: new_page,
+                    },
+                    &onetrip_compare::RasterOptions {
+                        dpi: OVERLAY_DPI,
+                        ..onetrip_compare::RasterOptions::default()
+                    },
+                    &onetrip_compare::CompareOptions::default(),
+                )
+            })
+        })
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let failed = |detail: String| {
+            ApiError::new(
+                ErrorCode::Invalid,
+                lang.pick(
+                    format!("无法对比这两张图纸：{detail}"),
+                    format!("The two sheets cannot be compared: {detail}"),
+                ),
+            )
+        };
+        drawn
+            .map_err(|_| failed("renderer panicked".into()))?
+            .map_err(|e| failed(e.to_string()))?
+            .overlay_png
+            .ok_or_else(|| failed("no overlay".into()))
+    }
+
     /// Prints a project's letter or certificate and puts the print on record.
     pub async fn print_document(
         &self,
@@ -444,6 +516,9 @@ impl Review<'_> {
             .await
     }
 }
+
+/// Resolution of the compare overlay, as the server draws it.
+pub const OVERLAY_DPI: f32 = 100.0;
 
 /// Marks a kept file as just used, so that eviction takes the least recently used first.
 fn touch(path: &Path) {

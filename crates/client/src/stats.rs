@@ -1,6 +1,8 @@
-//! Statistics, asked of the central API, and their exports saved where the user finds them.
+//! Statistics — the queue's and drawing review's — asked of the central API, and their exports
+//! saved where the user finds them.
 
 use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::review_stats::{ReviewStats, ReviewStatsQuery};
 use onetrip_api::stats::{ExportFormat, QueueStats, SavedExport, StatsQuery};
 
 use crate::desktop::Desktop;
@@ -34,6 +36,35 @@ impl Stats<'_> {
             .await?;
         let lang = self.desktop.language().await;
         save_export(&self.desktop.export_folder(), &name, format, &bytes, lang)
+    }
+
+    /// The drawing-review statistics (审图统计), asked of the server.
+    pub async fn review_figures(&self, query: ReviewStatsQuery) -> Result<ReviewStats, ApiError> {
+        self.desktop
+            .with_session(|client, token| async move { client.review_stats(&token, &query).await })
+            .await
+    }
+
+    /// Downloads the review statistics as a file into the export folder, as [`Stats::export`].
+    pub async fn review_export(
+        &self,
+        query: ReviewStatsQuery,
+        format: ExportFormat,
+    ) -> Result<SavedExport, ApiError> {
+        let (name, bytes) = self
+            .desktop
+            .with_session(|client, token| async move {
+                client.review_stats_export(&token, &query, format).await
+            })
+            .await?;
+        let lang = self.desktop.language().await;
+        save_file(
+            &self.desktop.export_folder(),
+            &name,
+            &format!("review_stats.{}", format.as_str()),
+            &bytes,
+            lang,
+        )
     }
 }
 

@@ -89,12 +89,15 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::review::staff::project,
         crate::review::staff::file,
         crate::review::staff::reviewers,
+        crate::review::staff::overlay,
         crate::review::documents::staff_letter,
         crate::review::documents::staff_certificate,
         crate::review::documents::portal_letter,
         crate::review::documents::portal_certificate,
         crate::review::documents::staff_export,
         crate::review::documents::portal_export,
+        crate::review::stats::routes::review_stats,
+        crate::review::stats::routes::review_stats_export,
         openapi
     ),
     modifiers(&CommonResponses)
@@ -138,6 +141,7 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .merge(crate::review::routes::routes())
         .merge(crate::review::staff::routes())
         .merge(crate::review::documents::routes())
+        .merge(crate::review::stats::routes::routes())
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     let router = match web_dir {

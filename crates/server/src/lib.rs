@@ -16,6 +16,7 @@ pub mod lang;
 pub mod password;
 pub mod public_page;
 pub mod session_cache;
+pub mod spreadsheet;
 pub mod state;
 pub mod storage;
 pub mod uploads;

@@ -34,38 +34,52 @@ pub struct DemoAccount {
     pub username: &'static str,
     pub display_name: &'static str,
     pub role: Role,
+    /// A reviewer's specialty (专业).
+    pub specialty: Option<&'static str>,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         username: "admin",
         display_name: "系统管理员",
         role: Role::Admin,
+        specialty: None,
     },
     DemoAccount {
         username: "supervisor",
         display_name: "周主管",
         role: Role::Supervisor,
+        specialty: None,
     },
     DemoAccount {
         username: "clerk",
         display_name: "王小红",
         role: Role::Clerk,
+        specialty: None,
     },
     DemoAccount {
         username: "reviewer",
         display_name: "李建筑",
         role: Role::Reviewer,
+        specialty: Some("建筑"),
+    },
+    DemoAccount {
+        username: "structure",
+        display_name: "陈结构",
+        role: Role::Reviewer,
+        specialty: Some("结构"),
     },
     DemoAccount {
         username: "permit",
         display_name: "陈许可",
         role: Role::PermitOfficer,
+        specialty: None,
     },
     DemoAccount {
         username: "delivery",
         display_name: "赵送达",
         role: Role::PrintDelivery,
+        specialty: None,
     },
 ];
 
@@ -294,7 +308,7 @@ pub async fn seed_demo(commands: &Commands, now_ms: i64) -> anyhow::Result<bool>
                 display_name: demo.display_name.into(),
                 role: demo.role,
                 site_id: (demo.role != Role::Admin).then_some(center.id),
-                specialty: (demo.role == Role::Reviewer).then(|| "建筑".to_string()),
+                specialty: demo.specialty.map(str::to_owned),
                 password_hash: hash_password(DEMO_PASSWORD)?,
             },
             now_ms,

@@ -73,6 +73,15 @@ pub async fn review_save_document(
         .await
 }
 
+/// A compared sheet over the one of the round before, as PNG bytes.
+#[tauri::command]
+pub async fn review_overlay(
+    desktop: State<'_, Desktop>,
+    sheet: Uuid,
+) -> Result<Response, ApiError> {
+    Ok(Response::new(desktop.review().overlay(sheet).await?))
+}
+
 /// A round's file with the released opinions' markups, saved into the export folder.
 #[tauri::command]
 pub async fn review_export_file(

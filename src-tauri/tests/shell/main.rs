@@ -128,6 +128,22 @@ fn commands_reach_the_client_and_errors_keep_their_shape() {
             .unwrap()
             .starts_with("统计_玉环市行政服务中心_")
     );
+    // The review statistics likewise: every round when no day is given.
+    let review = shell
+        .invoke(
+            "review_stats_load",
+            json!({"query": {"from": null, "to": null}}),
+        )
+        .unwrap();
+    assert_eq!(review["projects"]["total"], 0);
+    let saved = shell
+        .invoke(
+            "review_stats_export",
+            json!({"query": {"from": "2026-12-01", "to": "2026-12-31"}, "format": "xlsx"}),
+        )
+        .unwrap();
+    assert_eq!(saved["file_name"], "审图统计_2026-12-01_2026-12-31.xlsx");
+    assert!(std::path::Path::new(saved["path"].as_str().unwrap()).is_file());
     let refused = shell
         .invoke(
             "stats_load",

@@ -10,6 +10,8 @@ import type { ExportForm } from '../bindings/ExportForm'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { ExportFormat } from '../bindings/ExportFormat'
 import type { QueueStats } from '../bindings/QueueStats'
+import type { ReviewStats } from '../bindings/ReviewStats'
+import type { ReviewStatsQuery } from '../bindings/ReviewStatsQuery'
 import type { Settings } from '../bindings/Settings'
 import type { StatsQuery } from '../bindings/StatsQuery'
 import type {
@@ -70,11 +72,15 @@ export interface ExportedFile {
   path: string | null
 }
 
-/** Supervisors' statistics, always asked of the central API. */
+/** Supervisors' and review leads' statistics, always asked of the central API. */
 export interface StatsBackend {
   queueStats(query: StatsQuery): Promise<QueueStats>
   /** Downloads the statistics as a CSV or XLSX file. */
   exportStats(query: StatsQuery, format: ExportFormat): Promise<ExportedFile>
+  /** Drawing-review statistics (审图统计) over a range of acceptance dates; review leads only. */
+  reviewStats(query: ReviewStatsQuery): Promise<ReviewStats>
+  /** Downloads the review statistics as a CSV or XLSX file. */
+  exportReviewStats(query: ReviewStatsQuery, format: ExportFormat): Promise<ExportedFile>
 }
 
 /** Drawing review for the center's staff: from the local cache on the desktop, the server in the browser. */
@@ -93,6 +99,8 @@ export interface ReviewBackend {
   reviewSaveDocument(projectId: string, document: ReviewDocument, round: number | null): Promise<ExportedFile>
   /** Prints it and puts the print in the log. Desktop only. */
   reviewPrintDocument(projectId: string, document: ReviewDocument, round: number | null, printer: string, copies: number): Promise<PrintRecord>
+  /** A compared sheet over the same sheet of the round before, as a PNG at 100 dpi. */
+  reviewOverlay(sheetId: string): Promise<Uint8Array>
   /** Saves a round's file with the released opinions' markups, in the form asked for. */
   reviewExportFile(fileId: string, form: ExportForm): Promise<ExportedFile>
 }

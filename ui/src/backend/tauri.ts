@@ -9,6 +9,7 @@ import type { Account } from '../bindings/Account'
 import type { Command } from '../bindings/Command'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
 import type { QueueStats } from '../bindings/QueueStats'
+import type { ReviewStats } from '../bindings/ReviewStats'
 import type { SavedExport } from '../bindings/SavedExport'
 import type { Settings } from '../bindings/Settings'
 import type { Backend } from './index'
@@ -87,6 +88,11 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     queueRatings: () => run<Rating[]>('queue_ratings'),
     ratingsReport: (from, to) => run<RatingsReport>('ratings_report', { from, to }),
     queueStats: (query) => run<QueueStats>('stats_load', { query }),
+    reviewStats: (query) => run<ReviewStats>('review_stats_load', { query }),
+    async exportReviewStats(query, format) {
+      const saved = await run<SavedExport>('review_stats_export', { query, format })
+      return { fileName: saved.file_name, path: saved.path }
+    },
     reviewProjects: () => run<Project[]>('review_projects'),
     reviewProject: (id) => run<ProjectView>('review_project', { id }),
     reviewFile: async (id) => new Uint8Array(await run<ArrayBuffer>('review_file', { id })),
@@ -101,6 +107,7 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     },
     reviewPrintDocument: (project, document, round, printer, copies) =>
       run<PrintRecord>('review_print_document', { project, document, round, printer, tray: null, copies }),
+    reviewOverlay: async (sheet) => new Uint8Array(await run<ArrayBuffer>('review_overlay', { sheet })),
     async reviewExportFile(file, form) {
       const saved = await run<SavedExport>('review_export_file', { file, form })
       return { fileName: saved.file_name, path: saved.path }

@@ -201,6 +201,31 @@ describe('web backend', () => {
     expect(saveFile).toHaveBeenCalledOnce()
   })
 
+  it('asks for the review statistics with or without a range, and saves their export', async () => {
+    const { fetch, backend, storage, sent, saveFile } = setup()
+    storage.setItem(TOKEN_KEY, 'tok-9')
+    fetch.mockResolvedValueOnce(json(200, { as_of: '2026-12-17' }))
+    await backend.reviewStats({ from: null, to: null })
+    expect(sent(0).url).toBe('http://center.test/api/review/stats?')
+    fetch.mockResolvedValueOnce(json(200, { as_of: '2026-12-17' }))
+    await backend.reviewStats({ from: '2026-12-01', to: '2026-12-31' })
+    expect(sent(1).url).toBe('http://center.test/api/review/stats?from=2026-12-01&to=2026-12-31')
+
+    const name = '审图统计_2026-12-01_2026-12-31.xlsx'
+    fetch.mockResolvedValueOnce(
+      new Response('PK', {
+        status: 200,
+        headers: { 'Content-Disposition': `attachment; filename="x.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}` },
+      }),
+    )
+    await expect(backend.exportReviewStats({ from: '2026-12-01', to: '2026-12-31' }, 'xlsx')).resolves.toEqual({
+      fileName: name,
+      path: null,
+    })
+    expect(sent(2).url).toBe('http://center.test/api/review/stats/export?format=xlsx&from=2026-12-01&to=2026-12-31')
+    expect(saveFile.mock.calls[0][1]).toBe(name)
+  })
+
   it('has no desktop settings', async () => {
     const { backend } = setup()
     await expect(backend.getSettings()).resolves.toBeNull()

@@ -11,6 +11,7 @@ import type { Health } from '../bindings/Health'
 import type { Lang } from '../bindings/Lang'
 import type { LoginResponse } from '../bindings/LoginResponse'
 import type { QueueStats } from '../bindings/QueueStats'
+import type { ReviewStats } from '../bindings/ReviewStats'
 import type { StatsQuery } from '../bindings/StatsQuery'
 import type { Backend, DesktopOnlyBackend } from './index'
 import { downloadAndSave, saveInBrowser } from './download'
@@ -195,11 +196,25 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     },
     reviewSaveDocument: (project, document, round) =>
       saveDownload(documentPath('review', project, document, round), `${document}.pdf`),
+    async reviewOverlay(sheet) {
+      const response = await call('GET', `/review/sheets/${encodeURIComponent(sheet)}/overlay`)
+      try {
+        return new Uint8Array(await response.arrayBuffer())
+      } catch {
+        throw offline()
+      }
+    },
     reviewPrintDocument: async () => {
       throw desktopOnly()
     },
     reviewExportFile: (file, form) => saveDownload(exportPath('review', file, form), `export.${form === 'xfdf' ? 'xfdf' : 'pdf'}`),
     exportStats: (query, format) => saveDownload(`/stats/export?format=${format}&${statsParams(query)}`, `stats.${format}`),
+    reviewStats: (query) => request<ReviewStats>('GET', `/review/stats?${statsParams({ site: null, ...query })}`),
+    exportReviewStats: (query, format) =>
+      saveDownload(
+        `/review/stats/export?format=${format}&${statsParams({ site: null, ...query })}`,
+        `review_stats.${format}`,
+      ),
     // Printers and the local cache are the desktop's; the browser build cannot reach them.
     ...desktopOnlyCalls(desktopOnly),
   }

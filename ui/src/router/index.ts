@@ -37,6 +37,12 @@ export const routes: RouteRecordRaw[] = [
       ),
       { path: 'queue', component: () => import('../views/queue/QueueView.vue'), meta: { area: 'queue' } },
       { path: 'review', component: () => import('../views/review/ReviewView.vue'), meta: { area: 'review' } },
+      // 审图统计 is for the review leads: the roles of the statistics area.
+      {
+        path: 'review/stats',
+        component: () => import('../views/review/ReviewStatsView.vue'),
+        meta: { area: 'stats' },
+      },
       {
         path: 'review/:id',
         component: () => import('../views/review/ReviewProject.vue'),

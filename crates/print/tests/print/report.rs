@@ -107,12 +107,19 @@ fn a_line_break_in_a_cell_starts_a_new_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut report = letter(1, 1);
     report.sections[0].table.as_mut().unwrap().rows[0][3] = "强制性条文\n必须修改\n待回复".into();
-    let pdf = write_pdf(dir.path(), "breaks", &render_report(fonts(), &report).unwrap());
+    let pdf = write_pdf(
+        dir.path(),
+        "breaks",
+        &render_report(fonts(), &report).unwrap(),
+    );
     let text = text_of(&pdf);
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     // The first line sits beside the row's other cells; the others are lines of their own.
     assert!(lines.iter().any(|l| l.ends_with("强制性条文")), "{text}");
     for expected in ["必须修改", "待回复"] {
-        assert!(lines.contains(&expected), "{expected} is not a line of its own:\n{text}");
+        assert!(
+            lines.contains(&expected),
+            "{expected} is not a line of its own:\n{text}"
+        );
     }
 }

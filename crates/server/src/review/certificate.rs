@@ -139,7 +139,18 @@ pub async fn plan_issue(
                 payload,
                 ..certificate
             };
+            // The certified round's tasks end with the certificate, if its opinions were
+            // never released again.
+            let done: Vec<ReviewTask> = tasks
+                .iter()
+                .filter(|t| t.round == certificate.round && t.done_on.is_none())
+                .map(|t| ReviewTask {
+                    done_on: Some(certificate.issued_on.clone()),
+                    ..t.clone()
+                })
+                .collect();
             Ok(ReviewWrite {
+                tasks: done,
                 projects: vec![Project {
                     state: ProjectState::Certified,
                     ..project.clone()

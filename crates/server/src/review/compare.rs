@@ -27,10 +27,16 @@ pub const CHILD_FLAG: &str = "--onetrip-compare-child";
 /// Resolution sheets are compared at: fine enough for a changed line, quick on A0.
 const DPI: f32 = 75.0;
 
+/// Resolution of the overlay a reviewer looks at: the changed lines stay legible on A1.
+pub const OVERLAY_DPI: f32 = 100.0;
+
 /// What the child compares: pairs of pages of files on disk.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Job {
     pairs: Vec<Pair>,
+    /// Where to write the first pair's overlay PNG, when one is wanted.
+    #[serde(default)]
+    overlay: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,11 +76,15 @@ pub fn run_child_if_requested() {
     let mut files: HashMap<PathBuf, Vec<u8>> = HashMap::new();
     let rasteriser = HayroRasteriser::default();
     let raster = RasterOptions {
-        dpi: DPI,
+        dpi: if job.overlay.is_some() {
+            OVERLAY_DPI
+        } else {
+            DPI
+        },
         ..RasterOptions::default()
     };
     let options = CompareOptions {
-        overlay: false,
+        overlay: job.overlay.is_some(),
         ..CompareOptions::default()
     };
     let mut marked = Vec::with_capacity(job.pairs.len());
@@ -101,6 +111,12 @@ pub fn run_child_if_requested() {
             &raster,
             &options,
         );
+        if let (Some(out), Ok(comparison)) = (&job.overlay, &result)
+            && let Some(png) = &comparison.overlay_png
+            && std::fs::write(out, png).is_err()
+        {
+            std::process::exit(5);
+        }
         marked.push(Marked {
             sheet: pair.sheet,
             regions: result
@@ -179,19 +195,9 @@ async fn try_mark_round(state: &AppState, round_id: Uuid) -> StorageResult<()> {
         .map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let mut paths: HashMap<Uuid, PathBuf> = HashMap::new();
     for file in &files {
-        let Some(blob) = BlobId::parse(&file.blob) else {
-            continue;
-        };
-        let Some((mut reader, _)) = state.files.blobs.open(blob).await.map_err(corrupt)? else {
-            continue;
-        };
-        let path = work.path().join(file.id.simple().to_string());
-        let mut out = tokio::fs::File::create(&path).await.map_err(corrupt)?;
-        tokio::io::copy(&mut reader, &mut out)
-            .await
-            .map_err(corrupt)?;
-        out.flush().await.map_err(corrupt)?;
-        paths.insert(file.id, path);
+        if let Some(path) = materialise(state, work.path(), file).await? {
+            paths.insert(file.id, path);
+        }
     }
     let old_by_number: HashMap<&str, &Sheet> = old_sheets
         .iter()
@@ -218,7 +224,11 @@ async fn try_mark_round(state: &AppState, round_id: Uuid) -> StorageResult<()> {
         return Ok(());
     }
     let job_path = work.path().join("job.json");
-    let job = serde_json::to_vec(&Job { pairs }).map_err(corrupt)?;
+    let job = serde_json::to_vec(&Job {
+        pairs,
+        overlay: None,
+    })
+    .map_err(corrupt)?;
     tokio::fs::write(&job_path, job).await.map_err(corrupt)?;
     let isolation = onetrip_intake::Isolation {
         timeout: std::time::Duration::from_secs(600),
@@ -229,6 +239,99 @@ async fn try_mark_round(state: &AppState, round_id: Uuid) -> StorageResult<()> {
         .map_err(corrupt)?;
     let marked: Vec<Marked> = serde_json::from_slice(&answer).map_err(corrupt)?;
     record(state, &round, &new_sheets, &old_by_number, marked).await
+}
+
+/// Copies a file's blob into `dir` for the child to read.
+async fn materialise(
+    state: &AppState,
+    dir: &std::path::Path,
+    file: &onetrip_api::review::RoundFile,
+) -> StorageResult<Option<PathBuf>> {
+    let Some(blob) = BlobId::parse(&file.blob) else {
+        return Ok(None);
+    };
+    let Some((mut reader, _)) = state.files.blobs.open(blob).await.map_err(corrupt)? else {
+        return Ok(None);
+    };
+    let path = dir.join(file.id.simple().to_string());
+    let mut out = tokio::fs::File::create(&path).await.map_err(corrupt)?;
+    tokio::io::copy(&mut reader, &mut out)
+        .await
+        .map_err(corrupt)?;
+    out.flush().await.map_err(corrupt)?;
+    Ok(Some(path))
+}
+
+/// The overlay of a compared sheet on the same sheet of the round before (old red, new green,
+/// common dark), as a PNG at [`OVERLAY_DPI`], drawn in a bounded child; `None` when the sheet
+/// was not compared or the actor may not see it.
+pub async fn overlay(
+    state: &AppState,
+    actor: &crate::actor::Actor,
+    sheet: Uuid,
+) -> StorageResult<Option<Vec<u8>>> {
+    let (new_sheet, old_sheet, new_file, old_file) = {
+        let mut pooled = state.store.acquire().await?;
+        let conn = &mut pooled.conn();
+        let Some(new_sheet) = sql::sheet(conn, sheet).await? else {
+            return Ok(None);
+        };
+        let Some(previous) = new_sheet.compared.as_ref().map(|c| c.previous_sheet) else {
+            return Ok(None);
+        };
+        let Some(old_sheet) = sql::sheet(conn, previous).await? else {
+            return Ok(None);
+        };
+        let Some(round) = sql::round(conn, new_sheet.round_id).await? else {
+            return Ok(None);
+        };
+        if super::visible_project(conn, actor, round.project_id)
+            .await?
+            .is_err()
+        {
+            return Ok(None);
+        }
+        let (Some(new_file), Some(old_file)) = (
+            sql::file(conn, new_sheet.file_id).await?,
+            sql::file(conn, old_sheet.file_id).await?,
+        ) else {
+            return Ok(None);
+        };
+        (new_sheet, old_sheet, new_file, old_file)
+    };
+    let work = tempfile::Builder::new()
+        .prefix("onetrip-overlay")
+        .tempdir()
+        .map_err(corrupt)?;
+    let (Some(new_path), Some(old_path)) = (
+        materialise(state, work.path(), &new_file).await?,
+        materialise(state, work.path(), &old_file).await?,
+    ) else {
+        return Ok(None);
+    };
+    let out = work.path().join("overlay.png");
+    let job = Job {
+        pairs: vec![Pair {
+            sheet: new_sheet.id,
+            old_file: old_path,
+            old_page: old_sheet.page,
+            new_file: new_path,
+            new_page: new_sheet.page,
+        }],
+        overlay: Some(out.clone()),
+    };
+    let job_path = work.path().join("job.json");
+    tokio::fs::write(&job_path, serde_json::to_vec(&job).map_err(corrupt)?)
+        .await
+        .map_err(corrupt)?;
+    let isolation = onetrip_intake::Isolation {
+        timeout: std::time::Duration::from_secs(120),
+        ..state.files.intake.clone()
+    };
+    onetrip_intake::run_isolated(&isolation, CHILD_FLAG, &[job_path.as_os_str()])
+        .await
+        .map_err(corrupt)?;
+    Ok(tokio::fs::read(&out).await.ok())
 }
 
 /// Writes the comparisons onto the sheets and their carried opinions, with their changes.

@@ -28,6 +28,7 @@ pub mod plan;
 pub mod routes;
 pub mod sql;
 pub mod staff;
+pub mod stats;
 pub mod upload;
 
 use crate::actor::{Actor, refuse};

@@ -121,6 +121,12 @@ pub async fn sheets_of(conn: &mut Conn<'_>, round: Uuid) -> StorageResult<Vec<Sh
     all_parsed(&rows)
 }
 
+pub async fn sheet(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<Sheet>> {
+    const SQL: &str = "SELECT data FROM review_sheets WHERE id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL).bind(id.to_string()).fetch_optional(c).await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
 pub async fn count_sheets(conn: &mut Conn<'_>, round: Uuid) -> StorageResult<i64> {
     const SQL: &str = "SELECT COUNT(*) FROM review_sheets WHERE round_id = $1";
     Ok(on_backend!(conn, c => sqlx::query_scalar(SQL).bind(round.to_string()).fetch_one(c).await)?)

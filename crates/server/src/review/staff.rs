@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/review/projects/{id}", get(project))
         .route("/api/review/files/{id}", get(file))
         .route("/api/review/reviewers", get(reviewers))
+        .route("/api/review/sheets/{id}/overlay", get(overlay))
 }
 
 /// `GET /api/review/projects`: every project for a lead, a reviewer's assigned ones.
@@ -148,4 +149,37 @@ pub async fn reviewers(
         .await
         .map_err(|e| internal(lang, e))?;
     Ok(Json(reviewers))
+}
+
+/// `GET /api/review/sheets/{id}/overlay`: a compared sheet over the same sheet of the round
+/// before, old in red, new in green, common linework dark, as a PNG at 100 dpi.
+#[utoipa::path(get, path = "/api/review/sheets/{id}/overlay", params(("id" = Uuid, Path, description = "The sheet")),
+    responses((status = 200, content_type = "image/png", description = "The overlay"),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn overlay(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    PathParam(id): PathParam<Uuid>,
+) -> Result<Response, HttpError> {
+    let lang = actor.lang;
+    let png = super::compare::overlay(&state, &actor, id)
+        .await
+        .map_err(|e| internal(lang, e))?
+        .ok_or_else(|| {
+            HttpError(refuse(
+                &actor,
+                ErrorCode::NotFound,
+                "overlay_unavailable",
+                "这张图纸没有可对比的上一轮图纸".into(),
+                "This sheet has no sheet of the round before to compare with".into(),
+            ))
+        })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png".to_owned()),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        png,
+    )
+        .into_response())
 }

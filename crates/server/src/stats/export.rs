@@ -4,27 +4,11 @@
 
 use onetrip_api::stats::{ExportFormat, QueueStats, StatsRow};
 use onetrip_domain::Lang;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
 
-/// One cell of a table, kept as what it means so that each format writes it its own way.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Count(u32),
-    /// A duration in milliseconds, shown in minutes with one decimal.
-    Minutes(Option<i64>),
-    /// A share from 0 to 1, shown as a percentage.
-    Rate(Option<f64>),
-    /// A plain number with two decimals.
-    Decimal(Option<f64>),
-}
+use crate::spreadsheet::{Cell, Csv, Formats, Table, file_name_part, header_row, write_cell};
 
-/// Minutes with one decimal.
-pub fn minutes(ms: i64) -> f64 {
-    (ms as f64 / 6_000.0).round() / 10.0
-}
-
-fn zh_en(lang: Lang, zh: &str, en: &str) -> String {
+pub(crate) fn zh_en(lang: Lang, zh: &str, en: &str) -> String {
     lang.pick(zh.into(), en.into())
 }
 
@@ -157,150 +141,43 @@ fn method_note(lang: Lang) -> String {
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-fn csv_field(text: &str) -> String {
-    // A leading = + - @ makes Excel read the cell as a formula: keep names as text.
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ') {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-fn csv_cell(cell: &Cell) -> String {
-    match cell {
-        Cell::Text(text) => csv_field(text),
-        Cell::Count(n) => n.to_string(),
-        Cell::Minutes(ms) => ms
-            .map(|ms| format!("{:.1}", minutes(ms)))
-            .unwrap_or_default(),
-        Cell::Rate(rate) => rate
-            .map(|r| format!("{:.1}%", r * 100.0))
-            .unwrap_or_default(),
-        Cell::Decimal(value) => value.map(|v| format!("{v:.2}")).unwrap_or_default(),
-    }
-}
-
-fn csv_line(out: &mut String, cells: &[Cell]) {
-    let line: Vec<String> = cells.iter().map(csv_cell).collect();
-    out.push_str(&line.join(","));
-    out.push_str("\r\n");
-}
-
 /// One table of every breakdown (dimension, item, figures), then the case figures.
 pub fn csv(stats: &QueueStats, lang: Lang) -> Vec<u8> {
-    let mut out = String::from('\u{feff}');
+    let mut out = Csv::new();
     let mut header = vec![
         Cell::Text(zh_en(lang, "维度", "Breakdown")),
         Cell::Text(zh_en(lang, "项目", "Item")),
     ];
     header.extend(figure_headers(lang, "号票数").into_iter().map(Cell::Text));
-    csv_line(&mut out, &header);
+    out.line(&header);
     let all = zh_en(lang, "全部", "All");
     let mut line = vec![Cell::Text(all), Cell::Text(stats.overall.label.clone())];
     line.extend(figures(&stats.overall));
-    csv_line(&mut out, &line);
+    out.line(&line);
     for (dimension, rows) in breakdowns(stats, lang) {
         for row in rows {
             let mut line = vec![Cell::Text(dimension.clone()), Cell::Text(row.label.clone())];
             line.extend(figures(row));
-            csv_line(&mut out, &line);
+            out.line(&line);
         }
     }
-    out.push_str("\r\n");
-    csv_line(
-        &mut out,
-        &[
-            Cell::Text(zh_en(lang, "办件指标", "Case figure")),
-            Cell::Text(zh_en(lang, "数值", "Value")),
-        ],
-    );
+    out.blank();
+    out.line(&[
+        Cell::Text(zh_en(lang, "办件指标", "Case figure")),
+        Cell::Text(zh_en(lang, "数值", "Value")),
+    ]);
     for (label, value) in case_lines(stats, lang) {
-        csv_line(&mut out, &[Cell::Text(label), value]);
+        out.line(&[Cell::Text(label), value]);
     }
-    csv_line(
-        &mut out,
-        &[
-            Cell::Text(zh_en(lang, "好差评", "Ratings")),
-            ratings_note(stats, lang),
-        ],
-    );
+    out.line(&[
+        Cell::Text(zh_en(lang, "好差评", "Ratings")),
+        ratings_note(stats, lang),
+    ]);
     out.into_bytes()
 }
 
 // ---------------------------------------------------------------------------------------------
 // XLSX
-
-struct Formats {
-    header: Format,
-    bold: Format,
-    minutes: Format,
-    rate: Format,
-    decimal: Format,
-    wrap: Format,
-}
-
-impl Formats {
-    fn new() -> Formats {
-        Formats {
-            header: Format::new().set_bold().set_background_color("D9E1F2"),
-            bold: Format::new().set_bold(),
-            minutes: Format::new().set_num_format("0.0"),
-            rate: Format::new().set_num_format("0.0%"),
-            decimal: Format::new().set_num_format("0.00"),
-            wrap: Format::new().set_text_wrap(),
-        }
-    }
-}
-
-fn write_cell(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    cell: &Cell,
-    formats: &Formats,
-) -> Result<(), XlsxError> {
-    match cell {
-        Cell::Text(text) => {
-            sheet.write_string(row, col, text)?;
-        }
-        Cell::Count(n) => {
-            sheet.write_number(row, col, *n)?;
-        }
-        Cell::Minutes(Some(ms)) => {
-            sheet.write_number_with_format(row, col, minutes(*ms), &formats.minutes)?;
-        }
-        Cell::Rate(Some(rate)) => {
-            sheet.write_number_with_format(row, col, *rate, &formats.rate)?;
-        }
-        Cell::Decimal(Some(value)) => {
-            sheet.write_number_with_format(row, col, *value, &formats.decimal)?;
-        }
-        // Nothing to measure: the cell stays empty rather than showing a made-up zero.
-        Cell::Minutes(None) | Cell::Rate(None) | Cell::Decimal(None) => {}
-    }
-    Ok(())
-}
-
-/// A header row, bold and frozen, and the column widths.
-fn header_row(
-    sheet: &mut Worksheet,
-    headers: &[String],
-    widths: &[f64],
-    formats: &Formats,
-) -> Result<(), XlsxError> {
-    for (col, (text, width)) in headers.iter().zip(widths).enumerate() {
-        let col = u16::try_from(col).unwrap_or(u16::MAX);
-        sheet.write_string_with_format(0, col, text, &formats.header)?;
-        sheet.set_column_width(col, *width)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
 
 /// A sheet named after its breakdown, with the breakdown's lines and, when given, the total.
 fn table_sheet(
@@ -312,28 +189,23 @@ fn table_sheet(
     lang: Lang,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(name)?;
     let mut headers = vec![name.to_owned()];
     headers.extend(figure_headers(lang, tickets));
     let mut widths = vec![24.0];
     widths.extend(std::iter::repeat_n(13.0, headers.len() - 1));
-    header_row(sheet, &headers, &widths, formats)?;
-    let mut at = 1;
-    for row in rows {
-        sheet.write_string(at, 0, &row.label)?;
-        for (col, cell) in (1u16..).zip(figures(row)) {
-            write_cell(sheet, at, col, &cell, formats)?;
-        }
-        at += 1;
+    let line = |row: &StatsRow| {
+        let mut cells = vec![Cell::Text(row.label.clone())];
+        cells.extend(figures(row));
+        cells
+    };
+    Table {
+        name: name.to_owned(),
+        headers,
+        widths,
+        rows: rows.iter().map(line).collect(),
+        total: total.map(line),
     }
-    if let Some(total) = total {
-        sheet.write_string_with_format(at, 0, &total.label, &formats.bold)?;
-        for (col, cell) in (1u16..).zip(figures(total)) {
-            write_cell(sheet, at, col, &cell, formats)?;
-        }
-    }
-    Ok(())
+    .sheet(workbook, formats)
 }
 
 /// A summary sheet, one sheet per breakdown, and one for the cases.
@@ -468,76 +340,12 @@ pub fn xlsx(stats: &QueueStats, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 
 /// `统计_玉环市行政服务中心_2026-11-01_2026-11-27.xlsx` (English: `stats_…`).
 pub fn file_name(stats: &QueueStats, format: ExportFormat, lang: Lang) -> String {
-    // Keep what file systems accept: no path separators or reserved characters in the name.
-    let site: String = stats
-        .site_name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
     format!(
-        "{}_{site}_{}_{}.{}",
+        "{}_{}_{}_{}.{}",
         zh_en(lang, "统计", "stats"),
+        file_name_part(&stats.site_name),
         stats.from,
         stats.to,
         format.as_str()
     )
-}
-
-/// `attachment` with an ASCII `filename` for old clients and the real name in `filename*`
-/// (RFC 6266 with RFC 5987 encoding).
-pub fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_kept_as_text() {
-        assert_eq!(csv_field("A 企业开办"), "A 企业开办");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-    }
-
-    #[test]
-    fn minutes_have_one_decimal() {
-        assert_eq!(minutes(90_000), 1.5);
-        assert_eq!(minutes(100_000), 1.7);
-        assert_eq!(minutes(0), 0.0);
-    }
-
-    #[test]
-    fn content_disposition_carries_the_chinese_name() {
-        assert_eq!(
-            content_disposition("统计_a b.csv"),
-            "attachment; filename=\"___a_b.csv\"; filename*=UTF-8''%E7%BB%9F%E8%AE%A1_a%20b.csv"
-        );
-    }
 }

@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use crate::actor::{Actor, refuse};
 use crate::http_error::internal;
+pub use crate::spreadsheet::ExportFile;
 use crate::state::AppState;
 
 /// The service center's offset from UTC (Asia/Shanghai, no daylight saving).
@@ -101,6 +102,64 @@ fn day(actor: &Actor, text: &str) -> Result<Day, ApiError> {
     })
 }
 
+/// The inclusive range of days `from` to `to` (`YYYY-MM-DD`), at most [`MAX_RANGE_DAYS`]
+/// long: today when neither is given; a missing start is the end's day, a missing end today.
+pub fn day_range(
+    actor: &Actor,
+    from: Option<&str>,
+    to: Option<&str>,
+    today: &str,
+) -> Result<(Day, Day), ApiError> {
+    let end_given = to.is_some();
+    let to = day(actor, to.unwrap_or(today))?;
+    let from = match from {
+        Some(text) => day(actor, text)?,
+        None if end_given => to,
+        None => day(actor, today)?,
+    };
+    if from > to {
+        return Err(refuse(
+            actor,
+            ErrorCode::Invalid,
+            "stats_range_reversed",
+            format!("开始日期 {from} 晚于结束日期 {to}"),
+            format!("The first day {from} is after the last day {to}"),
+        ));
+    }
+    let mut days = 1;
+    let mut day = from;
+    while day < to {
+        day = day.next();
+        days += 1;
+        if days > MAX_RANGE_DAYS {
+            return Err(refuse(
+                actor,
+                ErrorCode::Invalid,
+                "stats_range_too_long",
+                format!("一次最多统计 {MAX_RANGE_DAYS} 天，请缩短日期范围"),
+                format!("At most {MAX_RANGE_DAYS} days at a time; choose a shorter range"),
+            ));
+        }
+    }
+    Ok((from, to))
+}
+
+/// The export format asked for, or why it is needed.
+pub fn export_format(
+    actor: &Actor,
+    format: Option<ExportFormat>,
+) -> Result<ExportFormat, ApiError> {
+    format.ok_or_else(|| {
+        refuse(
+            actor,
+            ErrorCode::Invalid,
+            "stats_format",
+            "请选择导出格式：csv 或 xlsx".into(),
+            "Choose the export format: csv or xlsx".into(),
+        )
+    })
+}
+
 /// Checks who asks for what: the role, the site within the account's scope, and the range of
 /// days (today when not given; a missing start is the end's day, a missing end is today).
 pub fn check(
@@ -142,36 +201,7 @@ pub fn check(
                 "No such site".into(),
             )
         })?;
-    let to = day(actor, query.to.as_deref().unwrap_or(today))?;
-    let from = match query.from.as_deref() {
-        Some(text) => day(actor, text)?,
-        None if query.to.is_some() => to,
-        None => day(actor, today)?,
-    };
-    if from > to {
-        return Err(refuse(
-            actor,
-            ErrorCode::Invalid,
-            "stats_range_reversed",
-            format!("开始日期 {from} 晚于结束日期 {to}"),
-            format!("The first day {from} is after the last day {to}"),
-        ));
-    }
-    let mut days = 1;
-    let mut day = from;
-    while day < to {
-        day = day.next();
-        days += 1;
-        if days > MAX_RANGE_DAYS {
-            return Err(refuse(
-                actor,
-                ErrorCode::Invalid,
-                "stats_range_too_long",
-                format!("一次最多统计 {MAX_RANGE_DAYS} 天，请缩短日期范围"),
-                format!("At most {MAX_RANGE_DAYS} days at a time; choose a shorter range"),
-            ));
-        }
-    }
+    let (from, to) = day_range(actor, query.from.as_deref(), query.to.as_deref(), today)?;
     Ok(StatsScope {
         site,
         site_name,
@@ -199,14 +229,6 @@ pub async fn queue_stats(
     Ok(compute(&scope, &rows, &current, actor.lang))
 }
 
-/// An export ready to send: its bytes, type and `Content-Disposition`.
-pub struct ExportFile {
-    pub bytes: Vec<u8>,
-    pub content_type: &'static str,
-    pub file_name: String,
-    pub disposition: String,
-}
-
 /// The statistics `actor` asked for as a CSV or XLSX file, or why not.
 pub async fn export_file(
     state: &AppState,
@@ -215,15 +237,7 @@ pub async fn export_file(
     format: Option<ExportFormat>,
 ) -> Result<ExportFile, ApiError> {
     may_see_stats(actor)?;
-    let format = format.ok_or_else(|| {
-        refuse(
-            actor,
-            ErrorCode::Invalid,
-            "stats_format",
-            "请选择导出格式：csv 或 xlsx".into(),
-            "Choose the export format: csv or xlsx".into(),
-        )
-    })?;
+    let format = export_format(actor, format)?;
     let stats = queue_stats(state, actor, query).await?;
     let bytes = match format {
         ExportFormat::Csv => export::csv(&stats, actor.lang),
@@ -232,12 +246,7 @@ pub async fn export_file(
         }
     };
     let file_name = export::file_name(&stats, format, actor.lang);
-    Ok(ExportFile {
-        bytes,
-        content_type: format.content_type(),
-        disposition: export::content_disposition(&file_name),
-        file_name,
-    })
+    Ok(ExportFile::new(bytes, format, file_name))
 }
 
 /// The value below which `p` (0 to 1) of `sorted` lies, by linear interpolation between the

@@ -1,7 +1,6 @@
 //! `GET /api/stats` and `GET /api/stats/export`.
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -68,13 +67,5 @@ pub async fn stats_export(
     Params(params): Params<StatsParams>,
 ) -> Result<Response, HttpError> {
     let file = super::export_file(&state, &actor, &params.query(), params.format).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, file.disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        file.bytes,
-    )
-        .into_response())
+    Ok(file.into_response())
 }

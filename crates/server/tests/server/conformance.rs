@@ -92,7 +92,7 @@ async fn demo_seed_fills_an_empty_database_once(db: TestDb) {
             .all(|s| snapshot.matters.iter().any(|m| m.service_id == s.id))
     );
     assert_eq!(snapshot.windows.len(), 8 + 2 * BRANCHES.len());
-    assert_eq!(storage.count_accounts().await.unwrap(), 6);
+    assert_eq!(storage.count_accounts().await.unwrap(), 7);
     // A second start seeds nothing more.
     assert!(!seed_demo(storage.as_ref(), NOW).await.unwrap());
     assert_eq!(storage.config_snapshot().await.unwrap(), snapshot);

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const INFRASTRUCTURE: [&str; 15] = [
+const INFRASTRUCTURE: [&str; 16] = [
     "actor",
     "blobs",
     "changes",
@@ -18,6 +18,7 @@ const INFRASTRUCTURE: [&str; 15] = [
     "password",
     "public_page",
     "session_cache",
+    "spreadsheet",
     "state",
     "storage",
     "uploads",

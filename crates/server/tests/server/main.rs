@@ -11,6 +11,7 @@ mod layout;
 mod processes;
 mod ratings;
 mod review;
+mod review_stats;
 mod sqlite;
 mod stats;
 mod support;

@@ -1012,6 +1012,19 @@ async fn a_round_from_assignment_to_resubmission(db: TestDb) {
             r[0] <= x0 + 5.0 && r[1] <= y0 + 5.0 && r[2] >= x1 - 5.0 && r[3] >= y1 - 5.0
         });
     assert!(covered, "{changed_sheet}");
+    // The reviewer overlays it on round 1's: a PNG of the A1 sheet at 100 dpi.
+    let sheet_id = changed_sheet["id"].as_str().unwrap();
+    let (status, png) = portal
+        .download(&format!("/api/review/sheets/{sheet_id}/overlay"), &arch)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&png[1..4], b"PNG");
+    let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+    assert!((3300..=3320).contains(&width), "{width} px wide");
+    let (status, _) = portal
+        .download(&format!("/api/review/sheets/{sheet_id}/overlay"), &clerk)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let carried = view["opinions"]
         .as_array()
         .unwrap()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ProjectView } from '../../bindings/ProjectView'
-import { releasedRounds } from './review'
+import { regionBoxes, releasedRounds } from './review'
 
 const round = (number: number) => ({ round: { id: `r${number}`, number } })
 const opinion = (code: string, roundId: string, released: number | null) => ({ code, round_id: roundId, released_at_ms: released })
@@ -22,5 +22,16 @@ describe('rounds with an opinion letter', () => {
 
   it('has none before anything is released', () => {
     expect(releasedRounds({ rounds: [round(1)], opinions: [opinion('建-R1-01', 'r1', null)] } as unknown as ProjectView)).toEqual([])
+  })
+})
+
+describe('changed regions on the overlay image', () => {
+  it('turns PDF points from the bottom into pixels from the top', () => {
+    // A 720 pt tall page at 100 dpi is 1000 px tall; a region 72 pt square at (72, 72).
+    const [box] = regionBoxes([[720, 720, 1440, 1440]], 1000, 100)
+    expect(box.x).toBeCloseTo(100)
+    expect(box.w).toBeCloseTo(100)
+    expect(box.h).toBeCloseTo(100)
+    expect(box.y).toBeCloseTo(800)
   })
 })

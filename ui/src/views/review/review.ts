@@ -30,3 +30,16 @@ export function releasedRounds(view: ProjectView): number[] {
   }
   return [...rounds].sort((a, b) => a - b)
 }
+
+/**
+ * Changed regions (tenths of a PDF point, origin bottom-left) as boxes in pixels of an image
+ * of the page `heightPx` tall drawn at `dpi` (origin top-left).
+ */
+export function regionBoxes(regions: [number, number, number, number][], heightPx: number, dpi: number): { x: number; y: number; w: number; h: number }[] {
+  const px = (tenths: number) => (tenths / 10) * (dpi / 72)
+  return regions.map(([x0, y0, x1, y1]) => {
+    const left = px(Math.min(x0, x1))
+    const top = heightPx - px(Math.max(y0, y1))
+    return { x: left, y: top, w: px(Math.abs(x1 - x0)), h: px(Math.abs(y1 - y0)) }
+  })
+}
