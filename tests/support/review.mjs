@@ -10,11 +10,16 @@ import { join } from 'node:path'
 import { required } from './env.mjs'
 import { apiClient } from './server.mjs'
 
-/** Writes a generated set (the revised round of the same seed with `revised`); its folder and manifest. */
-export function drawingSet({ seed, perSpecialty, segments, revised = false }) {
+/**
+ * Writes a generated set (the revised round of the same seed with `revised`, its first drawing
+ * sheet with `heavyFirstSheet` segments when given); its folder and manifest.
+ */
+export function drawingSet({ seed, perSpecialty, segments, revised = false, heavyFirstSheet = null }) {
   const dir = mkdtempSync(join(tmpdir(), 'onetrip-set-'))
   const args = ['--out', dir, '--seed', String(seed), '--per-specialty', perSpecialty, '--segments', String(segments)]
-  execFileSync(required('ONETRIP_DRAWING_SET_BIN'), revised ? [...args, '--revised'] : args)
+  if (revised) args.push('--revised')
+  if (heavyFirstSheet) args.push('--heavy-first-sheet', String(heavyFirstSheet))
+  execFileSync(required('ONETRIP_DRAWING_SET_BIN'), args)
   return { dir, manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) }
 }
 

@@ -102,6 +102,7 @@ async fn render(
 pub struct ExportQuery {
     /// `flattened` (markups drawn on the sheets), `annotated` (PDF annotations named by the
     /// opinion ids) or `xfdf`.
+    #[param(inline)]
     form: ExportForm,
 }
 

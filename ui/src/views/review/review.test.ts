@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ProjectView } from '../../bindings/ProjectView'
 import { regionBoxes, releasedRounds } from './review'
+import { thumbScale } from './thumbnails'
 
 const round = (number: number) => ({ round: { id: `r${number}`, number } })
 const opinion = (code: string, roundId: string, released: number | null) => ({ code, round_id: roundId, released_at_ms: released })
@@ -33,5 +34,14 @@ describe('changed regions on the overlay image', () => {
     expect(box.w).toBeCloseTo(100)
     expect(box.h).toBeCloseTo(100)
     expect(box.y).toBeCloseTo(800)
+  })
+})
+
+describe('thumbnail scale', () => {
+  it('draws an A1 sheet 96 px wide, sharper on a high-density screen', () => {
+    // A1 landscape is 2384 pt wide.
+    expect(thumbScale(2384, 96, 1) * 2384).toBeCloseTo(96)
+    expect(thumbScale(2384, 96, 2) * 2384).toBeCloseTo(192)
+    expect(thumbScale(0, 96, 1)).toBe(1)
   })
 })

@@ -65,6 +65,8 @@ export interface OpenedSheet {
   zoom(factor: number): void
   fitWidth(): void
   onRendered(handler: () => void): void
+  /** Milliseconds from each zoom to the page sharp again (its last render before a pause). */
+  onZoomed(handler: (ms: number) => void): void
   /** Milliseconds from opening to the first sharp view. */
   firstRenderMs: Promise<number>
   close(): void
@@ -104,10 +106,25 @@ export async function openSheet(data: Uint8Array, page: number, container: HTMLD
     viewer.currentScaleValue = 'page-fit'
     shown = true
   })
+  // After a zoom the page draws again, then its detail canvas over the visible part: it is
+  // sharp when the last of those renders is done and no other follows for a moment.
+  const zoomHandlers: ((ms: number) => void)[] = []
+  let zoomStarted: number | null = null
+  let quiet: ReturnType<typeof setTimeout> | undefined
   eventBus.on('pagerendered', (event: { pageNumber: number }) => {
     if (!shown || event.pageNumber !== page + 1) return
-    resolveFirst(performance.now() - started)
+    const now = performance.now()
+    resolveFirst(now - started)
     handlers.forEach((handler) => handler())
+    if (zoomStarted !== null) {
+      const since = zoomStarted
+      clearTimeout(quiet)
+      quiet = setTimeout(() => {
+        if (zoomStarted !== since) return
+        zoomStarted = null
+        zoomHandlers.forEach((handler) => handler(now - since))
+      }, 400)
+    }
   })
   // The copy pdf.js transfers to its worker must not be the caller's buffer.
   const task = pdfjs.getDocument({ data: data.slice(), isEvalSupported: false })
@@ -126,6 +143,7 @@ export async function openSheet(data: Uint8Array, page: number, container: HTMLD
     geometry,
     pageElement: () => viewerElement.querySelector(`.page[data-page-number="${page + 1}"]`),
     zoom(factor) {
+      zoomStarted = performance.now()
       viewer.currentScale = Math.min(Math.max(viewer.currentScale * factor, 0.05), 32)
     },
     fitWidth() {
@@ -133,6 +151,9 @@ export async function openSheet(data: Uint8Array, page: number, container: HTMLD
     },
     onRendered(handler) {
       handlers.push(handler)
+    },
+    onZoomed(handler) {
+      zoomHandlers.push(handler)
     },
     firstRenderMs,
     close() {
