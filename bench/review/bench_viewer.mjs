@@ -33,7 +33,7 @@ const GEOMETRY = `
   }`
 
 /** Two sheets, the first of 200,000 segments. */
-const heavySet = () => drawingSet({ seed: 5, perSpecialty: '2,0,0,0,0', segments: 3000, heavyFirstSheet: 200000 })
+const heavySet = () => drawingSet({ seed: 5, perSpecialty: '2,1,1,1,1', segments: 3000, heavyFirstSheet: 200000 })
 
 async function project(base) {
   const token = await applicant(base, `bench-${Date.now().toString(36)}`)
