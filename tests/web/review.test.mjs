@@ -56,6 +56,11 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
   await page.getByTestId('nav-review').click()
   await page.getByTestId('review-projects').getByText(code).click()
   await page.getByTestId('sheet-建施-02').click()
+  // pdf.js's character maps are served beside the page, for sheets whose Chinese fonts are
+  // not embedded.
+  const cmap = await fetch(`${BASE}/pdfjs/cmaps/UniGB-UCS2-H.bcmap`)
+  assert.equal(cmap.status, 200)
+  assert.ok((await cmap.arrayBuffer()).byteLength > 10000)
   const pdfPage = page.getByTestId('sheet-viewer').locator('.page canvas').first()
   await pdfPage.waitFor({ timeout: 30000 })
   await page.getByTestId('render-ms').waitFor()

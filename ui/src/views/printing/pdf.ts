@@ -1,6 +1,8 @@
 // Drawing PDF pages with pdf.js. Loaded only when a preview is shown, so the rest of the app
 // (and its unit tests) never load pdf.js.
 
+import { pdfAssetOptions } from '../review/pdfAssets'
+
 export interface PdfRendering {
   done: Promise<{ total: number; shown: number }>
   cancel(): void
@@ -16,7 +18,7 @@ export function renderPdf(data: Uint8Array, host: HTMLElement, maxPages: number)
       import('pdfjs-dist/legacy/build/pdf.worker.min.mjs?url'),
     ])
     pdfjs.GlobalWorkerOptions.workerSrc = worker.default
-    const task = pdfjs.getDocument({ data, isEvalSupported: false })
+    const task = pdfjs.getDocument({ data, isEvalSupported: false, ...pdfAssetOptions() })
     destroy = () => void task.destroy()
     const document = await task.promise
     const shown = Math.min(document.numPages, maxPages)

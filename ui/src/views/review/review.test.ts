@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ProjectView } from '../../bindings/ProjectView'
 import { regionBoxes, releasedRounds } from './review'
 import { thumbScale } from './thumbnails'
+import { pdfAssetOptions } from './pdfAssets'
 
 const round = (number: number) => ({ round: { id: `r${number}`, number } })
 const opinion = (code: string, roundId: string, released: number | null) => ({ code, round_id: roundId, released_at_ms: released })
@@ -43,5 +44,13 @@ describe('thumbnail scale', () => {
     expect(thumbScale(2384, 96, 1) * 2384).toBeCloseTo(96)
     expect(thumbScale(2384, 96, 2) * 2384).toBeCloseTo(192)
     expect(thumbScale(0, 96, 1)).toBe(1)
+  })
+})
+
+describe('pdf.js assets', () => {
+  it('sit beside the page in the desktop and on the central API, wherever the page is', () => {
+    expect(pdfAssetOptions('tauri://localhost/index.html#/review/x').cMapUrl).toBe('tauri://localhost/pdfjs/cmaps/')
+    expect(pdfAssetOptions('http://10.1.2.3:8480/#/review/x').standardFontDataUrl).toBe('http://10.1.2.3:8480/pdfjs/standard_fonts/')
+    expect(pdfAssetOptions('http://10.1.2.3:8480/').cMapPacked).toBe(true)
   })
 })

@@ -2,6 +2,7 @@
 // canvas, canvases kept inside WebKit's size limits), with an SVG layer for markups drawn in
 // the page's PDF coordinates. Loaded only when a sheet is opened.
 
+import { pdfAssetOptions } from './pdfAssets'
 import type { Markup } from '../../bindings/Markup'
 
 /** Largest canvas pdf.js draws a page into; the visible part is drawn sharper on top. */
@@ -127,7 +128,7 @@ export async function openSheet(data: Uint8Array, page: number, container: HTMLD
     }
   })
   // The copy pdf.js transfers to its worker must not be the caller's buffer.
-  const task = pdfjs.getDocument({ data: data.slice(), isEvalSupported: false })
+  const task = pdfjs.getDocument({ data: data.slice(), isEvalSupported: false, ...pdfAssetOptions() })
   const document = await task.promise
   const pdfPage = await document.getPage(page + 1)
   const base = pdfPage.getViewport({ scale: 1 })

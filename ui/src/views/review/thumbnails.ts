@@ -2,6 +2,7 @@
 // they never hold up the sheet being read), each file opened once, only for sheets scrolled
 // into view.
 
+import { pdfAssetOptions } from './pdfAssets'
 import type { PDFDocumentProxy } from 'pdfjs-dist'
 
 /** Width of a thumbnail in CSS pixels. */
@@ -29,7 +30,7 @@ export class Thumbnails {
         ])
         pdfjs.GlobalWorkerOptions.workerSrc = worker.default
         const data = await this.load(fileId)
-        return pdfjs.getDocument({ data: data.slice(), isEvalSupported: false }).promise
+        return pdfjs.getDocument({ data: data.slice(), isEvalSupported: false, ...pdfAssetOptions() }).promise
       })()
       this.documents.set(fileId, document)
     }
