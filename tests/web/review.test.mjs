@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { launchChromium } from '../support/browser.mjs'
 import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
@@ -154,3 +155,23 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
 function pdfText(path) {
   return execFileSync('pdftotext', ['-raw', path, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')
 }
+
+test('the lead reads the review statistics and exports them', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' })
+  const page = await signIn(context, 'supervisor')
+  await page.getByTestId('nav-review').click()
+  await page.getByTestId('review-stats-link').click()
+  await page.getByTestId('review-stats-view').waitFor()
+  // The project of the test before: its opinion is a 强制性条文 of 建筑 citing GB 55037-2022.
+  await page.getByTestId('review-stats-opinions').getByText('建筑').first().waitFor({ timeout: 30000 })
+  await page.getByTestId('review-stats-clauses').getByText('GB 55037-2022 第3.4.5条').waitFor()
+  await page.screenshot({ path: join(outputDir(), 'review-stats-zh.png'), fullPage: true })
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('review-stats-export-csv').click()])
+  const csv = readFileSync(await download.path(), 'utf8')
+  assert.ok(csv.startsWith('\uFEFF'), 'a BOM, for spreadsheet programs')
+  assert.ok(csv.includes('建筑') && csv.includes('GB 55037-2022'), csv)
+  await page.getByTestId('language-switch-en').click()
+  await page.getByTestId('review-stats-view').getByText('Architecture').first().waitFor()
+  await page.screenshot({ path: join(outputDir(), 'review-stats-en.png'), fullPage: true })
+  await context.close()
+})
