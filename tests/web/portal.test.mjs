@@ -170,6 +170,16 @@ test('an applicant signs up, registers a project, uploads a set, fixes its sheet
   await page.getByText('已回复 建-R1-01').waitFor()
   await page.screenshot({ path: join(outputDir(), 'portal-opinions-zh.png'), fullPage: true })
 
+  // The round's opinion letter and the drawings with the markups, downloaded and read back.
+  const [letter] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-letter-1').click()])
+  assert.match(letter.suggestedFilename(), /审查意见书-第1轮\.pdf$/)
+  const letterText = execFileSync('pdftotext', ['-raw', await letter.path(), '-'], { encoding: 'utf8' }).replace(/\s+/g, '')
+  assert.ok(letterText.includes('建-R1-01') && letterText.includes('总平面图未标注消防车道的宽度和转弯半径'), letterText)
+  const [marked] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid^=export-]').first().click()])
+  assert.match(marked.suggestedFilename(), /审查标注\.pdf$/)
+  const markedText = execFileSync('pdftotext', ['-raw', await marked.path(), '-'], { encoding: 'utf8' })
+  assert.ok(markedText.includes('建-R1-01'), 'the markup is labelled with its opinion id')
+
   // Round 2: the revised set, its sheets in another order, one changed and one added.
   await page.getByTestId('open-round').click()
   await page.getByText('第 2 轮 · 准备中').waitFor()
