@@ -85,6 +85,12 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
   await markups.first().waitFor()
   assert.equal(await markups.count(), 1)
   await page.screenshot({ path: join(outputDir(), 'review-opinion-zh.png') })
+  // The sheet list gives its width to the drawing, and comes back.
+  await page.getByTestId('list-toggle').click()
+  await page.getByTestId('review-sheets').waitFor({ state: 'hidden' })
+  await page.screenshot({ path: join(outputDir(), 'review-wide-zh.png') })
+  await page.getByTestId('list-toggle').click()
+  await page.getByTestId('review-sheets').waitFor()
   // Each specialty's layer can be hidden.
   await page.getByTestId('layer-architecture').click()
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=markup-layer] [data-testid=markup]').length === 0)

@@ -821,6 +821,8 @@ const en: typeof zhCN = {
       release: "Release this round's opinions",
       thumbnails: 'Thumbnails',
       zoomMs: 'zoom {ms} ms',
+      hideList: 'Hide sheets',
+      showList: 'Sheets',
       otherSheets: 'Other sheets',
       fitWidth: 'Fit width',
       pan: 'Pan',

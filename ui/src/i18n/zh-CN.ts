@@ -817,6 +817,8 @@ export default {
       release: '发出本轮审查意见',
       thumbnails: '缩略图',
       zoomMs: '缩放 {ms} ms',
+      hideList: '收起图纸列表',
+      showList: '图纸列表',
       otherSheets: '其他图纸',
       fitWidth: '适合宽度',
       pan: '浏览',
