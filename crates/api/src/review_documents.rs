@@ -10,6 +10,15 @@ use serde_json::{Value, json};
 
 use crate::review::{Certificate, Opinion, OpinionState, ProjectView, ReplyKind};
 
+/// The body a project's documents are issued in: the center's top-level site.
+pub fn issuing_body(sites: &[onetrip_domain::config::Site]) -> String {
+    sites
+        .iter()
+        .find(|site| site.parent_id.is_none())
+        .map(|site| site.name.clone())
+        .unwrap_or_else(|| "施工图联合审查".into())
+}
+
 /// The template the certificate prints with.
 pub const CERTIFICATE_TEMPLATE: &str = "review-certificate";
 

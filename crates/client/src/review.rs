@@ -320,12 +320,7 @@ impl Review<'_> {
         let view = self.project(project).await?;
         let owner = self.desktop.owner().await?;
         let snapshot = self.desktop.sync.cache.config_snapshot(&owner).await?;
-        let issuer = snapshot
-            .sites
-            .iter()
-            .find(|site| site.parent_id.is_none())
-            .map(|site| site.name.clone())
-            .unwrap_or_else(|| "施工图联合审查".into());
+        let issuer = onetrip_api::review_documents::issuing_body(&snapshot.sites);
         let file = compose(&view, which, round, &issuer, lang)?;
         let fonts = self
             .desktop
@@ -367,25 +362,17 @@ impl Review<'_> {
         form: ExportForm,
     ) -> Result<onetrip_api::stats::SavedExport, ApiError> {
         let lang = self.desktop.language().await;
-        let round: Option<Round> = {
-            let files: Vec<RoundFile> = self
-                .desktop
-                .sync
-                .cache
-                .records(EntityKind::ReviewFile)
-                .await?;
-            match files.iter().find(|f| f.id == file) {
-                Some(found) => {
-                    let rounds: Vec<Round> = self
-                        .desktop
-                        .sync
-                        .cache
-                        .records(EntityKind::ReviewRound)
-                        .await?;
-                    rounds.into_iter().find(|r| r.id == found.round_id)
-                }
-                None => None,
+        let cache = &self.desktop.sync.cache;
+        let round: Option<Round> = match cache
+            .record::<RoundFile>(EntityKind::ReviewFile, file)
+            .await?
+        {
+            Some(found) => {
+                cache
+                    .record(EntityKind::ReviewRound, found.round_id)
+                    .await?
             }
+            None => None,
         };
         let Some(round) = round else {
             return Err(ApiError::new(
@@ -418,12 +405,7 @@ impl Review<'_> {
     /// dark) as a PNG at [`OVERLAY_DPI`], drawn here from the kept drawings: offline too.
     pub async fn overlay(&self, sheet: Uuid) -> Result<Vec<u8>, ApiError> {
         let lang = self.desktop.language().await;
-        let sheets: Vec<Sheet> = self
-            .desktop
-            .sync
-            .cache
-            .records(EntityKind::ReviewSheet)
-            .await?;
+        let cache = &self.desktop.sync.cache;
         let unavailable = || {
             ApiError::new(
                 ErrorCode::NotFound,
@@ -433,18 +415,18 @@ impl Review<'_> {
                 ),
             )
         };
-        let new = sheets
-            .iter()
-            .find(|s| s.id == sheet)
+        let new: Sheet = cache
+            .record(EntityKind::ReviewSheet, sheet)
+            .await?
             .ok_or_else(unavailable)?;
         let previous = new
             .compared
             .as_ref()
             .ok_or_else(unavailable)?
             .previous_sheet;
-        let old = sheets
-            .iter()
-            .find(|s| s.id == previous)
+        let old: Sheet = cache
+            .record(EntityKind::ReviewSheet, previous)
+            .await?
             .ok_or_else(unavailable)?;
         let (new_pdf, old_pdf) = (self.file(new.file_id).await?, self.file(old.file_id).await?);
         let (new_page, old_page) = (new.page as usize, old.page as usize);

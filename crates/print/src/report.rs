@@ -155,6 +155,8 @@ impl Layout<'_> {
             self.paragraph(paragraph, 2.0)?;
         }
         if !report.signature.is_empty() {
+            // The issuing body and its date stay together.
+            self.room(6.0 + 7.0 * report.signature.len() as f32);
             self.y += 6.0;
             let style = TextStyle {
                 align: Align::Right,

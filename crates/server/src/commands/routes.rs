@@ -35,28 +35,8 @@ pub async fn command(
         crate::documents::sign(&state.issuer_key, &actor, document)?;
     }
     // Numbered and signed just before it is applied, one at a time in this process.
-    let _issuing = match crate::review::certificate::issuing(&mut command.body) {
-        Some(draft) => {
-            let guard = crate::review::certificate::ISSUING.lock().await;
-            let mut pooled = state
-                .store
-                .acquire()
-                .await
-                .map_err(|e| internal(actor.lang, e))?;
-            crate::review::certificate::prepare(
-                &mut pooled.conn(),
-                &state.issuer_key,
-                &actor,
-                draft,
-                now,
-            )
-            .await
-            .map_err(|e| internal(actor.lang, e))?
-            .map_err(HttpError)?;
-            Some(guard)
-        }
-        None => None,
-    };
+    let _issuing =
+        crate::review::certificate::number_and_sign(&state, &actor, &mut command.body, now).await?;
     if command.body.is_applicants() {
         return Err(HttpError(refuse(
             &actor,

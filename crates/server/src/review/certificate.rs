@@ -23,17 +23,15 @@ use crate::actor::{Actor, refuse};
 use crate::storage::{Conn, StorageResult};
 
 /// Issuing is serialised within a process, so that two leads do not take the same number.
-pub static ISSUING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+static ISSUING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// What a certificate's issuing body is called: the center's top-level site.
-pub async fn issuer(conn: &mut Conn<'_>) -> StorageResult<String> {
-    let snapshot = crate::config::sql::snapshot(conn).await?;
-    Ok(snapshot
-        .sites
-        .iter()
-        .find(|site| site.parent_id.is_none())
-        .map(|site| site.name.clone())
-        .unwrap_or_else(|| "施工图联合审查".into()))
+pub async fn issuer(
+    conn: &mut Conn<'_>,
+    config: &crate::storage::VersionCache<onetrip_api::config::ConfigSnapshot>,
+) -> StorageResult<String> {
+    let snapshot = crate::config::sql::cached_snapshot(conn, config).await?;
+    Ok(onetrip_api::review_documents::issuing_body(&snapshot.sites))
 }
 
 fn year_of(day: &str) -> i32 {
@@ -41,8 +39,9 @@ fn year_of(day: &str) -> i32 {
 }
 
 /// Numbers the certificate the command asks for and signs its QR claim, in place.
-pub async fn prepare(
+async fn prepare(
     conn: &mut Conn<'_>,
+    config: &crate::storage::VersionCache<onetrip_api::config::ConfigSnapshot>,
     key: &IssuerKey,
     actor: &Actor,
     draft: &mut CertificateToIssue,
@@ -56,7 +55,7 @@ pub async fn prepare(
     let year = year_of(&issued_on);
     let next = sql::certificates_in(conn, year).await? + 1;
     let number = certificate_number(year, u32::try_from(next).unwrap_or(u32::MAX));
-    let issuer = issuer(conn).await?;
+    let issuer = issuer(conn, config).await?;
     let claim = certificate_claim(&project.name, &number, &issued_on, &issuer);
     let payload = match key.sign(&claim.into()) {
         Ok(payload) => payload,
@@ -304,10 +303,30 @@ pub async fn store(conn: &mut Conn<'_>, certificates: &[(Certificate, i32)]) -> 
     Ok(())
 }
 
-/// Whether a command is the certificate's issue, to be numbered and signed first.
-pub fn issuing(body: &mut CommandBody) -> Option<&mut CertificateToIssue> {
-    match body {
-        CommandBody::IssueCertificate(draft) => Some(draft),
-        _ => None,
-    }
+/// When `body` issues a certificate: numbers and signs it, and holds this process's issuing
+/// turn until the returned guard is dropped (after the command is applied).
+pub async fn number_and_sign(
+    state: &crate::state::AppState,
+    actor: &Actor,
+    body: &mut CommandBody,
+    now_ms: i64,
+) -> Result<Option<tokio::sync::MutexGuard<'static, ()>>, crate::http_error::HttpError> {
+    let CommandBody::IssueCertificate(draft) = body else {
+        return Ok(None);
+    };
+    let internal = |e| crate::http_error::internal(actor.lang, e);
+    let guard = ISSUING.lock().await;
+    let mut pooled = state.store.acquire().await.map_err(internal)?;
+    prepare(
+        &mut pooled.conn(),
+        &state.config,
+        &state.issuer_key,
+        actor,
+        draft,
+        now_ms,
+    )
+    .await
+    .map_err(internal)?
+    .map_err(crate::http_error::HttpError)?;
+    Ok(Some(guard))
 }

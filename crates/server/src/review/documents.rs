@@ -69,7 +69,7 @@ async fn render(
             .await
             .map_err(|e| internal(lang, e))?
             .ok_or_else(|| HttpError(super::not_found(actor)))?;
-        let issuer = super::certificate::issuer(conn)
+        let issuer = super::certificate::issuer(conn, &state.config)
             .await
             .map_err(|e| internal(lang, e))?;
         (view, issuer)

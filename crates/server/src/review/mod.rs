@@ -135,21 +135,18 @@ impl ReviewWrite {
         if let (true, Some(records)) = (self.resend, current) {
             changes.extend(records.changes(project)?);
         }
-        changes.extend(upserts(
-            EntityKind::ReviewProject,
-            project,
-            self.projects.iter().map(|r| (r.id, r)),
-        )?);
-        changes.extend(upserts(
-            EntityKind::ReviewRound,
-            project,
-            self.rounds.iter().map(|r| (r.id, r)),
-        )?);
-        changes.extend(upserts(
-            EntityKind::ReviewSheet,
-            project,
-            self.sheets.iter().map(|r| (r.id, r)),
-        )?);
+        changes.extend(
+            Records {
+                projects: &self.projects,
+                rounds: &self.rounds,
+                files: &[],
+                sheets: &self.sheets,
+                tasks: &self.tasks,
+                opinions: &self.opinions,
+                certificates: self.certificates.iter().map(|(c, _)| c).collect(),
+            }
+            .changes(project)?,
+        );
         if let Some((file, sheets)) = &self.removed_file {
             changes.push(
                 ChangeRecord::delete(EntityKind::ReviewFile, *file, None).in_project(project),
@@ -160,19 +157,6 @@ impl ReviewWrite {
                 );
             }
         }
-        changes.extend(upserts(
-            EntityKind::ReviewTask,
-            project,
-            self.tasks.iter().map(|r| (r.id, r)),
-        )?);
-        for record in &self.opinions {
-            changes.push(opinion_change(record)?);
-        }
-        changes.extend(upserts(
-            EntityKind::ReviewCertificate,
-            project,
-            self.certificates.iter().map(|(r, _)| (r.id, r)),
-        )?);
         Ok(changes)
     }
 
@@ -261,10 +245,36 @@ impl ProjectRecords {
     }
 
     fn changes(&self, project: Uuid) -> Result<Vec<ChangeRecord>, serde_json::Error> {
+        Records {
+            projects: self.project.as_slice(),
+            rounds: &self.rounds,
+            files: &self.files,
+            sheets: &self.sheets,
+            tasks: &self.tasks,
+            opinions: &self.opinions,
+            certificates: self.certificate.iter().collect(),
+        }
+        .changes(project)
+    }
+}
+
+/// A project's records of every kind, as change-log entries for its readers.
+struct Records<'a> {
+    projects: &'a [Project],
+    rounds: &'a [Round],
+    files: &'a [RoundFile],
+    sheets: &'a [Sheet],
+    tasks: &'a [ReviewTask],
+    opinions: &'a [Opinion],
+    certificates: Vec<&'a onetrip_api::review::Certificate>,
+}
+
+impl Records<'_> {
+    fn changes(&self, project: Uuid) -> Result<Vec<ChangeRecord>, serde_json::Error> {
         let mut changes = upserts(
             EntityKind::ReviewProject,
             project,
-            self.project.iter().map(|r| (r.id, r)),
+            self.projects.iter().map(|r| (r.id, r)),
         )?;
         changes.extend(upserts(
             EntityKind::ReviewRound,
@@ -286,13 +296,13 @@ impl ProjectRecords {
             project,
             self.tasks.iter().map(|r| (r.id, r)),
         )?);
-        for record in &self.opinions {
+        for record in self.opinions {
             changes.push(opinion_change(record)?);
         }
         changes.extend(upserts(
             EntityKind::ReviewCertificate,
             project,
-            self.certificate.iter().map(|r| (r.id, r)),
+            self.certificates.iter().map(|r| (r.id, *r)),
         )?);
         Ok(changes)
     }
