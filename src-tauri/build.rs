@@ -33,6 +33,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "review_print_document",
             "review_export_file",
             "review_overlay",
+            "review_sheet_page",
+            "review_sheet_region",
             "print_templates",
             "print_sample",
             "print_preview",

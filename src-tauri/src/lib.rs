@@ -48,6 +48,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::review::review_print_document,
         commands::review::review_export_file,
         commands::review::review_overlay,
+        commands::review::review_sheet_page,
+        commands::review::review_sheet_region,
         commands::printing::print_templates,
         commands::printing::print_sample,
         commands::printing::print_preview,

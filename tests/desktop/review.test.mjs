@@ -52,9 +52,24 @@ async function openSheet(code, number) {
   await driver.waitForText('[data-testid=review-projects]', (text) => text.includes(code), 30000)
   await driver.click(`[data-testid=review-project-${code}]`)
   await driver.click(`[data-testid="sheet-${number}"]`, 30000)
-  await driver.waitFor('[data-testid=sheet-viewer] .page canvas', 60000)
+  // Drawn natively: tiles from the app, not pdf.js's canvas.
+  await driver.waitFor('[data-testid=sheet-viewer] .page [data-testid=sheet-tile]', 60000)
   await driver.waitFor('[data-testid=render-ms]', 60000)
+  assert.equal((await driver.findAll('[data-testid=sheet-viewer] .page canvas')).length, 0)
 }
+
+/** How sharp the tiles in view are: the least of their pixels per CSS pixel on screen. */
+const SHARPNESS = `
+  const view = document.querySelector('[data-testid=sheet-viewer]').getBoundingClientRect()
+  let least = Infinity, count = 0
+  for (const tile of document.querySelectorAll('[data-testid=sheet-viewer] [data-testid=sheet-tile]')) {
+    const box = tile.getBoundingClientRect()
+    if (box.right < view.left || box.left > view.right || box.bottom < view.top || box.top > view.bottom) continue
+    if (Number(getComputedStyle(tile).zIndex) < 2) continue
+    count++
+    least = Math.min(least, tile.naturalWidth / box.width)
+  }
+  return { least, count, ratio: window.devicePixelRatio || 1 }`
 
 const CLAUSE = 'input[data-testid=opinion-clause], [data-testid=opinion-clause] input'
 
@@ -115,6 +130,28 @@ test('two reviewers, one sheet: opinions, release, resubmission, compare, certif
   await driver.waitFor('[data-testid=markup-layer] [data-testid=markup]', 30000)
   assert.equal((await driver.findAll('[data-testid=markup-layer] [data-testid=markup]')).length, 2)
   await shot('released-zh')
+  // The cloud was dragged from 30 % to 45 % of the page's width and from 35 % to 50 % of its
+  // height (from the top): in PDF points of the A1 sheet (origin bottom-left) that is where it
+  // is stored, so the markup layer sits on the native tiles.
+  {
+    const view = await api('GET', `/review/projects/${project}`, lead)
+    const [x0, y0, x1, y1] = view.opinions.find((o) => o.code === '建-R1-01').markups[0].rect.map((v) => v / 10)
+    const [W, H] = [2383.94, 1683.78]
+    const near = (value, expected, of) => assert.ok(Math.abs(value - expected) < 0.01 * of, `${value} is not near ${expected}`)
+    near(Math.min(x0, x1), 0.3 * W, W)
+    near(Math.max(x0, x1), 0.45 * W, W)
+    near(Math.max(y0, y1), 0.65 * H, H)
+    near(Math.min(y0, y1), 0.5 * H, H)
+  }
+  // Zoomed in twice, the view is drawn again at the screen's resolution: sharp, not stretched.
+  for (let zoom = 1; zoom <= 2; zoom++) {
+    const before = await driver.execute(`return document.querySelector('[data-testid=zoom-ms]')?.textContent ?? ''`)
+    await driver.click('[data-testid=zoom-in]')
+    await driver.waitForText('[data-testid=zoom-ms]', (t) => /\d+ ms/.test(t) && t !== before, 30000)
+    const sharp = await driver.execute(SHARPNESS)
+    assert.ok(sharp.count > 0 && sharp.least > sharp.ratio * 0.98, JSON.stringify(sharp))
+  }
+  await shot('zoomed-zh')
   await signIn(driver, 'reviewer')
   await openSheet(code, '建施-02')
   await driver.waitFor('[data-testid="staff-opinion-结-R1-01"]', 30000)

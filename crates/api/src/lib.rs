@@ -75,6 +75,8 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     review::OpinionReply::export_all_to(dir)?;
     review::Opinion::export_all_to(dir)?;
     review::ClauseEdition::export_all_to(dir)?;
+    review::SheetPage::export_all_to(dir)?;
+    review::SheetRegion::export_all_to(dir)?;
     review::Reviewer::export_all_to(dir)?;
     review_documents::ReviewDocument::export_all_to(dir)?;
     review_documents::ExportForm::export_all_to(dir)?;

@@ -339,6 +339,27 @@ pub struct Markup {
     pub text: Option<String>,
 }
 
+/// A sheet's page as the desktop's native viewer draws it: its size as seen (after `/Rotate`)
+/// in PDF points, and the transform from the page's PDF user space to that view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SheetPage {
+    pub width: f64,
+    pub height: f64,
+    /// `[a, b, c, d, e, f]`: `x' = a·x + c·y + e`, `y' = b·x + d·y + f`; view origin top-left.
+    pub to_view: [f64; 6],
+}
+
+/// A rectangle of a sheet's page to draw: `scale` pixels a point, the rectangle in those
+/// pixels from the page's top-left corner as seen.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct SheetRegion {
+    pub scale: f64,
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
 /// An opinion as its reviewer writes it; saving again replaces the draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 pub struct OpinionDraft {

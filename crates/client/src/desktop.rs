@@ -44,6 +44,8 @@ pub struct Desktop {
     pub(crate) printing: crate::print_system::PrintSetup,
     /// Where exports go when it exists; `exports/` in the data folder otherwise.
     pub(crate) export_dir: Option<PathBuf>,
+    /// The drawing files the native viewer has open.
+    pub(crate) open_files: crate::review::OpenFiles,
 }
 
 pub(crate) fn ends_session(error: &ApiError) -> bool {
@@ -74,6 +76,7 @@ impl Desktop {
             sync,
             printing: crate::print_system::PrintSetup::default(),
             export_dir: None,
+            open_files: crate::review::OpenFiles::default(),
         })
     }
 

@@ -4,11 +4,12 @@
 //! again and stays readable offline.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::review::{
     Certificate, Opinion, OpinionState, Project, ProjectView, ReviewTask, Reviewer, Round,
-    RoundFile, RoundState, RoundView, Sheet,
+    RoundFile, RoundState, RoundView, Sheet, SheetPage, SheetRegion,
 };
 use onetrip_api::review_documents::{ExportForm, ReviewDocument, compose, export_file};
 use onetrip_api::sync::EntityKind;
@@ -20,6 +21,34 @@ use crate::sync_engine::now_ms;
 
 /// How much drawing data the desktop keeps by default: 4 GB.
 pub const DEFAULT_BLOB_CACHE_BYTES: u64 = 4_000_000_000;
+
+/// How many drawing files the native viewer keeps open (read into memory) at once.
+const OPEN_FILES: usize = 3;
+
+/// The drawing files the native viewer has open, the most recent last, so that drawing a
+/// region does not read the file again.
+#[derive(Default)]
+pub(crate) struct OpenFiles(std::sync::Mutex<Vec<(Uuid, Arc<Vec<u8>>)>>);
+
+impl OpenFiles {
+    fn get(&self, id: Uuid) -> Option<Arc<Vec<u8>>> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let at = files.iter().position(|(f, _)| *f == id)?;
+        let entry = files.remove(at);
+        let bytes = entry.1.clone();
+        files.push(entry);
+        Some(bytes)
+    }
+
+    fn put(&self, id: Uuid, bytes: Arc<Vec<u8>>) {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.retain(|(f, _)| *f != id);
+        if files.len() >= OPEN_FILES {
+            files.remove(0);
+        }
+        files.push((id, bytes));
+    }
+}
 
 pub struct Review<'a> {
     pub(crate) desktop: &'a Desktop,
@@ -228,6 +257,64 @@ impl Review<'_> {
             .await
             .map_err(|e| local_error(lang, e))?;
         touch(&path);
+        Ok(bytes)
+    }
+
+    /// A sheet's page as the native viewer draws it: its size and its transform.
+    pub async fn sheet_page(&self, file: Uuid, page: u32) -> Result<SheetPage, ApiError> {
+        let lang = self.desktop.language().await;
+        let bytes = self.open_file(file).await?;
+        let opened = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| {
+                onetrip_compare::PageView::open(bytes, page as usize).map(|view| SheetPage {
+                    width: view.width(),
+                    height: view.height(),
+                    to_view: view.to_view().0,
+                })
+            })
+        })
+        .await;
+        unrendered(lang, opened)
+    }
+
+    /// A region of a sheet's page drawn natively, as a PNG: the desktop's viewer shows these
+    /// instead of drawing the PDF in the webview, whose canvas is too slow for heavy sheets.
+    pub async fn sheet_region(
+        &self,
+        file: Uuid,
+        page: u32,
+        region: SheetRegion,
+    ) -> Result<Vec<u8>, ApiError> {
+        let lang = self.desktop.language().await;
+        let bytes = self.open_file(file).await?;
+        let region = onetrip_compare::Region {
+            scale: region.scale,
+            x: region.x,
+            y: region.y,
+            width: region.width,
+            height: region.height,
+        };
+        // Bands of at least 256 rows, one per core: small regions are not worth a thread.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4) as u32);
+        let parts = (region.height / 256).clamp(1, cores);
+        let drawn = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| {
+                onetrip_compare::render_parallel(&bytes, page as usize, &region, parts)
+                    .and_then(|image| image.to_png())
+            })
+        })
+        .await;
+        unrendered(lang, drawn)
+    }
+
+    /// A file's bytes for the native viewer: kept open for the next region.
+    async fn open_file(&self, id: Uuid) -> Result<Arc<Vec<u8>>, ApiError> {
+        self.desktop.owner().await?;
+        if let Some(bytes) = self.desktop.open_files.get(id) {
+            return Ok(bytes);
+        }
+        let bytes = Arc::new(self.file(id).await?);
+        self.desktop.open_files.put(id, bytes.clone());
         Ok(bytes)
     }
 
@@ -497,6 +584,51 @@ impl Review<'_> {
             })
             .await
     }
+}
+
+/// What the native viewer's renderer gave: the value, or why the sheet cannot be drawn.
+fn unrendered<T>(
+    lang: onetrip_domain::Lang,
+    drawn: Result<
+        std::thread::Result<Result<T, onetrip_compare::RasterError>>,
+        tokio::task::JoinError,
+    >,
+) -> Result<T, ApiError> {
+    let failed = |detail: String| {
+        ApiError::new(
+            ErrorCode::Invalid,
+            lang.pick(
+                format!("无法显示这张图纸：{detail}"),
+                format!("The sheet cannot be shown: {detail}"),
+            ),
+        )
+    };
+    use onetrip_compare::RasterError;
+    let detail = |error: RasterError| match error {
+        RasterError::Unreadable => lang.pick(
+            "文件已损坏或无法读取".into(),
+            "the file is damaged or cannot be read".into(),
+        ),
+        RasterError::NoSuchPage { page, pages } => lang.pick(
+            format!("文件只有 {pages} 页，没有第 {} 页", page + 1),
+            format!("the file has {pages} pages, not page {}", page + 1),
+        ),
+        RasterError::BadResolution => {
+            lang.pick("缩放比例无效".into(), "the zoom is not valid".into())
+        }
+        RasterError::TooLarge { .. } => lang.pick(
+            "要显示的区域太大".into(),
+            "the region asked for is too large".into(),
+        ),
+        RasterError::Renderer(why) => lang.pick(
+            format!("绘制出错（{why}）"),
+            format!("drawing failed ({why})"),
+        ),
+    };
+    drawn
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+        .map_err(|_| failed(lang.pick("绘制程序出错".into(), "the renderer crashed".into())))?
+        .map_err(|e| failed(detail(e)))
 }
 
 /// Resolution of the compare overlay, as the server draws it.

@@ -29,6 +29,7 @@ mod raster;
 mod regions;
 mod render_hayro;
 mod render_poppler;
+mod view;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,7 @@ pub use overlay::PALETTE;
 pub use raster::{PageRaster, RasterError, RasterOptions, Rasteriser, Transform};
 pub use render_hayro::HayroRasteriser;
 pub use render_poppler::PdftoppmRasteriser;
+pub use view::{MAX_REGION_PIXELS, PageView, Region, RegionImage, render_parallel};
 
 /// One page of one PDF file.
 #[derive(Debug, Clone, Copy)]

@@ -3,7 +3,7 @@
 
 use onetrip_api::error::ApiError;
 use onetrip_api::print::PrintRecord;
-use onetrip_api::review::{Project, ProjectView, Reviewer};
+use onetrip_api::review::{Project, ProjectView, Reviewer, SheetPage, SheetRegion};
 use onetrip_api::review_documents::{ExportForm, ReviewDocument};
 use onetrip_api::stats::SavedExport;
 use onetrip_client::Desktop;
@@ -28,6 +28,29 @@ pub async fn review_project(
 #[tauri::command]
 pub async fn review_file(desktop: State<'_, Desktop>, id: Uuid) -> Result<Response, ApiError> {
     Ok(Response::new(desktop.review().file(id).await?))
+}
+
+/// A sheet's page for the native viewer: its size and transform.
+#[tauri::command]
+pub async fn review_sheet_page(
+    desktop: State<'_, Desktop>,
+    file: Uuid,
+    page: u32,
+) -> Result<SheetPage, ApiError> {
+    desktop.review().sheet_page(file, page).await
+}
+
+/// A region of a sheet's page drawn natively, as PNG bytes.
+#[tauri::command]
+pub async fn review_sheet_region(
+    desktop: State<'_, Desktop>,
+    file: Uuid,
+    page: u32,
+    region: SheetRegion,
+) -> Result<Response, ApiError> {
+    Ok(Response::new(
+        desktop.review().sheet_region(file, page, region).await?,
+    ))
 }
 
 #[tauri::command]

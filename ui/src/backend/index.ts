@@ -12,6 +12,8 @@ import type { ExportFormat } from '../bindings/ExportFormat'
 import type { QueueStats } from '../bindings/QueueStats'
 import type { ReviewStats } from '../bindings/ReviewStats'
 import type { ReviewStatsQuery } from '../bindings/ReviewStatsQuery'
+import type { SheetPage } from '../bindings/SheetPage'
+import type { SheetRegion } from '../bindings/SheetRegion'
 import type { Settings } from '../bindings/Settings'
 import type { StatsQuery } from '../bindings/StatsQuery'
 import type {
@@ -83,6 +85,13 @@ export interface StatsBackend {
   exportReviewStats(query: ReviewStatsQuery, format: ExportFormat): Promise<ExportedFile>
 }
 
+/** What draws sheets natively (the desktop's own renderer, from its kept files). */
+export interface SheetRenderer {
+  page(fileId: string, page: number): Promise<SheetPage>
+  /** The region as a PNG. */
+  region(fileId: string, page: number, region: SheetRegion): Promise<Uint8Array>
+}
+
 /** Drawing review for the center's staff: from the local cache on the desktop, the server in the browser. */
 export interface ReviewBackend {
   reviewProjects(): Promise<Project[]>
@@ -103,6 +112,9 @@ export interface ReviewBackend {
   reviewOverlay(sheetId: string): Promise<Uint8Array>
   /** Saves a round's file with the released opinions' markups, in the form asked for. */
   reviewExportFile(fileId: string, form: ExportForm): Promise<ExportedFile>
+  /** Draws sheets natively from the kept files: the desktop. Null in the browser, where pdf.js
+   * draws them from `reviewFile`. */
+  sheetRenderer: SheetRenderer | null
 }
 
 export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend, ReviewBackend {

@@ -1,4 +1,5 @@
 // Backend for the desktop shell: Tauri commands implemented by src-tauri.
+import type { SheetPage } from '../bindings/SheetPage'
 import type { ClauseEdition } from '../bindings/ClauseEdition'
 import type { Project } from '../bindings/Project'
 import type { ProjectView } from '../bindings/ProjectView'
@@ -108,6 +109,10 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     reviewPrintDocument: (project, document, round, printer, copies) =>
       run<PrintRecord>('review_print_document', { project, document, round, printer, tray: null, copies }),
     reviewOverlay: async (sheet) => new Uint8Array(await run<ArrayBuffer>('review_overlay', { sheet })),
+    sheetRenderer: {
+      page: (file, page) => run<SheetPage>('review_sheet_page', { file, page }),
+      region: async (file, page, region) => new Uint8Array(await run<ArrayBuffer>('review_sheet_region', { file, page, region })),
+    },
     async reviewExportFile(file, form) {
       const saved = await run<SavedExport>('review_export_file', { file, form })
       return { fileName: saved.file_name, path: saved.path }

@@ -196,6 +196,8 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     },
     reviewSaveDocument: (project, document, round) =>
       saveDownload(documentPath('review', project, document, round), `${document}.pdf`),
+    // The browser draws sheets with pdf.js.
+    sheetRenderer: null,
     async reviewOverlay(sheet) {
       const response = await call('GET', `/review/sheets/${encodeURIComponent(sheet)}/overlay`)
       try {

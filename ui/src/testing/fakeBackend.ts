@@ -25,6 +25,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     reviewPrintDocument: vi.fn(),
     reviewExportFile: vi.fn(),
     reviewOverlay: vi.fn(),
+    sheetRenderer: null,
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

@@ -7,6 +7,7 @@
 mod errors;
 mod renderers;
 mod sheets;
+mod view;
 
 use std::sync::OnceLock;
 

@@ -1,7 +1,8 @@
-// Small pictures of the sheets for the sheet list, drawn with pdf.js one at a time (so that
-// they never hold up the sheet being read), each file opened once, only for sheets scrolled
-// into view.
+// Small pictures of the sheets for the sheet list, drawn one at a time (so that they never
+// hold up the sheet being read), only for sheets scrolled into view: natively on the desktop,
+// with pdf.js in the browser, each file opened once.
 
+import type { SheetRenderer } from '../../backend'
 import { pdfAssetOptions } from './pdfAssets'
 import type { PDFDocumentProxy } from 'pdfjs-dist'
 
@@ -18,7 +19,10 @@ export class Thumbnails {
   private queue: Promise<void> = Promise.resolve()
   private closed = false
 
-  constructor(private load: (fileId: string) => Promise<Uint8Array>) {}
+  constructor(
+    private load: (fileId: string) => Promise<Uint8Array>,
+    private renderer: SheetRenderer | null = null,
+  ) {}
 
   private open(fileId: string): Promise<PDFDocumentProxy> {
     let document = this.documents.get(fileId)
@@ -41,6 +45,7 @@ export class Thumbnails {
   draw(canvas: HTMLCanvasElement, fileId: string, page: number): Promise<void> {
     const job = this.queue.then(async () => {
       if (this.closed || !canvas.isConnected) return
+      if (this.renderer) return this.drawNatively(this.renderer, canvas, fileId, page)
       const document = await this.open(fileId)
       const pdfPage = await document.getPage(page + 1)
       const ratio = globalThis.devicePixelRatio || 1
@@ -57,6 +62,22 @@ export class Thumbnails {
     // One failed thumbnail does not stop the others.
     this.queue = job.catch(() => undefined)
     return job
+  }
+
+  private async drawNatively(renderer: SheetRenderer, canvas: HTMLCanvasElement, fileId: string, page: number): Promise<void> {
+    const ratio = globalThis.devicePixelRatio || 1
+    const info = await renderer.page(fileId, page)
+    const scale = thumbScale(info.width, THUMB_WIDTH, ratio)
+    const width = Math.max(1, Math.floor(info.width * scale))
+    const height = Math.max(1, Math.floor(info.height * scale))
+    const png = await renderer.region(fileId, page, { scale, x: 0, y: 0, width, height })
+    const bitmap = await createImageBitmap(new Blob([png as BlobPart], { type: 'image/png' }))
+    canvas.width = width
+    canvas.height = height
+    canvas.style.width = `${THUMB_WIDTH}px`
+    canvas.style.height = `${Math.round(height / ratio)}px`
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0)
+    bitmap.close()
   }
 
   close(): void {
