@@ -2,6 +2,7 @@
 
 use onetrip_domain::calendar::CalendarDay;
 use onetrip_domain::config::{Matter, Service, Site, Window};
+use onetrip_domain::permits::ConditionTemplate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
@@ -9,6 +10,7 @@ use uuid::Uuid;
 
 use crate::case::CaseDraft;
 use crate::error::ApiError;
+use crate::permits::{ApplicationDraft, BatchApproval};
 use crate::print::PrintRecord;
 use crate::queue::{Appointment, IssueTicket};
 use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
@@ -168,6 +170,20 @@ pub enum CommandBody {
     /// The review lead issues the review certificate (审查合格书); the server numbers and
     /// signs it.
     IssueCertificate(CertificateToIssue),
+    /// A discharger applies for a drainage permit, at a window (a clerk, for a case accepted
+    /// there) or in the portal.
+    SubmitPermitApplication(ApplicationDraft),
+    /// A permit officer approves a cohort's eligible applications in one transaction; the
+    /// server numbers and signs each permit.
+    ApprovePermits(BatchApproval),
+    /// Voids a permit: it keeps its number and records why.
+    VoidPermit {
+        permit_id: Uuid,
+        #[schema(max_length = 200)]
+        reason: String,
+    },
+    /// An admin changes an industry's condition template.
+    SavePermitTemplate(ConditionTemplate),
 }
 
 /// The id under which a calendar day is kept: the same date always has the same one.
@@ -225,6 +241,18 @@ impl CommandBody {
                 (EntityKind::ReviewOpinion, *opinion_id)
             }
             CommandBody::IssueCertificate(draft) => (EntityKind::ReviewCertificate, draft.id),
+            CommandBody::SubmitPermitApplication(draft) => {
+                (EntityKind::PermitApplication, draft.id)
+            }
+            CommandBody::ApprovePermits(batch) => (EntityKind::Permit, batch.batch_id),
+            CommandBody::VoidPermit { permit_id, .. } => (EntityKind::Permit, *permit_id),
+            CommandBody::SavePermitTemplate(template) => (
+                EntityKind::PermitTemplate,
+                Uuid::new_v5(
+                    &Uuid::NAMESPACE_URL,
+                    format!("onetrip:permit-template:{:?}", template.industry).as_bytes(),
+                ),
+            ),
             CommandBody::RecordRevisit(RevisitDraft { rating_id, .. })
             | CommandBody::RecordRectification(RectificationDraft { rating_id, .. })
             | CommandBody::RateFollowUp(FollowUpRatingDraft { rating_id, .. }) => {
@@ -307,7 +335,24 @@ impl CommandBody {
         )
     }
 
-    /// What an applicant may send from the portal; everything else is for staff.
+    /// Drainage permits, which the server plans against the stored applications and permits.
+    pub fn is_permits(&self) -> bool {
+        matches!(
+            self,
+            CommandBody::SubmitPermitApplication(_)
+                | CommandBody::ApprovePermits(_)
+                | CommandBody::VoidPermit { .. }
+                | CommandBody::SavePermitTemplate(_)
+        )
+    }
+
+    /// Commands the portal may send: an applicant's review commands and permit applications.
+    pub fn from_portal(&self) -> bool {
+        self.is_applicants() || matches!(self, CommandBody::SubmitPermitApplication(_))
+    }
+
+    /// What an applicant alone may send from the portal; everything else is for staff (a
+    /// permit application comes from either).
     pub fn is_applicants(&self) -> bool {
         matches!(
             self,
@@ -361,6 +406,10 @@ impl CommandBody {
             CommandBody::ReopenOpinion { .. } => "reopen_opinion",
             CommandBody::PlaceOpinion { .. } => "place_opinion",
             CommandBody::IssueCertificate(_) => "issue_certificate",
+            CommandBody::SubmitPermitApplication(_) => "submit_permit_application",
+            CommandBody::ApprovePermits(_) => "approve_permits",
+            CommandBody::VoidPermit { .. } => "void_permit",
+            CommandBody::SavePermitTemplate(_) => "save_permit_template",
         }
     }
 }

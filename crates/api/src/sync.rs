@@ -28,10 +28,13 @@ pub enum EntityKind {
     ReviewTask,
     ReviewOpinion,
     ReviewCertificate,
+    PermitApplication,
+    Permit,
+    PermitTemplate,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 19] = [
+    pub const ALL: [EntityKind; 22] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -51,6 +54,9 @@ impl EntityKind {
         EntityKind::ReviewTask,
         EntityKind::ReviewOpinion,
         EntityKind::ReviewCertificate,
+        EntityKind::PermitApplication,
+        EntityKind::Permit,
+        EntityKind::PermitTemplate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +80,9 @@ impl EntityKind {
             EntityKind::ReviewTask => "review_task",
             EntityKind::ReviewOpinion => "review_opinion",
             EntityKind::ReviewCertificate => "review_certificate",
+            EntityKind::PermitApplication => "permit_application",
+            EntityKind::Permit => "permit",
+            EntityKind::PermitTemplate => "permit_template",
         }
     }
 

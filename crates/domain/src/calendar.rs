@@ -150,6 +150,27 @@ impl Calendar {
     }
 }
 
+/// 2026's National Day week, for tests: 1–7 October off, Sunday 27 September and Saturday
+/// 10 October worked.
+#[cfg(test)]
+pub(crate) fn national_day_2026() -> Calendar {
+    let mut days: Vec<CalendarDay> = (1..=7)
+        .map(|d| CalendarDay {
+            date: format!("2026-10-{d:02}"),
+            working: false,
+            name: "国庆节".into(),
+        })
+        .collect();
+    for date in ["2026-09-27", "2026-10-10"] {
+        days.push(CalendarDay {
+            date: date.into(),
+            working: true,
+            name: "国庆调休上班".into(),
+        });
+    }
+    Calendar::new(&days).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,12 +23,15 @@ use crate::state::AppState;
 
 /// The state of a server over `commands`' database.
 pub fn state(commands: Arc<Commands>, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
-    AppState::new(
+    let state = AppState::new(
         commands.store().clone(),
         commands.clone(),
         commands.config().clone(),
         clock,
-    )
+    )?;
+    // Commands that issue documents sign with the same key `/verify` checks against.
+    commands.set_key(state.issuer_key.clone());
+    Ok(state)
 }
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
@@ -98,6 +101,11 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::review::documents::portal_export,
         crate::review::stats::routes::review_stats,
         crate::review::stats::routes::review_stats_export,
+        crate::permits::routes::applications,
+        crate::permits::routes::dry_run,
+        crate::permits::routes::permits,
+        crate::permits::routes::templates,
+        crate::permits::routes::portal_applications,
         openapi
     ),
     modifiers(&CommonResponses)
@@ -142,6 +150,7 @@ pub fn router(state: AppState, web_dir: Option<&Path>) -> Router {
         .merge(crate::review::staff::routes())
         .merge(crate::review::documents::routes())
         .merge(crate::review::stats::routes::routes())
+        .merge(crate::permits::routes::routes())
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
     let router = match web_dir {

@@ -26,6 +26,7 @@ pub mod auth;
 pub mod cases;
 pub mod config;
 pub mod documents;
+pub mod permits;
 pub mod portal;
 pub mod printing;
 pub mod queue;

@@ -109,14 +109,15 @@ pub async fn start(options: ServeOptions<'_>) -> anyhow::Result<RunningServer> {
     } else {
         false
     };
-    let mut state = crate::app::state(commands, clock)?;
+    let mut state = crate::app::state(commands.clone(), clock)?;
     let data_dir = match &options.database {
         Database::SqliteDir(dir) => Some(dir.as_path()),
         Database::Url(_) => None,
     };
     match crate::documents::keys::key_path(data_dir) {
         Some(path) => {
-            state.issuer_key = Arc::new(crate::documents::keys::load_or_create_key(&path)?)
+            state.issuer_key = Arc::new(crate::documents::keys::load_or_create_key(&path)?);
+            commands.set_key(state.issuer_key.clone());
         }
         None => tracing::warn!(
             "no {} set: documents are signed with a key that changes at every start",

@@ -82,6 +82,12 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'reopen_opinion':
     case 'place_opinion':
       return t(`sync.describe.${command.kind}`)
+    // Permit commands need the server (numbers are allocated there) and never wait.
+    case 'submit_permit_application':
+    case 'approve_permits':
+    case 'void_permit':
+    case 'save_permit_template':
+      return t('sync.describe.permits')
   }
 }
 

@@ -238,6 +238,7 @@ const en: typeof zhCN = {
       close_opinion: 'Close a review opinion',
       reopen_opinion: 'Reopen a review opinion',
       place_opinion: 'Move an opinion to its sheet',
+      permits: 'Drainage permit work',
       queue: 'Queue action',
       windowAt: '{window} ({site})',
       matterIn: '{name} ({service})',

@@ -234,6 +234,7 @@ export default {
       close_opinion: '关闭审查意见',
       reopen_opinion: '重新打开审查意见',
       place_opinion: '调整意见所在图纸',
+      permits: '排水许可办理',
       queue: '排队叫号操作',
       windowAt: '{window}（{site}）',
       matterIn: '{name}（{service}）',

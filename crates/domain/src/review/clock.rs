@@ -120,24 +120,8 @@ mod tests {
         Day::parse(text).unwrap()
     }
 
-    /// 2026's National Day week: 1–7 October off, Sunday 27 September and Saturday 10 October
-    /// worked.
     fn national_day() -> Calendar {
-        let mut days: Vec<CalendarDay> = (1..=7)
-            .map(|d| CalendarDay {
-                date: format!("2026-10-{d:02}"),
-                working: false,
-                name: "国庆节".into(),
-            })
-            .collect();
-        for date in ["2026-09-27", "2026-10-10"] {
-            days.push(CalendarDay {
-                date: date.into(),
-                working: true,
-                name: "调休".into(),
-            });
-        }
-        Calendar::new(&days).unwrap()
+        crate::calendar::national_day_2026()
     }
 
     #[test]

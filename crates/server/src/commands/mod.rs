@@ -14,6 +14,8 @@ use onetrip_api::error::{ApiError, ErrorCode};
 
 pub use write::Write;
 
+use onetrip_print::signing::IssuerKey;
+
 use crate::actor::Actor;
 use crate::command_log::{self, Logged};
 use crate::queue::memory::{Pending, QueueMemory, batched, lock};
@@ -30,6 +32,8 @@ pub struct Commands {
     writers: tokio::sync::Mutex<()>,
     /// The day's queues in memory, and queue commands waiting to be written together.
     queue: QueueMemory,
+    /// Signs what commands issue (permits' QR codes): the server's key, set with its state.
+    key: std::sync::RwLock<Option<Arc<IssuerKey>>>,
 }
 
 /// The refusal of a command made against an older version of its record.
@@ -49,9 +53,21 @@ async fn plan(
     actor: &Actor,
     body: &CommandBody,
     current: &ConfigSnapshot,
+    key: Option<&IssuerKey>,
     now_ms: i64,
 ) -> StorageResult<Result<Write, ApiError>> {
     Ok(match body {
+        body if body.is_permits() => {
+            let Some(key) = key else {
+                return Ok(Err(ApiError::new(
+                    ErrorCode::Internal,
+                    "the server has no key to sign documents with",
+                )));
+            };
+            crate::permits::plan_command(conn, actor, body, key, current, now_ms)
+                .await?
+                .map(|write| Write::Permits(Box::new(write)))
+        }
         body if body.is_queue() => crate::queue::plan_command(conn, actor, body, current, now_ms)
             .await?
             .map(Write::Queue),
@@ -86,7 +102,19 @@ impl Commands {
             config,
             writers: tokio::sync::Mutex::new(()),
             queue: QueueMemory::default(),
+            key: std::sync::RwLock::new(None),
         }
+    }
+
+    /// The key documents are signed with, once set.
+    pub fn key(&self) -> Option<Arc<IssuerKey>> {
+        self.key.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Signs with `key` from now on: the server state's, which `serve` loads from the data
+    /// folder.
+    pub fn set_key(&self, key: Arc<IssuerKey>) {
+        *self.key.write().unwrap_or_else(|e| e.into_inner()) = Some(key);
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -175,7 +203,16 @@ impl Commands {
                 error: Some(conflict(actor)),
                 record: None,
             },
-            _ => match plan(&mut tx.conn(), actor, &command.body, &current, now_ms).await? {
+            _ => match plan(
+                &mut tx.conn(),
+                actor,
+                &command.body,
+                &current,
+                self.key().as_deref(),
+                now_ms,
+            )
+            .await?
+            {
                 Ok(write) => {
                     write.store(&mut tx.conn()).await?;
                     // The queue moved outside the batch: every process reads it again.

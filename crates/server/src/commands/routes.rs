@@ -63,7 +63,7 @@ pub async fn portal_command(
     Body(command): Body<Command>,
 ) -> Result<Json<CommandOutcome>, HttpError> {
     let actor = applicant.actor;
-    if !command.body.is_applicants() {
+    if !command.body.from_portal() {
         return Err(HttpError(refuse(
             &actor,
             ErrorCode::Forbidden,

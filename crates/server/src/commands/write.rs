@@ -9,6 +9,7 @@ use onetrip_api::verify::IssuedDocument;
 
 use crate::changes::ChangeRecord;
 use crate::config::ConfigWrite;
+use crate::permits::PermitWrite;
 use crate::queue::QueueWrite;
 use crate::review::ReviewWrite;
 use crate::storage::{Conn, StorageResult, corrupt};
@@ -23,6 +24,7 @@ pub enum Write {
     Document(IssuedDocument),
     Print(PrintRecord),
     Review(ReviewWrite),
+    Permits(Box<PermitWrite>),
 }
 
 impl Write {
@@ -35,6 +37,7 @@ impl Write {
             Write::Document(document) => crate::documents::write(conn, document).await,
             Write::Print(record) => crate::printing::write(conn, record).await,
             Write::Review(write) => write.store(conn).await,
+            Write::Permits(write) => write.store(conn).await,
         }
     }
 
@@ -52,6 +55,7 @@ impl Write {
             Write::Rating(rating) => crate::ratings::change(rating),
             Write::Document(document) => crate::documents::change(document),
             Write::Print(record) => crate::printing::change(record),
+            Write::Permits(write) => return write.changes().map_err(corrupt),
             Write::Review(write) => {
                 let records = match write.resend {
                     true => {
@@ -73,6 +77,7 @@ impl Write {
             Write::Document(document) => serde_json::to_value(document).ok(),
             Write::Rating(rating) => serde_json::to_value(rating).ok(),
             Write::Review(write) => write.record(),
+            Write::Permits(write) => write.record(),
             Write::Config(_) | Write::Print(_) => None,
         }
     }

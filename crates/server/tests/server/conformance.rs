@@ -425,6 +425,17 @@ async fn readers_see_only_their_scope(db: TestDb) {
                 let rating: onetrip_api::rating::Rating = change.record().unwrap().unwrap();
                 assert_eq!(rating.site_id, branch);
             }
+            EntityKind::PermitApplication => {
+                let application: onetrip_api::permits::PermitApplication =
+                    change.record().unwrap().unwrap();
+                assert_eq!(application.site_id, branch);
+            }
+            EntityKind::Permit => {
+                let permit: onetrip_api::permits::Permit = change.record().unwrap().unwrap();
+                assert_eq!(permit.site_id, branch);
+            }
+            // Condition templates are county-wide.
+            EntityKind::PermitTemplate => {}
             // Review projects are not in a site's pull.
             EntityKind::ReviewProject
             | EntityKind::ReviewRound

@@ -23,11 +23,12 @@ const INFRASTRUCTURE: [&str; 16] = [
     "storage",
     "uploads",
 ];
-const AREAS: [&str; 11] = [
+const AREAS: [&str; 12] = [
     "auth",
     "cases",
     "config",
     "documents",
+    "permits",
     "portal",
     "printing",
     "queue",

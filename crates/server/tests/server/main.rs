@@ -8,6 +8,7 @@ mod blobs;
 mod conformance;
 mod http;
 mod layout;
+mod permits;
 mod processes;
 mod ratings;
 mod review;

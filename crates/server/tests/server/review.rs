@@ -21,15 +21,15 @@ use uuid::Uuid;
 use crate::support::{TestDb, conformance};
 
 /// 2026-12-01 10:00 in the service center (UTC+8).
-const NOW: i64 = 1_796_090_400_000;
+pub(crate) const NOW: i64 = 1_796_090_400_000;
 
-struct Portal {
-    state: AppState,
-    db: TestDb,
+pub(crate) struct Portal {
+    pub(crate) state: AppState,
+    pub(crate) db: TestDb,
 }
 
 impl Portal {
-    async fn new(db: TestDb) -> Portal {
+    pub(crate) async fn new(db: TestDb) -> Portal {
         seed_demo(db.storage.as_ref(), NOW).await.unwrap();
         let mut state =
             onetrip_server::app::state(db.storage.0.clone(), Arc::new(ManualClock::new(NOW)))
@@ -40,7 +40,7 @@ impl Portal {
         Portal { state, db }
     }
 
-    async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
+    pub(crate) async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
         let response = onetrip_server::app::router(self.state.clone(), None)
             .oneshot(request)
             .await
@@ -55,7 +55,11 @@ impl Portal {
         (status, body)
     }
 
-    fn request(method: &str, path: &str, token: Option<&str>) -> axum::http::request::Builder {
+    pub(crate) fn request(
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+    ) -> axum::http::request::Builder {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -63,7 +67,7 @@ impl Portal {
         request
     }
 
-    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.send(
             Self::request("GET", path, Some(token))
                 .body(Body::empty())
@@ -72,7 +76,12 @@ impl Portal {
         .await
     }
 
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
         self.send(
             Self::request("POST", path, token)
                 .header(header::CONTENT_TYPE, "application/json")
@@ -82,7 +91,13 @@ impl Portal {
         .await
     }
 
-    async fn patch(&self, path: &str, token: &str, offset: u64, body: Body) -> (StatusCode, Value) {
+    pub(crate) async fn patch(
+        &self,
+        path: &str,
+        token: &str,
+        offset: u64,
+        body: Body,
+    ) -> (StatusCode, Value) {
         self.send(
             Self::request("PATCH", path, Some(token))
                 .header("upload-offset", offset.to_string())
@@ -93,7 +108,7 @@ impl Portal {
         .await
     }
 
-    async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
+    pub(crate) async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
         self.post(
             "/api/auth/login",
             None,
@@ -102,13 +117,18 @@ impl Portal {
         .await
     }
 
-    async fn token(&self, username: &str, password: &str) -> String {
+    pub(crate) async fn token(&self, username: &str, password: &str) -> String {
         let (status, body) = self.login(username, password).await;
         assert_eq!(status, StatusCode::OK, "{username}: {body}");
         body["token"].as_str().unwrap().to_owned()
     }
 
-    async fn command(&self, token: &str, kind: &str, payload: Value) -> (StatusCode, Value) {
+    pub(crate) async fn command(
+        &self,
+        token: &str,
+        kind: &str,
+        payload: Value,
+    ) -> (StatusCode, Value) {
         self.post(
             "/api/portal/commands",
             Some(token),
@@ -118,7 +138,7 @@ impl Portal {
     }
 
     /// Uploads `bytes` whole into the round; the final status.
-    async fn upload(&self, token: &str, round: &str, name: &str, bytes: &[u8]) -> Value {
+    pub(crate) async fn upload(&self, token: &str, round: &str, name: &str, bytes: &[u8]) -> Value {
         let (status, started) = self
             .post(
                 "/api/portal/uploads",
@@ -136,11 +156,11 @@ impl Portal {
     }
 }
 
-const CREDIT_CODE: &str = "91330000MA2ABCDE1L";
+pub(crate) const CREDIT_CODE: &str = "91330000MA2ABCDE1L";
 /// The same code as a Chinese input method types it: full-width.
-const CREDIT_CODE_FULL_WIDTH: &str = "９１３３００００ＭＡ２ＡＢＣＤＥ１Ｌ";
+pub(crate) const CREDIT_CODE_FULL_WIDTH: &str = "９１３３００００ＭＡ２ＡＢＣＤＥ１Ｌ";
 
-fn sign_up(username: &str, credit_code: &str) -> Value {
+pub(crate) fn sign_up(username: &str, credit_code: &str) -> Value {
     json!({
         "username": username,
         "password": "Jianshe@2026",
@@ -433,7 +453,12 @@ async fn the_whole_intake_of_a_round(db: TestDb) {
 
 impl Portal {
     /// A staff command through `/api/commands`.
-    async fn staff(&self, token: &str, kind: &str, payload: Value) -> (StatusCode, Value) {
+    pub(crate) async fn staff(
+        &self,
+        token: &str,
+        kind: &str,
+        payload: Value,
+    ) -> (StatusCode, Value) {
         self.post(
             "/api/commands",
             Some(token),
@@ -443,7 +468,7 @@ impl Portal {
     }
 
     /// The kinds and ids of the changes `token`'s reader pulls from the start.
-    async fn pulled(&self, token: &str) -> Vec<(String, String, Value)> {
+    pub(crate) async fn pulled(&self, token: &str) -> Vec<(String, String, Value)> {
         let (status, page) = self.get("/api/sync?since=0&limit=5000", token).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         page["changes"]
@@ -460,9 +485,8 @@ impl Portal {
             .collect()
     }
 
-    /// An approved organisation's project with `set`'s file uploaded, confirmed and
-    /// submitted; the applicant's token, the project's id and round 1's id.
-    async fn submitted(&self, set: &onetrip_drawings::DrawingSet) -> (String, String, String) {
+    /// An applicant of an organisation the admin created (`yhct`, [`CREDIT_CODE`]): its token.
+    pub(crate) async fn applicant(&self) -> String {
         let admin = self.token("admin", DEMO_PASSWORD).await;
         let (status, _) = self
             .post(
@@ -472,7 +496,16 @@ impl Portal {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED);
-        let applicant = self.token("yhct", "Jianshe@2026").await;
+        self.token("yhct", "Jianshe@2026").await
+    }
+
+    /// An approved organisation's project with `set`'s file uploaded, confirmed and
+    /// submitted; the applicant's token, the project's id and round 1's id.
+    pub(crate) async fn submitted(
+        &self,
+        set: &onetrip_drawings::DrawingSet,
+    ) -> (String, String, String) {
+        let applicant = self.applicant().await;
         let (project, round) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
         let (status, outcome) = self
             .command(
@@ -493,7 +526,7 @@ impl Portal {
     }
 
     /// Uploads the set into the round, confirms every sheet as read, and submits.
-    async fn submit_round(
+    pub(crate) async fn submit_round(
         &self,
         applicant: &str,
         project: &str,
@@ -535,7 +568,7 @@ impl Portal {
         outcome
     }
 
-    async fn add_reviewer(&self, username: &str, name: &str, specialty: &str) -> String {
+    pub(crate) async fn add_reviewer(&self, username: &str, name: &str, specialty: &str) -> String {
         let id = Uuid::new_v4();
         self.db
             .storage
@@ -1330,7 +1363,7 @@ fn annotation_names(pdf: &[u8]) -> Vec<String> {
 
 impl Portal {
     /// A file's bytes, and the status.
-    async fn download(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    pub(crate) async fn download(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
         let response = onetrip_server::app::router(self.state.clone(), None)
             .oneshot(
                 Portal::request("GET", path, Some(token))
@@ -1345,7 +1378,7 @@ impl Portal {
     }
 
     /// A document's bytes, and the status.
-    async fn pdf(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    pub(crate) async fn pdf(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
         let response = onetrip_server::app::router(self.state.clone(), None)
             .oneshot(
                 Portal::request("GET", path, Some(token))

@@ -1,0 +1,278 @@
+//! Drainage permits (排水许可) on the wire: applications, from the window or the portal, checked
+//! against their industry's condition template; the cohort an officer chooses and its dry run;
+//! batch approval; and the permits it issues, numbered 玉排许字〔2026〕第0001号 and signed.
+
+use onetrip_domain::identity::ApplicantId;
+use onetrip_domain::permits::{Industry, Material, Outfall, Pretreatment, Reason};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// The matter a window case opens a permit application for.
+pub const PERMIT_MATTER: &str = "城镇污水排入排水管网许可";
+/// The kind of issued document a permit's QR code is recorded as.
+pub const PERMIT_KIND: &str = "drainage-permit";
+
+/// The discharger (排水户) a permit is issued to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Discharger {
+    #[schema(max_length = 100)]
+    pub name: String,
+    /// 统一社会信用代码, or the owner's 身份证号 for a sole trader; full-width characters are
+    /// accepted and stored normalised.
+    pub id: ApplicantId,
+    /// 法定代表人 (or the owner).
+    #[schema(max_length = 50)]
+    pub legal_representative: String,
+    #[schema(max_length = 200)]
+    pub address: String,
+    /// 乡镇（街道）.
+    #[schema(max_length = 50)]
+    pub town: String,
+    pub industry: Industry,
+    #[schema(max_length = 30)]
+    pub contact_phone: String,
+}
+
+/// One uploaded or scanned material, in the blob store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct MaterialFile {
+    pub kind: Material,
+    /// SHA-256 of the file, hex.
+    #[schema(max_length = 64)]
+    pub blob: String,
+    #[schema(max_length = 200)]
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+/// An application as the discharger (portal) or the window clerk gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct ApplicationDraft {
+    pub id: Uuid,
+    /// The site whose authority decides it; the portal takes the center's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub site_id: Option<Uuid>,
+    /// The window case it was accepted in (一窗受理); none online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub case_id: Option<Uuid>,
+    pub discharger: Discharger,
+    pub outfalls: Vec<Outfall>,
+    /// Litres a day (the form asks for m³ a day, to three decimals).
+    pub daily_volume_litres: u32,
+    /// 主要污染物: COD, 氨氮, 动植物油 …
+    pub pollutants: Vec<String>,
+    pub pretreatment: Vec<Pretreatment>,
+    pub sampling_well: bool,
+    pub materials: Vec<MaterialFile>,
+    /// A construction site's end of works, `YYYY-MM-DD`: its permit ends then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub construction_ends: Option<String>,
+    /// The permit this application changes (new outfall, volume or pollutants): approving it
+    /// supersedes that permit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub supersedes: Option<Uuid>,
+}
+
+/// Where an application came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// At a window (一窗受理): the applicant came once.
+    Window,
+    /// In the portal: nobody came.
+    Portal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationState {
+    /// 待审批.
+    Submitted,
+    /// 已批准: a permit was issued.
+    Approved,
+    /// 不予许可.
+    Refused,
+}
+
+impl ApplicationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationState::Submitted => "submitted",
+            ApplicationState::Approved => "approved",
+            ApplicationState::Refused => "refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ApplicationState> {
+        [Self::Submitted, Self::Approved, Self::Refused]
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
+}
+
+/// A stored application, with what its template check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct PermitApplication {
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub channel: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub case_id: Option<Uuid>,
+    /// The applicant account's organisation (credit code) for portal applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub organisation: Option<String>,
+    pub draft: ApplicationDraft,
+    pub state: ApplicationState,
+    /// The day it was accepted: the decision clock starts here.
+    pub accepted_on: String,
+    #[ts(type = "number")]
+    pub submitted_at_ms: i64,
+    /// Every condition of the template it fails; empty when complete.
+    pub reasons: Vec<Reason>,
+    /// Pledges standing in for reports: each becomes a spot check once approved.
+    pub pledges_used: Vec<Material>,
+    /// An earlier application of the same discharger for the same outfall, still open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub duplicate_of: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub decided_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub permit_id: Option<Uuid>,
+}
+
+impl PermitApplication {
+    /// Whether nothing stands in the way of approving it.
+    pub fn complete(&self) -> bool {
+        self.reasons.is_empty() && self.duplicate_of.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PermitState {
+    /// 有效.
+    Active,
+    /// 已作废: keeps its number, with why.
+    Voided,
+    /// 已被新证替代 (a change of outfall, volume or pollutants).
+    Superseded,
+}
+
+impl PermitState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermitState::Active => "active",
+            PermitState::Voided => "voided",
+            PermitState::Superseded => "superseded",
+        }
+    }
+}
+
+/// An issued permit (城镇污水排入排水管网许可证).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct Permit {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub site_id: Uuid,
+    /// 玉排许字〔2026〕第0001号.
+    pub number: String,
+    pub discharger: Discharger,
+    pub outfalls: Vec<Outfall>,
+    pub daily_volume_litres: u32,
+    pub pollutants: Vec<String>,
+    pub issued_on: String,
+    /// The last valid day.
+    pub expires_on: String,
+    /// 发证机关.
+    pub issuer: String,
+    /// The QR code's signed payload.
+    pub payload: String,
+    pub state: PermitState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub void_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub superseded_by: Option<Uuid>,
+    pub batch_id: Uuid,
+    pub approved_by: Uuid,
+    #[ts(type = "number")]
+    pub approved_at_ms: i64,
+}
+
+/// Which applications an officer looks at for a batch.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema, IntoParams,
+)]
+#[into_params(parameter_in = Query)]
+pub struct Cohort {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    #[param(inline)]
+    pub industry: Option<Industry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub town: Option<String>,
+    /// Submitted when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    #[param(inline)]
+    pub state: Option<ApplicationState>,
+    /// Only complete (true) or only incomplete (false) applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub complete: Option<bool>,
+}
+
+/// One application of a dry run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct DryRunRow {
+    pub application_id: Uuid,
+    pub discharger: String,
+    pub town: String,
+    pub address: String,
+    pub industry: Industry,
+    /// Why it cannot be approved; empty for the eligible.
+    pub reasons: Vec<Reason>,
+    /// The number it would get, in order, for the eligible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub number: Option<String>,
+}
+
+/// What approving a cohort would do: nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct DryRun {
+    /// In numbering order: town, then address.
+    pub eligible: Vec<DryRunRow>,
+    pub exceptions: Vec<DryRunRow>,
+}
+
+/// Approves these applications, those still eligible, in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct BatchApproval {
+    pub batch_id: Uuid,
+    /// As the dry run listed them.
+    pub application_ids: Vec<Uuid>,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct BatchOutcome {
+    pub batch_id: Uuid,
+    pub permits: Vec<Permit>,
+    /// Left untouched, with their reasons (no longer eligible, or decided meanwhile).
+    pub exceptions: Vec<DryRunRow>,
+}

@@ -1,0 +1,158 @@
+//! Drainage permits over HTTP: the officer's applications and cohorts with their dry run, the
+//! permits, the condition templates, and the portal's own applications. Writes go through
+//! `/api/commands` (staff) and `/api/portal/commands` (applicants).
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use onetrip_api::error::{ApiError, ErrorCode};
+use onetrip_api::permits::{Cohort, DryRun, Permit, PermitApplication};
+use onetrip_domain::auth::Role;
+use onetrip_domain::permits::ConditionTemplate;
+
+use crate::actor::{Actor, refuse};
+use crate::auth::Authed;
+use crate::extract::Params;
+use crate::http_error::{HttpError, internal};
+use crate::portal::Applicant;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/permits/applications", get(applications))
+        .route("/api/permits/dry-run", get(dry_run))
+        .route("/api/permits", get(permits))
+        .route("/api/permits/templates", get(templates))
+        .route("/api/portal/permit-applications", get(portal_applications))
+}
+
+/// Staff of a site who work on permits.
+fn staff(actor: &Actor) -> Result<(), HttpError> {
+    match actor.role() {
+        Role::PermitOfficer
+        | Role::Supervisor
+        | Role::Admin
+        | Role::Clerk
+        | Role::PrintDelivery => Ok(()),
+        _ => Err(HttpError(refuse(
+            actor,
+            ErrorCode::Forbidden,
+            "permit_staff_only",
+            "只有排水许可经办人员可以查看".into(),
+            "Only the permit staff may see this".into(),
+        ))),
+    }
+}
+
+fn too_long(actor: &Actor, cohort: &Cohort) -> Result<(), HttpError> {
+    if cohort
+        .town
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > 50)
+    {
+        return Err(HttpError(ApiError::new(
+            ErrorCode::BadRequest,
+            actor.lang.pick(
+                "乡镇名称不超过 50 个字".into(),
+                "A town's name has at most 50 characters".into(),
+            ),
+        )));
+    }
+    Ok(())
+}
+
+/// `GET /api/permits/applications`: the site's applications in a cohort (submitted ones when
+/// no state is given), oldest first.
+#[utoipa::path(get, path = "/api/permits/applications", params(Cohort),
+    responses((status = 200, body = Vec<PermitApplication>), (status = 403, body = ApiError)))]
+pub async fn applications(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(cohort): Params<Cohort>,
+) -> Result<Json<Vec<PermitApplication>>, HttpError> {
+    staff(&actor)?;
+    too_long(&actor, &cohort)?;
+    let mut pooled = state
+        .store
+        .acquire()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let list = super::sql::cohort(&mut pooled.conn(), actor.account.site_id, &cohort)
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/permits/dry-run`: what approving the cohort would do, with the numbers the
+/// eligible would get; nothing is written.
+#[utoipa::path(get, path = "/api/permits/dry-run", params(Cohort),
+    responses((status = 200, body = DryRun), (status = 403, body = ApiError)))]
+pub async fn dry_run(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(cohort): Params<Cohort>,
+) -> Result<Json<DryRun>, HttpError> {
+    staff(&actor)?;
+    too_long(&actor, &cohort)?;
+    let mut pooled = state
+        .store
+        .acquire()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let run = super::dry_run(&mut pooled.conn(), &actor, &cohort, state.clock.now_ms())
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(run))
+}
+
+/// `GET /api/permits`: the site's permits, by number.
+#[utoipa::path(get, path = "/api/permits",
+    responses((status = 200, body = Vec<Permit>), (status = 403, body = ApiError)))]
+pub async fn permits(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<Permit>>, HttpError> {
+    staff(&actor)?;
+    let mut pooled = state
+        .store
+        .acquire()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let list = super::sql::permits(&mut pooled.conn(), actor.account.site_id)
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/permits/templates`: each industry's condition template in force.
+#[utoipa::path(get, path = "/api/permits/templates",
+    responses((status = 200, body = Vec<ConditionTemplate>)))]
+pub async fn templates(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<ConditionTemplate>>, HttpError> {
+    let mut pooled = state
+        .store
+        .acquire()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let list = super::templates(&mut pooled.conn())
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/portal/permit-applications`: the organisation's applications, newest first.
+#[utoipa::path(get, path = "/api/portal/permit-applications",
+    responses((status = 200, body = Vec<PermitApplication>), (status = 403, body = ApiError)))]
+pub async fn portal_applications(
+    State(state): State<AppState>,
+    applicant: Applicant,
+) -> Result<Json<Vec<PermitApplication>>, HttpError> {
+    let lang = applicant.actor.lang;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let list = super::sql::of_organisation(&mut pooled.conn(), &applicant.profile.credit_code)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    Ok(Json(list))
+}

@@ -1,0 +1,344 @@
+//! Drainage permits through the real router, on SQLite and on PostgreSQL: applications from the
+//! window and the portal, checked against their templates; a cohort's dry run; a batch of 500
+//! with 3 exceptions approved all or nothing (a failure part-way leaves nothing approved and no
+//! number used), numbered in order without a gap; `/verify` for a permit, a voided one and a
+//! superseded one.
+
+use axum::http::StatusCode;
+use onetrip_server::seed::DEMO_PASSWORD;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::review::{CREDIT_CODE, CREDIT_CODE_FULL_WIDTH, Portal};
+use crate::support::{TestDb, conformance};
+
+/// A valid resident ID number for person `n` (0–999): born 1980-01-01 in 玉环.
+pub(crate) fn resident_id(n: u32) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let body = format!("33102119800101{:03}", n % 1000);
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{body}{}", CHECK[(sum % 11) as usize] as char)
+}
+
+const TOWNS: [&str; 3] = ["楚门镇", "坎门街道", "大麦屿街道"];
+
+/// A small restaurant's complete application (一表一图一承诺, with its grease trap).
+pub(crate) fn restaurant(n: u32, town: &str) -> Value {
+    json!({
+        "id": Uuid::new_v4(),
+        "discharger": {
+            "name": format!("玉环{n}号小吃店"),
+            "id": { "kind": "person", "value": resident_id(n) },
+            "legal_representative": "林小明",
+            "address": format!("{town}人民路{}号", 1000 - n),
+            "town": town,
+            "industry": "catering",
+            "contact_phone": "13805761234",
+        },
+        "outfalls": [{ "code": "WS-01", "location": "店后巷", "receiving": "人民路污水管" }],
+        "daily_volume_litres": 2500,
+        "pollutants": ["COD", "动植物油"],
+        "pretreatment": ["grease_trap"],
+        "sampling_well": false,
+        "materials": [
+            { "kind": "application_form", "blob": "a".repeat(64), "name": "申请表.pdf", "size": 1000 },
+            { "kind": "drainage_drawing", "blob": "b".repeat(64), "name": "排水图.pdf", "size": 1000 },
+            { "kind": "separation_pledge", "blob": "c".repeat(64), "name": "承诺书.pdf", "size": 1000 },
+            { "kind": "water_quality_pledge", "blob": "d".repeat(64), "name": "承诺书.pdf", "size": 1000 },
+        ],
+    })
+}
+
+impl Portal {
+    async fn submit(&self, token: &str, draft: &Value) -> Value {
+        let (status, outcome) = self
+            .staff(token, "submit_permit_application", draft.clone())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+        outcome["record"].clone()
+    }
+
+    async fn dry_run(&self, token: &str) -> Value {
+        let (status, run) = self.get("/api/permits/dry-run", token).await;
+        assert_eq!(status, StatusCode::OK, "{run}");
+        run
+    }
+
+    async fn verify(&self, payload: &str) -> Value {
+        let (status, verdict) = self
+            .post("/api/verify", None, json!({ "payload": payload }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{verdict}");
+        verdict
+    }
+}
+
+fn ids(rows: &Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["application_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn a_batch_is_all_or_nothing_and_numbered_in_order(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let clerk = portal.token("clerk", DEMO_PASSWORD).await;
+    let officer = portal.token("permit", DEMO_PASSWORD).await;
+
+    // 500 complete applications at the window, and three exceptions: no grease trap, no
+    // drawing, and a second application for a discharger's outfall already applied for.
+    let mut submitted = Vec::new();
+    for n in 0..500 {
+        submitted.push(
+            portal
+                .submit(&clerk, &restaurant(n, TOWNS[n as usize % 3]))
+                .await,
+        );
+    }
+    let mut no_trap = restaurant(900, "楚门镇");
+    no_trap["pretreatment"] = json!([]);
+    let mut no_drawing = restaurant(901, "楚门镇");
+    no_drawing["materials"].as_array_mut().unwrap().remove(1);
+    let mut again = restaurant(7, "坎门街道");
+    again["discharger"]["address"] = json!("坎门街道人民路993号");
+    let no_trap = portal.submit(&clerk, &no_trap).await;
+    let no_drawing = portal.submit(&clerk, &no_drawing).await;
+    let again = portal.submit(&clerk, &again).await;
+    assert_eq!(
+        no_trap["reasons"][0]["code"], "missing_pretreatment",
+        "{no_trap}"
+    );
+    assert!(
+        submitted[0]["reasons"].as_array().unwrap().is_empty(),
+        "{}",
+        submitted[0]
+    );
+    assert_eq!(submitted[0]["channel"], "window");
+    assert_eq!(again["duplicate_of"], submitted[7]["id"]);
+
+    // The dry run: 500 eligible in town then address order with the numbers they would get,
+    // 3 exceptions with their reasons. Nothing is written.
+    let run = portal.dry_run(&officer).await;
+    let eligible = run["eligible"].as_array().unwrap();
+    assert_eq!(eligible.len(), 500);
+    assert_eq!(
+        run["exceptions"].as_array().unwrap().len(),
+        3,
+        "{}",
+        run["exceptions"]
+    );
+    let order: Vec<(String, String)> = eligible
+        .iter()
+        .map(|r| {
+            (
+                r["town"].as_str().unwrap().into(),
+                r["address"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "numbered by town, then address");
+    assert_eq!(eligible[0]["number"], "玉排许字〔2026〕第0001号");
+    assert_eq!(eligible[499]["number"], "玉排许字〔2026〕第0500号");
+    let duplicate = run["exceptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["application_id"] == again["id"])
+        .unwrap();
+    assert_eq!(duplicate["reasons"][0]["code"], "duplicate");
+
+    // A failure part-way (number 0250 is already on a stray row, so writing that permit
+    // fails) leaves nothing approved and no number used.
+    let stray = no_trap["id"].as_str().unwrap();
+    let insert: &'static str = Box::leak(
+        format!(
+            "INSERT INTO permits (id, application_id, site_id, prefix, year, seq, number, state,
+             batch_id, expires_on, data) VALUES ('{}', '{stray}', 'x', '玉排许字', 2026, 250,
+             '玉排许字〔2026〕第0250号', 'active', 'x', '2031-11-30', '{{}}')",
+            Uuid::new_v4()
+        )
+        .into_boxed_str(),
+    );
+    portal.db.raw_execute(insert).await.unwrap();
+    let all: Vec<String> = ids(&run["eligible"])
+        .into_iter()
+        .chain(ids(&run["exceptions"]))
+        .collect();
+    let batch = json!({ "batch_id": Uuid::new_v4(), "application_ids": all });
+    let (status, failed) = portal
+        .staff(&officer, "approve_permits", batch.clone())
+        .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{failed}");
+    let after = portal.dry_run(&officer).await;
+    assert_eq!(
+        after["eligible"].as_array().unwrap().len(),
+        500,
+        "nothing was approved"
+    );
+    assert_eq!(
+        after["eligible"][0]["number"], "玉排许字〔2026〕第0001号",
+        "no number used"
+    );
+    portal
+        .db
+        .raw_execute("DELETE FROM permits WHERE seq = 250 AND batch_id = 'x'")
+        .await
+        .unwrap();
+
+    // Approved again (a new command: the failed one was never applied): 500 permits, numbers
+    // 0001 to 0500 in the dry run's order, the three exceptions untouched.
+    let batch = json!({ "batch_id": Uuid::new_v4(), "application_ids": ids(&run["eligible"]).into_iter().chain(ids(&run["exceptions"])).collect::<Vec<_>>() });
+    let (status, outcome) = portal.staff(&officer, "approve_permits", batch).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    let permits = outcome["record"]["permits"].as_array().unwrap();
+    assert_eq!(permits.len(), 500);
+    assert_eq!(outcome["record"]["exceptions"].as_array().unwrap().len(), 3);
+    for (i, (permit, row)) in permits.iter().zip(eligible).enumerate() {
+        assert_eq!(
+            permit["number"],
+            format!("玉排许字〔2026〕第{:04}号", i + 1)
+        );
+        assert_eq!(permit["application_id"], row["application_id"]);
+        assert_eq!(permit["issued_on"], "2026-12-01");
+        assert_eq!(permit["expires_on"], "2031-11-30", "five years less a day");
+    }
+    let rest = portal.dry_run(&officer).await;
+    assert!(rest["eligible"].as_array().unwrap().is_empty());
+    assert_eq!(rest["exceptions"].as_array().unwrap().len(), 3);
+    let (_, listed) = portal.get("/api/permits", &officer).await;
+    assert_eq!(listed.as_array().unwrap().len(), 500);
+
+    // The QR verifies; a voided permit keeps its number and reads as withdrawn; a change of
+    // outfall is a new permit, the next number, and the old one reads as superseded.
+    let first = &permits[0];
+    let verdict = portal.verify(first["payload"].as_str().unwrap()).await;
+    assert_eq!(verdict["verdict"], "valid", "{verdict}");
+    assert_eq!(verdict["claim"]["kind"], "drainage-permit");
+    let (status, voided) = portal
+        .staff(
+            &officer,
+            "void_permit",
+            json!({ "permit_id": first["id"], "reason": "排水户歇业" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{voided}");
+    assert_eq!(voided["record"]["number"], first["number"]);
+    let verdict = portal.verify(first["payload"].as_str().unwrap()).await;
+    assert_eq!(verdict["verdict"], "revoked", "{verdict}");
+    assert!(
+        verdict["withdrawn"]["reason_zh"]
+            .as_str()
+            .unwrap()
+            .contains("排水户歇业"),
+        "{verdict}"
+    );
+    let (status, twice) = portal
+        .staff(
+            &officer,
+            "void_permit",
+            json!({ "permit_id": first["id"], "reason": "再次" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{twice}");
+
+    let second = &permits[1];
+    let application = submitted
+        .iter()
+        .find(|a| a["id"] == second["application_id"])
+        .unwrap();
+    let mut change = application["draft"].clone();
+    change["id"] = json!(Uuid::new_v4());
+    change["supersedes"] = second["id"].clone();
+    change["outfalls"] =
+        json!([{ "code": "WS-02", "location": "店前", "receiving": "人民路污水管" }]);
+    let changed = portal.submit(&clerk, &change).await;
+    assert!(
+        changed["reasons"].as_array().unwrap().is_empty(),
+        "{changed}"
+    );
+    let batch = json!({ "batch_id": Uuid::new_v4(), "application_ids": [changed["id"]] });
+    let (status, outcome) = portal.staff(&officer, "approve_permits", batch).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(
+        outcome["record"]["permits"][0]["number"],
+        "玉排许字〔2026〕第0501号"
+    );
+    let verdict = portal.verify(second["payload"].as_str().unwrap()).await;
+    assert_eq!(verdict["verdict"], "revoked", "{verdict}");
+    assert!(
+        verdict["withdrawn"]["reason_zh"]
+            .as_str()
+            .unwrap()
+            .contains("第0501号"),
+        "{verdict}"
+    );
+
+    // Only officers approve; the batch says why an application it names is left out.
+    let batch = json!({ "batch_id": Uuid::new_v4(), "application_ids": [no_drawing["id"]] });
+    let (status, refused) = portal.staff(&clerk, "approve_permits", batch).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+}
+
+async fn a_discharger_applies_in_the_portal(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let applicant = portal.applicant().await;
+
+    // A full-width credit code, as a Chinese input method types it, is accepted and kept
+    // normalised; zero trips.
+    let mut draft = restaurant(1, "玉城街道");
+    draft["discharger"]["id"] = json!({ "kind": "organisation", "value": CREDIT_CODE_FULL_WIDTH });
+    let (status, outcome) = portal
+        .command(&applicant, "submit_permit_application", draft)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    let record = &outcome["record"];
+    assert_eq!(record["channel"], "portal");
+    assert_eq!(record["draft"]["discharger"]["id"]["value"], CREDIT_CODE);
+    assert_eq!(record["organisation"], CREDIT_CODE);
+
+    // A wrong check character is refused with the reason, in the applicant's language.
+    let mut wrong = restaurant(2, "玉城街道");
+    wrong["discharger"]["id"] = json!({ "kind": "organisation", "value": "91330000MA2ABCDE1M" });
+    let (status, refused) = portal
+        .command(&applicant, "submit_permit_application", wrong)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("校验位"),
+        "{refused}"
+    );
+
+    // The organisation sees its own; staff see it in their cohort.
+    let (status, mine) = portal
+        .get("/api/portal/permit-applications", &applicant)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    let officer = portal.token("permit", DEMO_PASSWORD).await;
+    let (status, cohort) = portal
+        .get("/api/permits/applications?industry=catering", &officer)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cohort}");
+    assert_eq!(cohort.as_array().unwrap().len(), 1);
+    let (status, none) = portal
+        .get("/api/permits/applications?industry=car_wash", &officer)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(none.as_array().unwrap().is_empty());
+    // Staff routes stay closed to applicants.
+    let (status, _) = portal.get("/api/permits/dry-run", &applicant).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+conformance!(
+    a_batch_is_all_or_nothing_and_numbered_in_order,
+    a_discharger_applies_in_the_portal,
+);
