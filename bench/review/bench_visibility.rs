@@ -17,9 +17,12 @@ use std::time::{Duration, Instant};
 
 use onetrip_drawings::{SetOptions, generate};
 use serde_json::{Value, json};
-use sqlx::Connection;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
+
+#[path = "../support/postgres.rs"]
+mod postgres;
+use postgres::{create_database, drop_database};
 
 const PASSWORD: &str = "Yuhuan@2026";
 const GOAL_MS: f64 = 100.0;
@@ -440,26 +443,6 @@ fn report(title: &str, figures: &Figures) {
 }
 
 /// A fresh database beside the one `url` names; its URL.
-async fn create_database(url: &str, name: &str) -> String {
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let (server, _) = url.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
-}
-
-async fn drop_database(url: &str, name: &str) {
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-}
-
 fn api(http: &reqwest::Client, server: &Server) -> Api {
     Api {
         http: http.clone(),

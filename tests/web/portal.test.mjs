@@ -36,7 +36,7 @@ test('an applicant signs up, registers a project, uploads a set, fixes its sheet
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })
   const page = await context.newPage()
   await page.goto(`${BASE}/portal`)
-  await page.getByTestId('portal-title').getByText('施工图审查网上申报').waitFor()
+  await page.getByTestId('portal-title').getByText('网上申报平台').waitFor()
   await page.screenshot({ path: join(outputDir(), 'portal-login-zh.png') })
 
   // Sign-up: a wrong check character first, then the code as an input method types it.

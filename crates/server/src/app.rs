@@ -106,6 +106,9 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::permits::routes::permits,
         crate::permits::routes::templates,
         crate::permits::routes::portal_applications,
+        crate::permits::routes::portal_templates,
+        crate::permits::materials::portal_material,
+        crate::permits::materials::staff_material,
         openapi
     ),
     modifiers(&CommonResponses)

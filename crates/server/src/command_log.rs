@@ -60,38 +60,98 @@ fn stored_row(
     })
 }
 
-/// The outcome a command got the first time, if it was applied before.
-pub async fn outcome(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<CommandOutcome>> {
-    const SQL: &str = "SELECT status, error, record FROM commands WHERE id = $1";
-    let id = id.to_string();
-    let row: Option<(String, Option<String>, Option<String>)> =
-        on_backend!(conn, c => sqlx::query_as(SQL).bind(&id).fetch_optional(c).await)?;
-    row.map(|(status, error, record)| stored_row(&id, &status, error, record))
-        .transpose()
+/// What is on record for a command id: the first outcome of the same kind of command, or the
+/// kind of another command that used the id first (a client that reused an id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    Outcome(CommandOutcome),
+    OtherKind(String),
 }
 
-/// The outcomes of those of `ids` that were applied before, by id.
+/// A stored command's kind, status, error and record.
+type StoredRow = (String, String, Option<String>, Option<String>);
+
+/// The answer to a command whose id another kind of command used first: refused, and not put
+/// on record (the id is taken).
+pub fn reused_id(lang: onetrip_domain::Lang, id: Uuid, other_kind: &str) -> CommandOutcome {
+    use onetrip_api::command::CommandStatus;
+    use onetrip_api::error::{ApiError, ErrorCode};
+    CommandOutcome {
+        command_id: id,
+        status: CommandStatus::Rejected,
+        error: Some(
+            ApiError::new(
+                ErrorCode::Conflict,
+                lang.pick(
+                    format!("命令编号已被另一条命令（{other_kind}）使用，请换一个编号重新发送"),
+                    format!(
+                        "The command id was used by another command ({other_kind}); send it again with a new id"
+                    ),
+                ),
+            )
+            .with_reason("command_id_reused"),
+        ),
+        record: None,
+    }
+}
+
+fn recorded(
+    id: &str,
+    kind: &str,
+    (stored_kind, status, error, record): StoredRow,
+) -> StorageResult<Recorded> {
+    if stored_kind != kind {
+        return Ok(Recorded::OtherKind(stored_kind));
+    }
+    stored_row(id, &status, error, record).map(Recorded::Outcome)
+}
+
+pub async fn outcome(conn: &mut Conn<'_>, id: Uuid, kind: &str) -> StorageResult<Option<Recorded>> {
+    const SQL: &str = "SELECT kind, status, error, record FROM commands WHERE id = $1";
+    let id = id.to_string();
+    let row: Option<StoredRow> =
+        on_backend!(conn, c => sqlx::query_as(SQL).bind(&id).fetch_optional(c).await)?;
+    row.map(|row| recorded(&id, kind, row)).transpose()
+}
+
+/// What is on record for those of `commands` (id and kind) that were applied before, by id.
 pub async fn outcomes(
     conn: &mut Conn<'_>,
-    ids: &[Uuid],
-) -> StorageResult<HashMap<Uuid, CommandOutcome>> {
-    if ids.is_empty() {
+    commands: &[(Uuid, &str)],
+) -> StorageResult<HashMap<Uuid, Recorded>> {
+    if commands.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, String, Option<String>, Option<String>)> = on_backend!(conn, c => {
-        let mut query =
-            sqlx::QueryBuilder::new("SELECT id, status, error, record FROM commands WHERE id IN (");
+    let rows: Vec<(String, StoredRow)> = on_backend!(conn, c => {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT id, kind, status, error, record FROM commands WHERE id IN (",
+        );
         let mut separated = query.separated(", ");
-        for id in ids {
+        for (id, _) in commands {
             separated.push_bind(id.to_string());
         }
         separated.push_unseparated(")");
-        query.build_query_as().fetch_all(c).await
+        query
+            .build_query_as::<(String, String, String, Option<String>, Option<String>)>()
+            .fetch_all(c)
+            .await
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|(id, kind, status, error, record)| (id, (kind, status, error, record)))
+                    .collect()
+            })
     })?;
     rows.into_iter()
-        .map(|(id, status, error, record)| {
-            let outcome = stored_row(&id, &status, error, record)?;
-            Ok((outcome.command_id, outcome))
+        .map(|(id, (stored_kind, status, error, record))| {
+            let uuid = crate::storage::uuid(&id)?;
+            let kind = commands
+                .iter()
+                .find(|(c, _)| *c == uuid)
+                .map_or("", |(_, kind)| *kind);
+            Ok((
+                uuid,
+                recorded(&id, kind, (stored_kind, status, error, record))?,
+            ))
         })
         .collect()
 }

@@ -15,6 +15,10 @@ import { TOKEN_KEY, documentPath, exportPath, type HttpClient } from './web'
 import { downloadAndSave, saveInBrowser } from './download'
 import type { ExportForm } from '../bindings/ExportForm'
 import type { ReviewDocument } from '../bindings/ReviewDocument'
+import type { ConditionTemplate } from '../bindings/ConditionTemplate'
+import type { Material } from '../bindings/Material'
+import type { MaterialFile } from '../bindings/MaterialFile'
+import type { PermitApplication } from '../bindings/PermitApplication'
 
 /** Bytes sent per request: a dropped connection costs at most this much again. */
 export const CHUNK_BYTES = 4 * 1024 * 1024
@@ -77,6 +81,13 @@ export interface PortalBackend {
    * Uploads `file` into the round, resuming after dropped connections from what the server
    * has; resolves with the final status (done, or refused by intake with the reason).
    */
+  /** The organisation's drainage permit applications, newest first. */
+  permitApplications(): Promise<PermitApplication[]>
+  /** Each industry's condition template: what an application needs. */
+  permitTemplates(): Promise<ConditionTemplate[]>
+  /** Uploads one material (a PDF or a scan) of an application; refused with the reason when
+   * it is not a PDF, JPG or PNG, is cut short, or is too large. */
+  uploadMaterial(kind: Material, file: Blob, name: string): Promise<MaterialFile>
   upload(
     roundId: string,
     file: Blob,
@@ -104,6 +115,27 @@ export function createPortalBackend(
       (await downloadAndSave(http, documentPath('portal', project, document, round), `${document}.pdf`, save)).fileName,
     exportFile: async (file, form) =>
       (await downloadAndSave(http, exportPath('portal', file, form), `export.${form === 'xfdf' ? 'xfdf' : 'pdf'}`, save)).fileName,
+    permitApplications: () => request<PermitApplication[]>('GET', '/portal/permit-applications'),
+    permitTemplates: () => request<ConditionTemplate[]>('GET', '/portal/permit-templates'),
+    async uploadMaterial(kind, file, name) {
+      const query = new URLSearchParams({ kind, name })
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'Accept-Language': language(),
+        'Content-Type': 'application/octet-stream',
+      }
+      const token = http.storage.getItem(TOKEN_KEY)
+      if (token) headers.Authorization = `Bearer ${token}`
+      let response: Response
+      try {
+        response = await fetch(`${http.origin}/api/portal/materials?${query}`, { method: 'POST', headers, body: file })
+      } catch {
+        throw http.offline()
+      }
+      const body: unknown = await response.json().catch(() => null)
+      if (!response.ok) throw isApiError(body) ? body : http.offline()
+      return body as MaterialFile
+    },
     sendCommand: async (command) =>
       acceptedOutcome(await request<CommandOutcome>('POST', '/portal/commands', command)),
     async upload(roundId, file, name, onProgress, signal) {

@@ -14,6 +14,8 @@ export const portalRoutes: RouteRecordRaw[] = [
       { path: 'review', component: () => import('../views/portal/review/ProjectList.vue') },
       { path: 'review/new', component: () => import('../views/portal/review/ProjectForm.vue') },
       { path: 'review/:id', component: () => import('../views/portal/review/ProjectPage.vue'), props: true },
+      { path: 'permits', component: () => import('../views/portal/permits/ApplicationList.vue') },
+      { path: 'permits/new', component: () => import('../views/portal/permits/ApplicationForm.vue') },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -185,8 +185,12 @@ impl Commands {
         now_ms: i64,
     ) -> StorageResult<CommandOutcome> {
         let mut tx = self.store.begin_write().await?;
-        if let Some(outcome) = command_log::outcome(&mut tx.conn(), command.id).await? {
-            return Ok(outcome);
+        match command_log::outcome(&mut tx.conn(), command.id, command.body.kind()).await? {
+            Some(command_log::Recorded::Outcome(outcome)) => return Ok(outcome),
+            Some(command_log::Recorded::OtherKind(kind)) => {
+                return Ok(command_log::reused_id(actor.lang, command.id, &kind));
+            }
+            None => {}
         }
         let current = crate::config::sql::cached_snapshot(&mut tx.conn(), &self.config).await?;
         let (entity, entity_id) = command.body.target();

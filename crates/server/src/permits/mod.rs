@@ -27,6 +27,7 @@ use onetrip_print::signing::IssuerKey;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod materials;
 pub mod routes;
 pub mod sql;
 

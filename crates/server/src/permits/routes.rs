@@ -3,7 +3,7 @@
 //! `/api/commands` (staff) and `/api/portal/commands` (applicants).
 
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::permits::{Cohort, DryRun, Permit, PermitApplication};
@@ -24,10 +24,19 @@ pub fn routes() -> Router<AppState> {
         .route("/api/permits", get(permits))
         .route("/api/permits/templates", get(templates))
         .route("/api/portal/permit-applications", get(portal_applications))
+        .route("/api/portal/permit-templates", get(portal_templates))
+        .route(
+            "/api/portal/materials",
+            post(super::materials::portal_material),
+        )
+        .route(
+            "/api/permits/materials",
+            post(super::materials::staff_material),
+        )
 }
 
 /// Staff of a site who work on permits.
-fn staff(actor: &Actor) -> Result<(), HttpError> {
+pub(super) fn staff(actor: &Actor) -> Result<(), HttpError> {
     match actor.role() {
         Role::PermitOfficer
         | Role::Supervisor
@@ -131,14 +140,28 @@ pub async fn templates(
     State(state): State<AppState>,
     Authed(actor): Authed,
 ) -> Result<Json<Vec<ConditionTemplate>>, HttpError> {
-    let mut pooled = state
-        .store
-        .acquire()
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
+    templates_for(&state, &actor).await
+}
+
+/// `GET /api/portal/permit-templates`: the same, for an applicant filling in an application.
+#[utoipa::path(get, path = "/api/portal/permit-templates",
+    responses((status = 200, body = Vec<ConditionTemplate>), (status = 403, body = ApiError)))]
+pub async fn portal_templates(
+    State(state): State<AppState>,
+    applicant: Applicant,
+) -> Result<Json<Vec<ConditionTemplate>>, HttpError> {
+    templates_for(&state, &applicant.actor).await
+}
+
+async fn templates_for(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Json<Vec<ConditionTemplate>>, HttpError> {
+    let lang = actor.lang;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
     let list = super::templates(&mut pooled.conn())
         .await
-        .map_err(|e| internal(actor.lang, e))?;
+        .map_err(|e| internal(lang, e))?;
     Ok(Json(list))
 }
 

@@ -39,7 +39,10 @@ pub async fn apply(
     let current = crate::config::sql::cached_snapshot(&mut tx.conn(), config).await?;
 
     // Commands applied before (a retry) get their stored outcome again.
-    let ids: Vec<Uuid> = items.iter().map(|(_, command, _)| command.id).collect();
+    let ids: Vec<(Uuid, &str)> = items
+        .iter()
+        .map(|(_, command, _)| (command.id, command.body.kind()))
+        .collect();
     let mut known = command_log::outcomes(&mut tx.conn(), &ids).await?;
 
     // The sites the batch works on, read again where another process moved them. A ticket
@@ -80,9 +83,16 @@ pub async fn apply(
     let mut logged: Vec<(usize, CommandOutcome)> = Vec::new();
     let mut touched = HashSet::new();
     for (index, ((actor, command, now_ms), site)) in items.iter().zip(&item_sites).enumerate() {
-        if let Some(outcome) = known.get(&command.id) {
-            outcomes.push(Some(outcome.clone()));
-            continue;
+        match known.get(&command.id) {
+            Some(command_log::Recorded::Outcome(outcome)) => {
+                outcomes.push(Some(outcome.clone()));
+                continue;
+            }
+            Some(command_log::Recorded::OtherKind(kind)) => {
+                outcomes.push(Some(command_log::reused_id(actor.lang, command.id, kind)));
+                continue;
+            }
+            None => {}
         }
         let ticket_site = if opens(&command.body) { None } else { *site };
         if ticket_site.is_none() && !opens(&command.body) {
@@ -163,7 +173,7 @@ pub async fn apply(
             },
         };
         logged.push((index, outcome.clone()));
-        known.insert(command.id, outcome.clone());
+        known.insert(command.id, command_log::Recorded::Outcome(outcome.clone()));
         outcomes.push(Some(outcome));
     }
 

@@ -14,15 +14,8 @@ use crate::support::{TestDb, conformance};
 
 /// A valid resident ID number for person `n` (0–999): born 1980-01-01 in 玉环.
 pub(crate) fn resident_id(n: u32) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
-    let body = format!("33102119800101{:03}", n % 1000);
-    let sum: u32 = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    format!("{body}{}", CHECK[(sum % 11) as usize] as char)
+    onetrip_domain::identity::complete_resident_id(&format!("33102119800101{:03}", n % 1000))
+        .unwrap()
 }
 
 const TOWNS: [&str; 3] = ["楚门镇", "坎门街道", "大麦屿街道"];
@@ -336,6 +329,21 @@ async fn a_discharger_applies_in_the_portal(db: TestDb) {
     // Staff routes stay closed to applicants.
     let (status, _) = portal.get("/api/permits/dry-run", &applicant).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A command id another kind of command used first is refused, not answered with that
+    // command's outcome; the first command's replay still gets its own.
+    let id = Uuid::new_v4();
+    let void = json!({ "id": id, "kind": "void_permit", "payload": { "permit_id": Uuid::new_v4(), "reason": "歇业" } });
+    let (first, _) = portal
+        .post("/api/commands", Some(&officer), void.clone())
+        .await;
+    assert_eq!(first, StatusCode::NOT_FOUND);
+    let other = json!({ "id": id, "kind": "submit_permit_application", "payload": restaurant(3, "玉城街道") });
+    let (status, reused) = portal.post("/api/commands", Some(&officer), other).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{reused}");
+    assert_eq!(reused["reason"], "command_id_reused");
+    let (again, _) = portal.post("/api/commands", Some(&officer), void).await;
+    assert_eq!(again, StatusCode::NOT_FOUND);
 }
 
 conformance!(

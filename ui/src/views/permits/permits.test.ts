@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { litresPerDay, materialSlots, reasonText } from './permits'
+
+const t = (key: string, params?: Record<string, string | number>) => (params ? `${key}(${Object.values(params).join(',')})` : key)
+
+describe('drainage permit words', () => {
+  it('reads the daily volume as people type it', () => {
+    expect(litresPerDay('2.5')).toBe(2500)
+    expect(litresPerDay('２．５')).toBe(2500)
+    expect(litresPerDay(' 12 ')).toBe(12000)
+    expect(litresPerDay('0.001')).toBe(1)
+    for (const bad of ['', '0', '-1', '1.2345', 'abc', '1,5', '0.000']) expect(litresPerDay(bad), bad).toBeNull()
+  })
+
+  it('names what an application lacks', () => {
+    expect(reasonText({ code: 'missing_pretreatment', value: 'grease_trap' }, t)).toBe('permits.reasons.missing_pretreatment(permits.pretreatments.grease_trap)')
+    expect(reasonText({ code: 'duplicate' }, t)).toBe('permits.reasons.duplicate')
+  })
+
+  it('offers a pledge where the template allows one', () => {
+    expect(materialSlots(['application_form', 'separation_report'], [{ report: 'separation_report', pledge: 'separation_pledge' }])).toEqual([
+      { material: 'application_form', pledge: null },
+      { material: 'separation_report', pledge: 'separation_pledge' },
+    ])
+  })
+})

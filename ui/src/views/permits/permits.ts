@@ -1,0 +1,49 @@
+// Drainage permits' words and numbers, shared by the portal and the desk: the industries,
+// facilities and materials in the user's language, why an application is not eligible, and
+// the daily volume as people type it (m³ a day, full-width digits from a Chinese input method).
+
+import type { Industry } from '../../bindings/Industry'
+import type { Material } from '../../bindings/Material'
+import type { Pretreatment } from '../../bindings/Pretreatment'
+import type { Reason } from '../../bindings/Reason'
+
+type Translate = (key: string, params?: Record<string, string | number>) => string
+
+export const INDUSTRIES: readonly Industry[] = ['catering', 'car_wash', 'hair_beauty', 'laundry', 'hotel', 'bathhouse', 'construction_site', 'other']
+export const PRETREATMENTS: readonly Pretreatment[] = ['grease_trap', 'grease_grit_trap', 'hair_collector', 'settling_tank', 'septic_tank']
+/** Pollutants offered first; any other may be typed. */
+export const COMMON_POLLUTANTS: readonly string[] = ['COD', '氨氮', '动植物油', 'SS', '总磷', 'LAS', '石油类']
+
+/** An ineligible application's reason in words. */
+export function reasonText(reason: Reason, t: Translate): string {
+  switch (reason.code) {
+    case 'missing_pretreatment':
+      return t('permits.reasons.missing_pretreatment', { what: t(`permits.pretreatments.${reason.value}`) })
+    case 'missing_material':
+      return t('permits.reasons.missing_material', { what: t(`permits.materials.${reason.value}`) })
+    default:
+      return t(`permits.reasons.${reason.code}`)
+  }
+}
+
+/** Litres a day from m³ a day as typed: `2.5`, `２．５`, ` 12 `; null when not a positive volume
+ * with at most three decimals. */
+export function litresPerDay(typed: string): number | null {
+  const ascii = typed
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, '.')
+    .trim()
+  if (!/^\d{1,7}(\.\d{1,3})?$/.test(ascii)) return null
+  const litres = Math.round(Number(ascii) * 1000)
+  return litres > 0 && litres <= 4_000_000_000 ? litres : null
+}
+
+/** m³ a day for display: `2.5`. */
+export function cubicMetres(litres: number): string {
+  return String(litres / 1000)
+}
+
+/** The materials a template asks for, each with the pledge that may stand in for it. */
+export function materialSlots(required: readonly Material[], pledges: readonly { report: Material; pledge: Material }[]): { material: Material; pledge: Material | null }[] {
+  return required.map((material) => ({ material, pledge: pledges.find((p) => p.report === material)?.pledge ?? null }))
+}
