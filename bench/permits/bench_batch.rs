@@ -91,6 +91,7 @@ fn application(n: u32) -> ApplicationDraft {
         .map(|kind| material(kind, n))
         .collect(),
         construction_ends: None,
+        paper_materials: Vec::new(),
         supersedes: None,
     }
 }

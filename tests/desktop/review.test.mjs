@@ -13,7 +13,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { WebDriver } from '../support/webdriver.mjs'
 import { outputDir, required } from '../support/env.mjs'
-import { pause, signIn } from '../support/app.mjs'
+import { pause, serverUrl, signIn } from '../support/app.mjs'
 import { apiClient } from '../support/server.mjs'
 import { applicant, drawingSet, replyAndOpen, submitRound, submittedProject } from '../support/review.mjs'
 
@@ -30,16 +30,6 @@ before(async () => {
 after(async () => {
   await driver?.quit()
 })
-
-/** The address of the app's own server (standalone mode), as the connection panel knows it. */
-async function serverUrl() {
-  const status = await driver.executeAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke('connection_status').then(done, (e) => done({ error: String(e) }))`,
-  )
-  assert.ok(status.server_url, JSON.stringify(status))
-  return status.server_url
-}
 
 async function shot(name) {
   await pause(700)
@@ -87,7 +77,7 @@ async function pinOpinion({ from, to, kind, clause, text }) {
 
 test('two reviewers, one sheet: opinions, release, resubmission, compare, certificate, letters', async () => {
   await signIn(driver, 'supervisor')
-  const base = await serverUrl()
+  const base = await serverUrl(driver)
   const { api, login } = apiClient(base)
   const token = await applicant(base, `desk-${RUN}`)
   const first = drawingSet({ seed: 21, perSpecialty: '3,2,1,1,1', segments: 1500 })

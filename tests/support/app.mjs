@@ -1,5 +1,6 @@
 // Steps through the real app shared by the desktop end-to-end tests.
 
+import assert from 'node:assert/strict'
 import { DEMO_PASSWORD } from './env.mjs'
 
 /** Signs in as `username`, signing out whoever the app restored from the keychain first. */
@@ -16,3 +17,13 @@ export async function signIn(driver, username) {
 }
 
 export const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The address of the app's own server (standalone mode), as the connection panel knows it. */
+export async function serverUrl(driver) {
+  const status = await driver.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke('connection_status').then(done, (e) => done({ error: String(e) }))`,
+  )
+  assert.ok(status.server_url, JSON.stringify(status))
+  return status.server_url
+}

@@ -79,6 +79,33 @@ export class WebDriver {
     await this.command('POST', `/element/${element}/value`, { text })
   }
 
+  /**
+   * Replaces what a field holds as a person does, selecting it all and typing over it: the
+   * page sees the edit as typing (a WebDriver clear alone does not reach a Vue model).
+   */
+  async retype(selector, text) {
+    const element = await this.waitFor(selector)
+    await this.command('POST', `/element/${element}/value`, { text: '\uE009a\uE009' + text })
+  }
+
+  /** The text content of the first match, hidden parts included (table cells, say). */
+  async content(selector, timeoutMs = 20000) {
+    await this.waitFor(selector, timeoutMs)
+    return this.execute('return document.querySelector(arguments[0]).textContent', [selector])
+  }
+
+  /** Waits until the text content of `selector` satisfies `predicate`; returns it. */
+  async waitForContent(selector, predicate, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs
+    let seen = ''
+    while (Date.now() < deadline) {
+      seen = await this.content(selector, Math.max(deadline - Date.now(), 0)).catch(() => '')
+      if (predicate(seen)) return seen
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw new Error(`timed out waiting for the content of ${selector}; last seen: ${JSON.stringify(seen)}`)
+  }
+
   async text(selector) {
     const element = await this.waitFor(selector)
     return this.command('GET', `/element/${element}/text`)

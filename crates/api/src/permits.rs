@@ -69,6 +69,9 @@ pub struct ApplicationDraft {
     pub pretreatment: Vec<Pretreatment>,
     pub sampling_well: bool,
     pub materials: Vec<MaterialFile>,
+    /// Materials handed in on paper at the window and checked there by the clerk; none online.
+    #[serde(default)]
+    pub paper_materials: Vec<Material>,
     /// A construction site's end of works, `YYYY-MM-DD`: its permit ends then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -275,4 +278,163 @@ pub struct BatchOutcome {
     pub permits: Vec<Permit>,
     /// Left untouched, with their reasons (no longer eligible, or decided meanwhile).
     pub exceptions: Vec<DryRunRow>,
+}
+
+/// `text` escaped for a URL's query (every byte but letters, digits and `-_.`).
+fn escaped(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Cohort {
+    /// The cohort as URL parameters, leaving out what is not set.
+    pub fn to_query_string(&self) -> String {
+        let mut pairs = Vec::new();
+        if let Some(industry) = self.industry {
+            pairs.push(format!("industry={}", industry.code()));
+        }
+        if let Some(town) = &self.town {
+            pairs.push(format!("town={}", escaped(town)));
+        }
+        if let Some(state) = self.state {
+            pairs.push(format!("state={}", state.as_str()));
+        }
+        if let Some(complete) = self.complete {
+            pairs.push(format!("complete={complete}"));
+        }
+        pairs.join("&")
+    }
+
+    /// Whether an application belongs to the cohort (submitted ones when no state is set).
+    pub fn holds(&self, application: &PermitApplication) -> bool {
+        application.state == self.state.unwrap_or(ApplicationState::Submitted)
+            && self
+                .industry
+                .is_none_or(|i| i == application.draft.discharger.industry)
+            && self
+                .town
+                .as_ref()
+                .is_none_or(|t| *t == application.draft.discharger.town)
+            && self.complete.is_none_or(|c| c == application.complete())
+    }
+}
+
+/// The template a permit prints with.
+pub const PERMIT_TEMPLATE: &str = "drainage-permit";
+
+/// What a permit prints: the fields of the `drainage-permit` template.
+pub fn permit_record(permit: &Permit) -> serde_json::Value {
+    use onetrip_domain::Lang;
+    let d = &permit.discharger;
+    // The form's box is headed 统一社会信用代码; a sole trader without one is named by the
+    // owner's ID, which the box then says it is.
+    let id = match &d.id {
+        ApplicantId::Organisation(text) => text.clone(),
+        ApplicantId::Person(text) => format!("{text}（经营者身份证号）"),
+    };
+    let category = if d.industry.is_small_trade() {
+        format!("{}（六小行业）", d.industry.label(Lang::ZhCn))
+    } else {
+        d.industry.label(Lang::ZhCn).to_owned()
+    };
+    let outfalls = permit
+        .outfalls
+        .iter()
+        .map(|o| match o.location.trim() {
+            "" => format!("{}，接入{}", o.code, o.receiving),
+            at => format!("{}，位于{at}，接入{}", o.code, o.receiving),
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    let litres = permit.daily_volume_litres;
+    let volume = format!(
+        "{} 立方米/日",
+        format!("{}.{:03}", litres / 1000, litres % 1000)
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+    );
+    serde_json::json!({
+        "number": permit.number,
+        "holder": d.name,
+        "credit_code": id,
+        "legal_rep": d.legal_representative,
+        "address": d.address,
+        "category": category,
+        "outfalls": format!("{}个：{outfalls}", permit.outfalls.len()),
+        "volume": volume,
+        "pollutants": permit.pollutants.join("、"),
+        "valid_from": permit.issued_on,
+        "valid_until": permit.expires_on,
+        "issuer": permit.issuer,
+        "issue_date": permit.issued_on,
+        "qr": permit.payload,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn permit(id: ApplicantId, litres: u32) -> Permit {
+        Permit {
+            id: Uuid::nil(),
+            application_id: Uuid::nil(),
+            site_id: Uuid::nil(),
+            number: "玉排许字〔2026〕第0001号".into(),
+            discharger: Discharger {
+                name: "玉环清港阿明小吃店".into(),
+                id,
+                legal_representative: "林阿明".into(),
+                address: "清港镇兴港路 18 号".into(),
+                town: "清港镇".into(),
+                industry: Industry::Catering,
+                contact_phone: "13805761234".into(),
+            },
+            outfalls: vec![Outfall {
+                code: "WS-01".into(),
+                location: String::new(),
+                receiving: "兴港路污水管".into(),
+            }],
+            daily_volume_litres: litres,
+            pollutants: vec!["COD".into(), "动植物油".into()],
+            issued_on: "2026-12-02".into(),
+            expires_on: "2031-12-01".into(),
+            issuer: "玉环市行政服务中心".into(),
+            payload: "qr".into(),
+            state: PermitState::Active,
+            void_reason: None,
+            superseded_by: None,
+            batch_id: Uuid::nil(),
+            approved_by: Uuid::nil(),
+            approved_at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_permit_prints_its_holder_volume_and_outfalls_as_the_form_asks() {
+        let code = "92331021MA2K8AM01X".to_owned();
+        let record = permit_record(&permit(ApplicantId::Organisation(code.clone()), 2500));
+        assert_eq!(record["credit_code"], code.as_str());
+        assert_eq!(record["volume"], "2.5 立方米/日");
+        assert_eq!(record["outfalls"], "1个：WS-01，接入兴港路污水管");
+        assert_eq!(record["category"], "餐饮（六小行业）");
+        assert_eq!(record["pollutants"], "COD、动植物油");
+
+        // A sole trader named by the owner's ID says so in the credit-code box.
+        let person = permit_record(&permit(
+            ApplicantId::Person("11010519491231002X".into()),
+            12000,
+        ));
+        assert_eq!(
+            person["credit_code"],
+            "11010519491231002X（经营者身份证号）"
+        );
+        assert_eq!(person["volume"], "12 立方米/日");
+    }
 }

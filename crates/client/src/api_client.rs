@@ -242,6 +242,21 @@ impl ApiClient {
             .await
     }
 
+    /// What approving a cohort of drainage permit applications would do.
+    pub async fn permit_dry_run(
+        &self,
+        token: &Sensitive<String>,
+        cohort: &onetrip_api::permits::Cohort,
+    ) -> Result<onetrip_api::permits::DryRun, ApiError> {
+        self.expect(
+            Method::GET,
+            &format!("/api/permits/dry-run?{}", cohort.to_query_string()),
+            Some(token),
+            None::<&()>,
+        )
+        .await
+    }
+
     /// The review statistics over a range of acceptance dates (review leads only).
     pub async fn review_stats(
         &self,

@@ -13,6 +13,12 @@ import type { QueueStats } from '../bindings/QueueStats'
 import type { ReviewStats } from '../bindings/ReviewStats'
 import type { ReviewStatsQuery } from '../bindings/ReviewStatsQuery'
 import type { SheetPage } from '../bindings/SheetPage'
+import type { BatchOutcome } from '../bindings/BatchOutcome'
+import type { Cohort } from '../bindings/Cohort'
+import type { ConditionTemplate } from '../bindings/ConditionTemplate'
+import type { DryRun } from '../bindings/DryRun'
+import type { Permit } from '../bindings/Permit'
+import type { PermitApplication } from '../bindings/PermitApplication'
 import type { SheetRegion } from '../bindings/SheetRegion'
 import type { Settings } from '../bindings/Settings'
 import type { StatsQuery } from '../bindings/StatsQuery'
@@ -85,6 +91,20 @@ export interface StatsBackend {
   exportReviewStats(query: ReviewStatsQuery, format: ExportFormat): Promise<ExportedFile>
 }
 
+/** Drainage permits for the permit officers: applications and permits from the desktop's cache
+ * (the server in the browser); the dry run and the batch approval always from the server. */
+export interface PermitsBackend {
+  permitApplications(cohort: Cohort): Promise<PermitApplication[]>
+  permits(): Promise<Permit[]>
+  /** The industries' condition templates. */
+  permitTemplates(): Promise<ConditionTemplate[]>
+  permitDryRun(cohort: Cohort): Promise<DryRun>
+  /** Approves the applications in one transaction; refused at once when offline. */
+  approvePermits(applicationIds: string[]): Promise<BatchOutcome>
+  /** What the permits print (the `drainage-permit` template's records). Desktop only. */
+  permitPrintRecords(ids: string[]): Promise<Record<string, unknown>[]>
+}
+
 /** What draws sheets natively (the desktop's own renderer, from its kept files). */
 export interface SheetRenderer {
   page(fileId: string, page: number): Promise<SheetPage>
@@ -117,7 +137,7 @@ export interface ReviewBackend {
   sheetRenderer: SheetRenderer | null
 }
 
-export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend, ReviewBackend {
+export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend, ReviewBackend, PermitsBackend {
   kind: 'tauri' | 'web'
   login(username: string, password: string): Promise<Account>
   logout(): Promise<void>

@@ -1,5 +1,10 @@
 // Backend for the desktop shell: Tauri commands implemented by src-tauri.
 import type { SheetPage } from '../bindings/SheetPage'
+import type { BatchOutcome } from '../bindings/BatchOutcome'
+import type { ConditionTemplate } from '../bindings/ConditionTemplate'
+import type { DryRun } from '../bindings/DryRun'
+import type { Permit } from '../bindings/Permit'
+import type { PermitApplication } from '../bindings/PermitApplication'
 import type { ClauseEdition } from '../bindings/ClauseEdition'
 import type { Project } from '../bindings/Project'
 import type { ProjectView } from '../bindings/ProjectView'
@@ -109,6 +114,12 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     reviewPrintDocument: (project, document, round, printer, copies) =>
       run<PrintRecord>('review_print_document', { project, document, round, printer, tray: null, copies }),
     reviewOverlay: async (sheet) => new Uint8Array(await run<ArrayBuffer>('review_overlay', { sheet })),
+    permitApplications: (cohort) => run<PermitApplication[]>('permits_applications', { cohort }),
+    permits: () => run<Permit[]>('permits_list'),
+    permitTemplates: () => run<ConditionTemplate[]>('permits_templates'),
+    permitDryRun: (cohort) => run<DryRun>('permits_dry_run', { cohort }),
+    approvePermits: (applicationIds) => run<BatchOutcome>('permits_approve', { applicationIds }),
+    permitPrintRecords: (ids) => run<Record<string, unknown>[]>('permits_print_records', { ids }),
     sheetRenderer: {
       page: (file, page) => run<SheetPage>('review_sheet_page', { file, page }),
       region: async (file, page, region) => new Uint8Array(await run<ArrayBuffer>('review_sheet_region', { file, page, region })),

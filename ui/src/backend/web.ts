@@ -1,4 +1,10 @@
 // Backend for browser pages: HTTP to the central API on the page's own origin.
+import type { BatchOutcome } from '../bindings/BatchOutcome'
+import type { Cohort } from '../bindings/Cohort'
+import type { ConditionTemplate } from '../bindings/ConditionTemplate'
+import type { DryRun } from '../bindings/DryRun'
+import type { Permit } from '../bindings/Permit'
+import type { PermitApplication } from '../bindings/PermitApplication'
 import type { Account } from '../bindings/Account'
 import type { ClauseEdition } from '../bindings/ClauseEdition'
 import type { ConfigSnapshot } from '../bindings/ConfigSnapshot'
@@ -198,6 +204,23 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       saveDownload(documentPath('review', project, document, round), `${document}.pdf`),
     // The browser draws sheets with pdf.js.
     sheetRenderer: null,
+    permitApplications: (cohort) => request<PermitApplication[]>('GET', `/permits/applications?${cohortQuery(cohort)}`),
+    permits: () => request<Permit[]>('GET', '/permits'),
+    permitTemplates: () => request<ConditionTemplate[]>('GET', '/permits/templates'),
+    permitDryRun: (cohort) => request<DryRun>('GET', `/permits/dry-run?${cohortQuery(cohort)}`),
+    async approvePermits(applicationIds) {
+      const outcome = acceptedOutcome(
+        await request<CommandOutcome>('POST', '/commands', {
+          id: crypto.randomUUID(),
+          kind: 'approve_permits',
+          payload: { batch_id: crypto.randomUUID(), application_ids: applicationIds },
+        }),
+      )
+      return outcome.record as BatchOutcome
+    },
+    permitPrintRecords: async () => {
+      throw desktopOnly()
+    },
     async reviewOverlay(sheet) {
       const response = await call('GET', `/review/sheets/${encodeURIComponent(sheet)}/overlay`)
       try {
@@ -239,6 +262,16 @@ export function statsParams(query: StatsQuery): string {
   if (query.site) params.set('site', query.site)
   if (query.from) params.set('from', query.from)
   if (query.to) params.set('to', query.to)
+  return params.toString()
+}
+
+/** A cohort as URL parameters, leaving out what is not set. */
+export function cohortQuery(cohort: Cohort): string {
+  const params = new URLSearchParams()
+  if (cohort.industry) params.set('industry', cohort.industry)
+  if (cohort.town) params.set('town', cohort.town)
+  if (cohort.state) params.set('state', cohort.state)
+  if (cohort.complete !== undefined) params.set('complete', String(cohort.complete))
   return params.toString()
 }
 

@@ -13,7 +13,7 @@ declare module 'vue-router' {
   }
 }
 
-const planned: PlannedArea[] = ['permits']
+const planned: PlannedArea[] = []
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('../views/LoginView.vue'), meta: { public: true } },
@@ -37,6 +37,7 @@ export const routes: RouteRecordRaw[] = [
       ),
       { path: 'queue', component: () => import('../views/queue/QueueView.vue'), meta: { area: 'queue' } },
       { path: 'review', component: () => import('../views/review/ReviewView.vue'), meta: { area: 'review' } },
+      { path: 'permits', component: () => import('../views/permits/PermitsView.vue'), meta: { area: 'permits' } },
       // 审图统计 is for the review leads: the roles of the statistics area.
       {
         path: 'review/stats',

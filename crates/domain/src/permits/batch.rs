@@ -38,8 +38,10 @@ pub struct BatchPlan<Id> {
 ///
 /// An application is an exception when its check gave reasons or it repeats another
 /// application (then [`Reason::Duplicate`] is added to its reasons). The eligible ones are
-/// numbered by town, then address — compared as strings (code-point order, the same on
-/// every machine, not pinyin) — and, where both are equal, in the order given.
+/// numbered by town, then address — the town compared as a string (code-point order, the
+/// same on every machine, not pinyin), the address in [`AddressOrder`], so that 兴港路 18 号
+/// comes before 兴港路 101 号 as a delivery round walks them — and, where both are equal, in
+/// the order given.
 pub fn plan<Id: Clone>(candidates: Vec<Candidate<Id>>) -> BatchPlan<Id> {
     let mut eligible = Vec::new();
     let mut exceptions = Vec::new();
@@ -55,10 +57,63 @@ pub fn plan<Id: Clone>(candidates: Vec<Candidate<Id>>) -> BatchPlan<Id> {
         }
     }
     // A stable sort keeps the order given among equal towns and addresses.
-    eligible.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    eligible.sort_by_cached_key(|(town, address, _)| (town.clone(), AddressOrder::of(address)));
     BatchPlan {
         eligible: eligible.into_iter().map(|(_, _, id)| id).collect(),
         exceptions,
+    }
+}
+
+/// An address in the order people walk a street: runs of digits (full-width ones too) by
+/// their value, so 18 号 comes before 101 号; the text between in code-point order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AddressOrder(Vec<AddressPart>);
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum AddressPart {
+    Text(String),
+    /// The digits without leading zeros, after their count: a longer number is larger.
+    Number(usize, String),
+}
+
+impl AddressOrder {
+    pub fn of(address: &str) -> Self {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut digits = String::new();
+        let flush_number = |digits: &mut String, parts: &mut Vec<AddressPart>| {
+            if !digits.is_empty() {
+                let value = digits.trim_start_matches('0').to_owned();
+                parts.push(AddressPart::Number(value.len(), value));
+                digits.clear();
+            }
+        };
+        for c in address.chars() {
+            let digit = match c {
+                '0'..='9' => Some(c),
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+                _ => None,
+            };
+            match digit {
+                Some(d) => {
+                    if !text.is_empty() {
+                        parts.push(AddressPart::Text(std::mem::take(&mut text)));
+                    }
+                    digits.push(d);
+                }
+                None => {
+                    flush_number(&mut digits, &mut parts);
+                    if !c.is_whitespace() {
+                        text.push(c);
+                    }
+                }
+            }
+        }
+        flush_number(&mut digits, &mut parts);
+        if !text.is_empty() {
+            parts.push(AddressPart::Text(text));
+        }
+        AddressOrder(parts)
     }
 }
 
@@ -161,6 +216,15 @@ mod tests {
         ]);
         // 坎 (U+574E) sorts before 楚 (U+695A); 东 before 城; equal addresses keep their order.
         assert_eq!(plan.eligible, [3, 6, 1, 4]);
+        // House numbers by value, typed full-width or with spaces as they come.
+        let street = super::plan(vec![
+            candidate(1, "清港镇", "兴港路 101 号", vec![]),
+            candidate(2, "清港镇", "兴港路１８号", vec![]),
+            candidate(3, "清港镇", "兴港路 9 号 2 幢", vec![]),
+            candidate(4, "清港镇", "兴港路 9 号 10 幢", vec![]),
+            candidate(5, "清港镇", "兴港路 018 号", vec![]),
+        ]);
+        assert_eq!(street.eligible, [3, 4, 2, 5, 1]);
         assert_eq!(
             plan.exceptions,
             [
@@ -372,10 +436,10 @@ mod tests {
                 prop_assert_eq!(reasons.contains(&Reason::Duplicate), cohort[*id].3);
             }
             // Numbering order: by town, then address, then as given.
-            let keys: Vec<(&String, &String, usize)> = plan
+            let keys: Vec<(&String, AddressOrder, usize)> = plan
                 .eligible
                 .iter()
-                .map(|id| (&cohort[*id].0, &cohort[*id].1, *id))
+                .map(|id| (&cohort[*id].0, AddressOrder::of(&cohort[*id].1), *id))
                 .collect();
             prop_assert!(keys.windows(2).all(|w| w[0] < w[1]));
         }

@@ -14,7 +14,7 @@ pub mod template;
 pub mod validity;
 
 pub use application::{ApplicationFacts, CheckResult, Outfall, Reason, check};
-pub use batch::{BatchPlan, Candidate, NumberBook, plan};
+pub use batch::{AddressOrder, BatchPlan, Candidate, NumberBook, plan};
 pub use clock::{
     ClockState, DECISION_WORKING_DAYS, DELIVERY_WORKING_DAYS, DUE_SOON_WORKING_DAYS, PermitClock,
     decision_clock, delivery_clock,
@@ -23,6 +23,7 @@ pub use industry::{Industry, Material, Pretreatment};
 pub use number::{MAX_PREFIX_CHARS, MAX_SEQ, PermitNumber, PermitNumberError};
 pub use template::{
     ConditionTemplate, PledgeRule, TemplateError, default_template, default_templates,
+    templates_in_force,
 };
 pub use validity::{
     REMINDER_DAYS, RENEWAL_ALARM_DAYS, VALID_YEARS, expiry, reminder_due, reminders, renewal_alarm,

@@ -238,6 +238,20 @@ pub fn default_templates() -> Vec<ConditionTemplate> {
     Industry::ALL.into_iter().map(default_template).collect()
 }
 
+/// The templates in force: each industry's default, or the admins' edit of it where there is
+/// one; in the order of [`Industry::ALL`].
+pub fn templates_in_force(
+    edited: impl IntoIterator<Item = ConditionTemplate>,
+) -> Vec<ConditionTemplate> {
+    let mut list = default_templates();
+    for template in edited {
+        if let Some(slot) = list.iter_mut().find(|t| t.industry == template.industry) {
+            *slot = template;
+        }
+    }
+    list
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use onetrip_api::case::{Case, CaseOutcome};
 use uuid::Uuid;
 
 use crate::clock::center_date;
-use crate::storage::{Conn, StorageError, StorageResult, json, on_backend};
+use crate::storage::{Conn, StorageError, StorageResult, json, on_backend, parsed};
 
 /// How many cases the applicant (by [`super::applicant_key`]) has had for the matter.
 pub async fn count_cases(conn: &mut Conn<'_>, applicant: &str, matter: Uuid) -> StorageResult<i64> {
@@ -24,6 +24,16 @@ pub async fn decided_on(conn: &mut Conn<'_>, site: &str, day: &str) -> StorageRe
         .bind(day)
         .fetch_one(c)
         .await)?)
+}
+
+/// One case, by id.
+pub async fn case(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<Case>> {
+    const SQL: &str = "SELECT data FROM cases WHERE id = $1";
+    let data: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL)
+        .bind(id.to_string())
+        .fetch_optional(c)
+        .await)?;
+    data.map(|text| parsed(&text)).transpose()
 }
 
 pub async fn write(conn: &mut Conn<'_>, case: &Case) -> StorageResult<()> {

@@ -8,11 +8,12 @@
 
 use std::collections::BTreeMap;
 
+use onetrip_api::case::{Case, CaseOutcome};
 use onetrip_api::command::CommandBody;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::permits::{
     ApplicationDraft, ApplicationState, BatchApproval, BatchOutcome, Channel, Cohort, DryRun,
-    DryRunRow, PERMIT_KIND, Permit, PermitApplication, PermitState,
+    DryRunRow, PERMIT_KIND, PERMIT_MATTER, Permit, PermitApplication, PermitState,
 };
 use onetrip_api::sync::EntityKind;
 use onetrip_api::verify::{DocumentClaim, IssuedDocument, Withdrawal};
@@ -21,7 +22,7 @@ use onetrip_domain::calendar::Day;
 use onetrip_domain::identity::{ApplicantId, IdError};
 use onetrip_domain::permits::{
     ApplicationFacts, Candidate, ConditionTemplate, Material, NumberBook, PermitNumber, Reason,
-    check, default_templates, expiry, plan as plan_batch,
+    check, expiry, plan as plan_batch, templates_in_force,
 };
 use onetrip_print::signing::IssuerKey;
 use serde::{Deserialize, Serialize};
@@ -163,14 +164,7 @@ fn key_text(id: &ApplicantId) -> String {
 
 /// The templates in force: the defaults, as admins changed them.
 pub async fn templates(conn: &mut Conn<'_>) -> StorageResult<Vec<ConditionTemplate>> {
-    let mut by_industry: BTreeMap<_, _> = default_templates()
-        .into_iter()
-        .map(|t| (t.industry, t))
-        .collect();
-    for edited in sql::templates(conn).await? {
-        by_industry.insert(edited.industry, edited);
-    }
-    Ok(by_industry.into_values().collect())
+    Ok(templates_in_force(sql::templates(conn).await?))
 }
 
 fn facts(draft: &ApplicationDraft) -> ApplicationFacts {
@@ -178,7 +172,12 @@ fn facts(draft: &ApplicationDraft) -> ApplicationFacts {
         industry: draft.discharger.industry,
         pretreatment: draft.pretreatment.clone(),
         sampling_well: draft.sampling_well,
-        materials: draft.materials.iter().map(|m| m.kind).collect(),
+        materials: draft
+            .materials
+            .iter()
+            .map(|m| m.kind)
+            .chain(draft.paper_materials.iter().copied())
+            .collect(),
         outfalls: draft.outfalls.clone(),
         volume_m3_per_day: f64::from(draft.daily_volume_litres) / 1000.0,
         pollutants: draft.pollutants.clone(),
@@ -270,9 +269,33 @@ pub async fn plan_submit(
     if let Err(error) = check_fields(actor, draft) {
         return Ok(Err(error));
     }
+    if channel == Channel::Portal && (!draft.paper_materials.is_empty() || draft.case_id.is_some())
+    {
+        return Ok(Err(invalid(
+            actor,
+            "window_only",
+            "纸质材料和受理件只能在窗口登记，网上申请请上传材料".into(),
+            "Paper materials and window cases are for the window; online, upload the materials"
+                .into(),
+        )));
+    }
+    // A window application belongs to the case the clerk accepted: the case's site decides it
+    // and its acceptance starts the clock.
+    let case = match (channel, draft.case_id) {
+        (Channel::Window, Some(case_id)) => match window_case(conn, actor, case_id).await? {
+            Ok(case) => Some(case),
+            Err(error) => return Ok(Err(error)),
+        },
+        _ => None,
+    };
     let site = match channel {
         Channel::Portal => draft.site_id.or(default_site),
-        Channel::Window => actor.account.site_id.or(draft.site_id).or(default_site),
+        Channel::Window => case
+            .as_ref()
+            .map(|c| c.site_id)
+            .or(actor.account.site_id)
+            .or(draft.site_id)
+            .or(default_site),
     };
     let Some(site_id) = site else {
         return Ok(Err(invalid(
@@ -312,7 +335,7 @@ pub async fn plan_submit(
         },
         draft,
         state: ApplicationState::Submitted,
-        accepted_on: center_date(now_ms),
+        accepted_on: center_date(case.as_ref().map_or(now_ms, |c| c.decided_at_ms)),
         submitted_at_ms: now_ms,
         reasons: checked.reasons,
         pledges_used: checked.pledges_used,
@@ -338,6 +361,41 @@ fn corrupt_template(actor: &Actor) -> ApiError {
 }
 
 /// Field rules the template does not cover: names present, lengths bounded.
+/// The accepted window case of the drainage-permit matter an application is tied to.
+async fn window_case(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    case_id: Uuid,
+) -> StorageResult<Result<Case, ApiError>> {
+    let Some(case) = crate::cases::sql::case(conn, case_id).await? else {
+        return Ok(Err(invalid(
+            actor,
+            "no_case",
+            "没有这个受理件".into(),
+            "No such window case".into(),
+        )));
+    };
+    let snapshot = crate::config::sql::snapshot(conn).await?;
+    let matter = snapshot.matters.iter().find(|m| m.id == case.matter_id);
+    if matter.is_none_or(|m| m.name != PERMIT_MATTER) {
+        return Ok(Err(invalid(
+            actor,
+            "case_other_matter",
+            "这个受理件办理的不是排水许可".into(),
+            "That window case is not for a drainage permit".into(),
+        )));
+    }
+    if case.outcome != CaseOutcome::Accepted {
+        return Ok(Err(invalid(
+            actor,
+            "case_not_accepted",
+            "这个受理件未予受理，不能登记许可申请".into(),
+            "That window case was not accepted, so it opens no application".into(),
+        )));
+    }
+    Ok(Ok(case))
+}
+
 fn check_fields(actor: &Actor, draft: &ApplicationDraft) -> Result<(), ApiError> {
     let d = &draft.discharger;
     let required = [
@@ -369,7 +427,11 @@ fn check_fields(actor: &Actor, draft: &ApplicationDraft) -> Result<(), ApiError>
             ));
         }
     }
-    if draft.outfalls.len() > 50 || draft.pollutants.len() > 50 || draft.materials.len() > 50 {
+    if draft.outfalls.len() > 50
+        || draft.pollutants.len() > 50
+        || draft.materials.len() > 50
+        || draft.paper_materials.len() > 50
+    {
         return Err(invalid(
             actor,
             "too_many",

@@ -5,6 +5,7 @@
 //! superseded one.
 
 use axum::http::StatusCode;
+use onetrip_domain::permits::AddressOrder;
 use onetrip_server::seed::DEMO_PASSWORD;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -136,8 +137,18 @@ async fn a_batch_is_all_or_nothing_and_numbered_in_order(db: TestDb) {
         })
         .collect();
     let mut sorted = order.clone();
-    sorted.sort();
+    sorted.sort_by_cached_key(|(town, address)| (town.clone(), AddressOrder::of(address)));
     assert_eq!(order, sorted, "numbered by town, then address");
+    // House numbers by value: 人民路501号 before 人民路1000号.
+    let chumen: Vec<&str> = order
+        .iter()
+        .filter(|(town, _)| town == "楚门镇")
+        .map(|(_, address)| address.as_str())
+        .collect();
+    assert!(
+        chumen.windows(2).all(|w| w[0].len() <= w[1].len()),
+        "{chumen:?}"
+    );
     assert_eq!(eligible[0]["number"], "玉排许字〔2026〕第0001号");
     assert_eq!(eligible[499]["number"], "玉排许字〔2026〕第0500号");
     let duplicate = run["exceptions"]
@@ -346,7 +357,108 @@ async fn a_discharger_applies_in_the_portal(db: TestDb) {
     assert_eq!(again, StatusCode::NOT_FOUND);
 }
 
+/// Deciding a window case for the drainage-permit matter opens its application: the case's
+/// acceptance starts the clock and the materials handed in on paper count; a case of another
+/// matter, one not accepted, or none at all opens nothing, and the portal has no paper.
+async fn a_window_case_opens_its_application(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let clerk = portal.token("clerk", DEMO_PASSWORD).await;
+    let (status, config) = portal.get("/api/config", &clerk).await;
+    assert_eq!(status, StatusCode::OK, "{config}");
+    let matters = config["matters"].as_array().unwrap();
+    let permit = matters
+        .iter()
+        .find(|m| m["name"] == "城镇污水排入排水管网许可")
+        .unwrap();
+    let other = matters
+        .iter()
+        .find(|m| m["name"] != permit["name"] && m["promised_days"].as_u64() > Some(0))
+        .unwrap();
+    let decide = async |matter: &Value, outcome: &str| {
+        let provided = if outcome == "incomplete" {
+            json!([])
+        } else {
+            matter["materials"].clone()
+        };
+        let (status, decided) = portal
+            .staff(
+                &clerk,
+                "decide_case",
+                json!({
+                    "id": Uuid::new_v4(),
+                    "ticket_id": null,
+                    "matter_id": matter["id"],
+                    "applicant": { "kind": "person", "value": resident_id(7) },
+                    "applicant_name": "林小明",
+                    "provided": provided,
+                    "outcome": outcome,
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{decided}");
+        decided["record"].clone()
+    };
+    let paper = |draft: &mut Value, case: &Value, materials: &[&str]| {
+        draft["materials"] = json!([]);
+        draft["case_id"] = case["id"].clone();
+        draft["paper_materials"] = json!(materials);
+    };
+
+    let case = decide(permit, "accepted").await;
+    let mut draft = restaurant(7, "楚门镇");
+    let all = [
+        "application_form",
+        "drainage_drawing",
+        "separation_pledge",
+        "water_quality_pledge",
+    ];
+    paper(&mut draft, &case, &all);
+    let application = portal.submit(&clerk, &draft).await;
+    assert_eq!(application["channel"], "window");
+    assert_eq!(application["case_id"], case["id"]);
+    assert_eq!(application["site_id"], case["site_id"]);
+    assert_eq!(application["reasons"], json!([]), "{application}");
+    assert_eq!(
+        application["accepted_on"],
+        onetrip_server::clock::center_date(case["decided_at_ms"].as_i64().unwrap())
+    );
+
+    // A drawing not handed in is a reason like any missing material.
+    let mut short = restaurant(8, "楚门镇");
+    paper(&mut short, &decide(permit, "accepted").await, &all[..1]);
+    let lacking = portal.submit(&clerk, &short).await;
+    let reasons = lacking["reasons"].as_array().unwrap();
+    assert!(
+        reasons.contains(&json!({ "code": "missing_material", "value": "drainage_drawing" })),
+        "{lacking}"
+    );
+
+    for (case, reason) in [
+        (decide(other, "accepted").await, "case_other_matter"),
+        (decide(permit, "incomplete").await, "case_not_accepted"),
+        (json!({ "id": Uuid::new_v4() }), "no_case"),
+    ] {
+        let mut draft = restaurant(9, "楚门镇");
+        paper(&mut draft, &case, &all);
+        let (status, refused) = portal
+            .staff(&clerk, "submit_permit_application", draft)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert_eq!(refused["reason"], reason, "{refused}");
+    }
+
+    let applicant = portal.applicant().await;
+    let mut online = restaurant(10, "楚门镇");
+    online["paper_materials"] = json!(["application_form"]);
+    let (status, refused) = portal
+        .command(&applicant, "submit_permit_application", online)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "window_only");
+}
+
 conformance!(
     a_batch_is_all_or_nothing_and_numbered_in_order,
     a_discharger_applies_in_the_portal,
+    a_window_case_opens_its_application,
 );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { litresPerDay, materialSlots, reasonText } from './permits'
+import { blankDischargeForm, draftOf } from './applicationForm'
 
 const t = (key: string, params?: Record<string, string | number>) => (params ? `${key}(${Object.values(params).join(',')})` : key)
 
@@ -22,5 +23,24 @@ describe('drainage permit words', () => {
       { material: 'application_form', pledge: null },
       { material: 'separation_report', pledge: 'separation_pledge' },
     ])
+  })
+})
+
+describe('the application draft', () => {
+  it('keeps the outfalls filled in and the window case with its paper materials', () => {
+    const form = blankDischargeForm()
+    form.name = '玉环小馆'
+    form.outfalls.push({ code: '', location: ' ', receiving: '' })
+    const draft = draftOf(form, 2500, { files: [], paper: ['application_form'], caseId: 'c-1' })
+    expect(draft.outfalls.map((o) => o.code)).toEqual(['WS-01'])
+    expect(draft.case_id).toBe('c-1')
+    expect(draft.paper_materials).toEqual(['application_form'])
+    expect(draft.discharger).toMatchObject({ name: '玉环小馆', id: { kind: 'organisation', value: '' } })
+  })
+
+  it('sends no paper materials from the portal', () => {
+    const draft = draftOf(blankDischargeForm(), 1, { files: [] })
+    expect(draft.paper_materials).toEqual([])
+    expect(draft.case_id).toBeUndefined()
   })
 })

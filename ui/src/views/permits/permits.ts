@@ -9,6 +9,8 @@ import type { Reason } from '../../bindings/Reason'
 
 type Translate = (key: string, params?: Record<string, string | number>) => string
 
+/** The window matter whose acceptance opens a permit application (the server's `PERMIT_MATTER`). */
+export const PERMIT_MATTER = '城镇污水排入排水管网许可'
 export const INDUSTRIES: readonly Industry[] = ['catering', 'car_wash', 'hair_beauty', 'laundry', 'hotel', 'bathhouse', 'construction_site', 'other']
 export const PRETREATMENTS: readonly Pretreatment[] = ['grease_trap', 'grease_grit_trap', 'hair_collector', 'settling_tank', 'septic_tank']
 /** Pollutants offered first; any other may be typed. */

@@ -1,0 +1,54 @@
+//! Drainage permits: the cohort's applications and the permits from the local cache, the dry
+//! run and the batch approval through the server, and what the permits print.
+
+use onetrip_api::error::ApiError;
+use onetrip_api::permits::{BatchOutcome, Cohort, DryRun, Permit, PermitApplication};
+use onetrip_client::Desktop;
+use onetrip_domain::permits::ConditionTemplate;
+use tauri::State;
+use uuid::Uuid;
+
+#[tauri::command]
+pub async fn permits_applications(
+    desktop: State<'_, Desktop>,
+    cohort: Cohort,
+) -> Result<Vec<PermitApplication>, ApiError> {
+    desktop.permits().applications(cohort).await
+}
+
+#[tauri::command]
+pub async fn permits_list(desktop: State<'_, Desktop>) -> Result<Vec<Permit>, ApiError> {
+    desktop.permits().permits().await
+}
+
+#[tauri::command]
+pub async fn permits_templates(
+    desktop: State<'_, Desktop>,
+) -> Result<Vec<ConditionTemplate>, ApiError> {
+    desktop.permits().templates().await
+}
+
+#[tauri::command]
+pub async fn permits_dry_run(
+    desktop: State<'_, Desktop>,
+    cohort: Cohort,
+) -> Result<DryRun, ApiError> {
+    desktop.permits().dry_run(cohort).await
+}
+
+#[tauri::command]
+pub async fn permits_approve(
+    desktop: State<'_, Desktop>,
+    application_ids: Vec<Uuid>,
+) -> Result<BatchOutcome, ApiError> {
+    desktop.permits().approve(application_ids).await
+}
+
+/// The print records of the permits, for the print dialog.
+#[tauri::command]
+pub async fn permits_print_records(
+    desktop: State<'_, Desktop>,
+    ids: Vec<Uuid>,
+) -> Result<Vec<serde_json::Value>, ApiError> {
+    desktop.permits().print_records(&ids).await
+}

@@ -1,0 +1,183 @@
+// Desktop end to end: a drainage permit from the window to the printed form. A clerk accepts a
+// 排水许可 case at the window and fills in its application with the applicant there; the
+// officer's cohort holds it beside two more, one lacking its grease trap; the dry run shows
+// that exception with its reason, the batch approves the other two in one step, and the
+// permits print through the private CUPS printer. The printed permits are read back with
+// pdftotext, and each QR code is decoded and verified by the server.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { WebDriver } from '../support/webdriver.mjs'
+import { outputDir, required } from '../support/env.mjs'
+import { pause, serverUrl, signIn } from '../support/app.mjs'
+import { apiClient, command } from '../support/server.mjs'
+
+const TOWN = '清港镇'
+const SHOP = '玉环清港阿明小吃店'
+/** The shop's credit code (个体工商户), from its business licence. */
+const SHOP_CODE = creditCode('92331021MA2K8AM01')
+let driver
+
+before(async () => {
+  driver = await WebDriver.start(required('ONETRIP_WEBDRIVER'), required('ONETRIP_APP'))
+})
+
+after(async () => {
+  await driver?.quit()
+})
+
+async function shot(name) {
+  await pause(700)
+  writeFileSync(join(outputDir(), `desktop-permits-${name}.png`), await driver.screenshot())
+}
+
+/** The file the app printed last (it keeps each in `spool/` in its data folder). */
+function lastPrinted() {
+  const spool = join(required('ONETRIP_DATA_DIR'), 'spool')
+  return readdirSync(spool)
+    .filter((name) => name.endsWith('.pdf'))
+    .map((name) => join(spool, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]
+}
+
+/** A unified social credit code (GB 32100-2015) from its first 17 characters. */
+function creditCode(first17) {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+  const sum = [...first17].reduce((total, c, i) => total + alphabet.indexOf(c) * weights[i], 0)
+  return first17 + alphabet[(31 - (sum % 31)) % 31]
+}
+
+/** A restaurant's application as the window registers it, its materials handed in on paper. */
+function windowApplication(n, pretreatment) {
+  return {
+    id: crypto.randomUUID(),
+    discharger: {
+      name: `清港${n}号面馆`,
+      id: { kind: 'organisation', value: creditCode(`91331021MA2H7XY${n}0`) },
+      legal_representative: '陈小华',
+      address: `${TOWN}兴港路 ${100 + n} 号`,
+      town: TOWN,
+      industry: 'catering',
+      contact_phone: '13905761234',
+    },
+    outfalls: [{ code: 'WS-01', location: '店后', receiving: '兴港路污水管' }],
+    daily_volume_litres: 1800,
+    pollutants: ['COD', '动植物油'],
+    pretreatment,
+    sampling_well: false,
+    materials: [],
+    paper_materials: ['application_form', 'drainage_drawing', 'separation_pledge', 'water_quality_pledge'],
+  }
+}
+
+test('a permit case accepted at the window is batch-approved with an exception shown, and printed', async () => {
+  // 1. The clerk serves a 排水许可 ticket and accepts the case with every material.
+  await signIn(driver, 'clerk')
+  await driver.click('[data-testid=nav-queue]')
+  await driver.waitFor('[data-testid=queue-idle]', 30000)
+  await driver.click('[data-testid=queue-issue-service]')
+  await driver.click('.el-select-dropdown__item[data-service=E]')
+  await driver.click('[data-testid=queue-issue]')
+  const issued = await driver.waitForText('.el-message', (text) => /已取号：E\d{3}/.test(text))
+  const ticket = issued.match(/E\d{3}/)[0]
+  await driver.click('[data-testid=queue-call-next]')
+  await driver.waitForText('[data-testid=queue-current-number]', (text) => text === ticket)
+  await driver.type('[data-testid=case-id]', '11010519491231002X')
+  await driver.type('[data-testid=case-name]', '林阿明')
+  await driver.type('[data-testid=case-phone]', '13805761234')
+  for (let n = 1; n <= 4; n++) await driver.click(`[data-testid=case-materials] .el-checkbox:nth-child(${n})`)
+  await driver.click('[data-testid=case-accept]')
+  await driver.waitForText('[data-testid=case-decided]', (text) => text.includes('（第 1 次来办）'))
+
+  // Its application, filled in at the counter: the applicant does not come again.
+  await driver.waitFor('[data-testid=window-application]', 30000)
+  // The case names the owner; the permit names the shop, by the credit code on its licence.
+  await driver.retype('[data-testid=permit-name]', SHOP)
+  await driver.click('[data-testid=permit-id-kind] .el-radio-button:first-child')
+  await driver.retype('[data-testid=permit-id-number]', SHOP_CODE)
+  await driver.type('[data-testid=permit-legal-rep]', '林阿明')
+  await driver.type('[data-testid=permit-town]', TOWN)
+  await driver.type('[data-testid=permit-address]', `${TOWN}兴港路 18 号`)
+  await driver.type('[data-testid=outfall-location-0]', '店后巷')
+  await driver.type('[data-testid=outfall-receiving-0]', '兴港路污水管')
+  // Full-width digits, as a Chinese input method types them.
+  await driver.type('[data-testid=permit-volume]', '２．５')
+  await driver.click('[data-testid=permit-pollutants]')
+  for (const pollutant of ['COD', '动植物油']) await driver.click(`.el-select-dropdown__item[data-pollutant=${pollutant}]`)
+  await driver.click('[data-testid=window-application] h3')
+  await driver.click('[data-testid=pretreatment-grease_trap]')
+  for (const material of ['application_form', 'drainage_drawing', 'separation_pledge', 'water_quality_pledge']) {
+    await driver.click(`[data-testid=paper-${material}]`)
+  }
+  await shot('window')
+  await driver.click('[data-testid=window-application-submit]')
+  await driver.waitForText('[data-testid=case-permit-application]', (text) => text.includes('已登记排水许可申请') && text.includes('材料齐全'))
+  await driver.click('[data-testid=queue-finish]')
+  await driver.waitFor('[data-testid=queue-idle]')
+
+  // Two more from the same town at the window: one complete, one without its grease trap.
+  const base = await serverUrl(driver)
+  const { api, login } = apiClient(base)
+  const officer = await login('permit')
+  await api('POST', '/commands', officer, command('submit_permit_application', windowApplication(1, ['grease_trap'])))
+  await api('POST', '/commands', officer, command('submit_permit_application', windowApplication(2, [])))
+
+  // 2. The officer's cohort: the town's three; the dry run names the exception and why.
+  await signIn(driver, 'permit')
+  await driver.click('[data-testid=nav-permits]')
+  await driver.type('[data-testid=cohort-town]', TOWN)
+  await driver.waitForContent('[data-testid=pending-applications]', (text) => text.includes(SHOP) && text.includes('清港1号面馆') && text.includes('清港2号面馆'), 30000)
+  await driver.click('[data-testid=dry-run]')
+  await driver.waitForText('[data-testid=dry-run-result]', (text) => text.includes('本批可批准 2 份，例外 1 份'), 30000)
+  const exceptions = await driver.content('[data-testid=dry-run-exceptions]')
+  assert.match(exceptions, /清港2号面馆/)
+  assert.match(exceptions, /缺少预处理设施：隔油池/)
+  const eligible = await driver.content('[data-testid=dry-run-eligible]')
+  assert.match(eligible, /清港1号面馆/)
+  assert.doesNotMatch(eligible, /清港2号面馆/)
+  await shot('dry-run')
+  await driver.click('[data-testid=approve]')
+  await driver.click('.el-message-box__btns .el-button--primary')
+  await driver.waitForText('.el-message', (text) => text.includes('已批准 2 份并编号签发；1 份例外未处理'), 30000)
+
+  // The exception is untouched: still waiting.
+  const pending = await api('GET', `/permits/applications?town=${encodeURIComponent(TOWN)}`, officer)
+  assert.deepEqual(
+    pending.filter((a) => a.state === 'submitted').map((a) => a.draft.discharger.name),
+    ['清港2号面馆'],
+  )
+
+  // 3. The batch just issued is chosen; previewed, then printed to the virtual printer.
+  await driver.waitForText('[data-testid=permit-preview]', (text) => text.includes('预览并打印 2 份'), 30000)
+  await shot('issued')
+  await driver.click('[data-testid=permit-preview]')
+  await driver.waitForText('[data-testid=print-preview-count]', (text) => text.includes('2'), 30000)
+  await shot('preview')
+  await driver.click('[data-testid=permit-print]', 30000)
+  await driver.waitForText('.el-message', (text) => text.includes('已将 2 份许可证发送到 cups-pdf'), 60000)
+
+  // The printed permits, read back: each names its holder and number, and its QR verifies.
+  const printed = lastPrinted()
+  const text = execFileSync('pdftotext', ['-layout', printed, '-'], { encoding: 'utf8' })
+  const numbers = text.match(/玉排许字〔\d{4}〕第\d{4}号/g) ?? []
+  assert.equal(new Set(numbers).size, 2, text)
+  assert.ok(text.includes(SHOP), text)
+  assert.ok(text.includes(SHOP_CODE), text)
+  assert.ok(text.includes('清港1号面馆'), text)
+  assert.ok(!text.includes('清港2号面馆'), text)
+  const pages = mkdtempSync(join(tmpdir(), 'onetrip-permit-pages-'))
+  execFileSync('pdftoppm', ['-r', '200', '-gray', '-png', printed, join(pages, 'page')])
+  const verdicts = []
+  for (const page of readdirSync(pages).sort()) {
+    const payload = execFileSync('zbarimg', ['-q', '--raw', join(pages, page)], { encoding: 'utf8' }).trim()
+    verdicts.push(await api('POST', '/verify', undefined, { payload }))
+  }
+  assert.equal(verdicts.length, 2)
+  for (const verdict of verdicts) assert.equal(verdict.verdict, 'valid', JSON.stringify(verdict))
+  assert.ok(verdicts.some((v) => JSON.stringify(v.claim).includes(SHOP)), JSON.stringify(verdicts))
+})
