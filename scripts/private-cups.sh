@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# A private CUPS scheduler for tests: cupsd on 127.0.0.1:PORT with one virtual printer,
-# "cups-pdf", writing each job as a PDF into DIR/out. It runs in its own mount namespace with a
+# A private CUPS scheduler for tests: cupsd on 127.0.0.1:PORT with two virtual printers:
+# "cups-pdf" (the default), writing each job as a PDF into DIR/out, and "jammer", which keeps
+# each job as DIR/jammer/job-N.pdf until the job whose number is written in DIR/jammer/jam-at
+# (and every one after it while that file stays): those fail as a jammed printer's do, and
+# CUPS stops the printer (`cupsenable jammer` starts it again). It runs in its own mount namespace with a
 # private copy of the configuration over /etc/cups (cups-pdf always reads
 # /etc/cups/cups-pdf.conf), so the host's configuration is never touched. Needs root (for
 # `unshare -m`) and Debian `cups` + `printer-driver-cups-pdf` (scripts/setup.sh installs both).
@@ -14,10 +17,28 @@ mkdir -p "$root/etc/ppd"
 chmod 755 "$root"
 find /etc/cups -maxdepth 1 -type f -exec cp {} "$root/etc/" \;
 chmod 755 "$root/etc"
-for sub in spool spool/tmp cache state log out; do
+for sub in spool spool/tmp cache state log out jammer; do
   mkdir -p "$root/$sub"
   chmod 777 "$root/$sub"
 done
+# The server's programs are the system's, with the jamming printer's backend beside them.
+mkdir -p "$root/lib/backend"
+for entry in /usr/lib/cups/*; do
+  [ "$(basename "$entry")" = backend ] || ln -sfn "$entry" "$root/lib/$(basename "$entry")"
+done
+for backend in /usr/lib/cups/backend/*; do ln -sfn "$backend" "$root/lib/backend/"; done
+cat >"$root/lib/backend/jammer" <<BACKEND
+#!/bin/sh
+if [ \$# -eq 0 ]; then echo 'direct jammer "Unknown" "OneTrip test printer that jams"'; exit 0; fi
+n=\$((\$(cat "$root/jammer/count" 2>/dev/null || echo 0) + 1))
+echo "\$n" >"$root/jammer/count"
+if [ -f "$root/jammer/jam-at" ] && [ "\$n" -ge "\$(cat "$root/jammer/jam-at")" ]; then
+  echo "ERROR: paper jam" >&2
+  exit 1
+fi
+cat "\${6:-/dev/stdin}" >"$root/jammer/job-\$n.pdf"
+BACKEND
+chmod 700 "$root/lib/backend/jammer"
 cat >"$root/etc/cupsd.conf" <<CONF
 LogLevel warn
 Listen 127.0.0.1:$port
@@ -36,6 +57,7 @@ DefaultAuthType None
 CONF
 cat >"$root/etc/cups-files.conf" <<CONF
 ServerRoot /etc/cups
+ServerBin $root/lib
 RequestRoot $root/spool
 TempDir $root/spool/tmp
 CacheDir $root/cache
@@ -63,6 +85,14 @@ State Idle
 Accepting Yes
 Shared No
 </DefaultPrinter>
+<Printer jammer>
+Info OneTrip test printer that jams
+DeviceURI jammer:/
+State Idle
+Accepting Yes
+Shared No
+ErrorPolicy stop-printer
+</Printer>
 CONF
 exec unshare -m --propagation private sh -c \
   "mount --bind '$root/etc' /etc/cups && exec /usr/sbin/cupsd -f -c /etc/cups/cupsd.conf -s /etc/cups/cups-files.conf"

@@ -41,6 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "permits_dry_run",
             "permits_approve",
             "permits_print_records",
+            "permits_print_on_forms",
+            "permits_forms",
             "print_templates",
             "print_sample",
             "print_preview",

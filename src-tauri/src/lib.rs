@@ -56,6 +56,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::permits::permits_dry_run,
         commands::permits::permits_approve,
         commands::permits::permits_print_records,
+        commands::permits::permits_print_on_forms,
+        commands::permits::permits_forms,
         commands::printing::print_templates,
         commands::printing::print_sample,
         commands::printing::print_preview,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::case::CaseDraft;
 use crate::error::ApiError;
-use crate::permits::{ApplicationDraft, BatchApproval};
+use crate::permits::{ApplicationDraft, BatchApproval, FormPrint, FormReceipt};
 use crate::print::PrintRecord;
 use crate::queue::{Appointment, IssueTicket};
 use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
@@ -184,6 +184,24 @@ pub enum CommandBody {
     },
     /// An admin changes an industry's condition template.
     SavePermitTemplate(ConditionTemplate),
+    /// Records blank official permit forms received.
+    ReceiveForms(FormReceipt),
+    /// Takes the next blank forms for permits about to be printed on them.
+    PrintOnForms(FormPrint),
+    /// Gives back the forms of a print the printer never reached (it stopped part-way): the
+    /// last ones that print took, so the next print takes them again.
+    GiveBackForms {
+        print_id: Uuid,
+        #[schema(max_items = 1000)]
+        serials: Vec<String>,
+    },
+    /// Records a blank form as spoiled (废证), with why: its serial is never used.
+    SpoilForm {
+        #[schema(max_length = 40)]
+        serial: String,
+        #[schema(max_length = 200)]
+        reason: String,
+    },
 }
 
 /// The id under which a calendar day is kept: the same date always has the same one.
@@ -251,6 +269,16 @@ impl CommandBody {
                 Uuid::new_v5(
                     &Uuid::NAMESPACE_URL,
                     format!("onetrip:permit-template:{:?}", template.industry).as_bytes(),
+                ),
+            ),
+            CommandBody::ReceiveForms(receipt) => (EntityKind::PermitForm, receipt.id),
+            CommandBody::PrintOnForms(print) => (EntityKind::PermitForm, print.print_id),
+            CommandBody::GiveBackForms { print_id, .. } => (EntityKind::PermitForm, *print_id),
+            CommandBody::SpoilForm { serial, .. } => (
+                EntityKind::PermitForm,
+                Uuid::new_v5(
+                    &Uuid::NAMESPACE_URL,
+                    format!("onetrip:permit-form:{serial}").as_bytes(),
                 ),
             ),
             CommandBody::RecordRevisit(RevisitDraft { rating_id, .. })
@@ -343,6 +371,10 @@ impl CommandBody {
                 | CommandBody::ApprovePermits(_)
                 | CommandBody::VoidPermit { .. }
                 | CommandBody::SavePermitTemplate(_)
+                | CommandBody::ReceiveForms(_)
+                | CommandBody::PrintOnForms(_)
+                | CommandBody::GiveBackForms { .. }
+                | CommandBody::SpoilForm { .. }
         )
     }
 
@@ -410,6 +442,10 @@ impl CommandBody {
             CommandBody::ApprovePermits(_) => "approve_permits",
             CommandBody::VoidPermit { .. } => "void_permit",
             CommandBody::SavePermitTemplate(_) => "save_permit_template",
+            CommandBody::ReceiveForms(_) => "receive_forms",
+            CommandBody::PrintOnForms(_) => "print_on_forms",
+            CommandBody::GiveBackForms { .. } => "give_back_forms",
+            CommandBody::SpoilForm { .. } => "spoil_form",
         }
     }
 }

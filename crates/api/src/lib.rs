@@ -82,6 +82,10 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     permits::Cohort::export_all_to(dir)?;
     permits::DryRun::export_all_to(dir)?;
     permits::BatchOutcome::export_all_to(dir)?;
+    permits::FormReceipt::export_all_to(dir)?;
+    permits::FormPrintRequest::export_all_to(dir)?;
+    permits::FormPrintOutcome::export_all_to(dir)?;
+    permits::FormLedgerView::export_all_to(dir)?;
     review::SheetRegion::export_all_to(dir)?;
     review::Reviewer::export_all_to(dir)?;
     review_documents::ReviewDocument::export_all_to(dir)?;

@@ -325,6 +325,119 @@ impl Cohort {
     }
 }
 
+/// Blank official forms received (空白证书入库): serials `first` to `last` as the forms show
+/// them, leading zeros kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct FormReceipt {
+    pub id: Uuid,
+    #[schema(max_length = 40)]
+    pub first: String,
+    #[schema(max_length = 40)]
+    pub last: String,
+    /// Where they came from: the batch, the supplier's delivery note.
+    #[schema(max_length = 200)]
+    pub note: String,
+}
+
+/// Permits to print onto the next blank forms, one form each in this order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct FormPrint {
+    pub print_id: Uuid,
+    pub permit_ids: Vec<Uuid>,
+}
+
+/// One permit and the form it is printed on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct FormTaken {
+    pub permit_id: Uuid,
+    pub number: String,
+    pub serial: String,
+    /// The permit was printed on a form before.
+    pub reprint: bool,
+}
+
+/// Permits to print onto the official forms, from the desktop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FormPrintRequest {
+    pub permit_ids: Vec<Uuid>,
+    pub printer: String,
+    pub tray: Option<String>,
+}
+
+/// What a print onto forms did: the permits that came out, each with its form; and when the
+/// printer stopped part-way, why, and the permits still to print (their forms given back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FormPrintOutcome {
+    pub printed: Vec<FormTaken>,
+    pub remaining: Vec<Uuid>,
+    /// Why it stopped, in the user's language.
+    pub stopped: Option<String>,
+}
+
+/// What became of a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FormUseKind {
+    Printed,
+    Reprinted,
+    /// 废证.
+    Spoiled,
+}
+
+/// A range of forms received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct FormRangeView {
+    pub id: Uuid,
+    pub first: String,
+    pub last: String,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub note: String,
+    pub received_by: String,
+    pub received_at_ms: i64,
+}
+
+/// One used form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct FormUseView {
+    pub serial: String,
+    pub kind: FormUseKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub permit_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+    pub used_by: String,
+    pub used_at_ms: i64,
+}
+
+/// A site's blank-form ledger: what came in, what each used form became, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct FormLedgerView {
+    pub ranges: Vec<FormRangeView>,
+    /// Newest first.
+    pub uses: Vec<FormUseView>,
+    #[ts(type = "number")]
+    pub received: u64,
+    #[ts(type = "number")]
+    pub printed: u64,
+    #[ts(type = "number")]
+    pub reprinted: u64,
+    #[ts(type = "number")]
+    pub spoiled: u64,
+    #[ts(type = "number")]
+    pub left: u64,
+    /// The next blank form's serial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub next: Option<String>,
+    /// Blank serials below the last one used: forms missing from the stack.
+    pub skipped: Vec<String>,
+    /// Serials used twice.
+    pub used_twice: Vec<String>,
+}
+
 /// The template a permit prints with.
 pub const PERMIT_TEMPLATE: &str = "drainage-permit";
 

@@ -31,10 +31,12 @@ pub enum EntityKind {
     PermitApplication,
     Permit,
     PermitTemplate,
+    /// The blank-form ledger; read from the server, not synced.
+    PermitForm,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 22] = [
+    pub const ALL: [EntityKind; 23] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -57,6 +59,7 @@ impl EntityKind {
         EntityKind::PermitApplication,
         EntityKind::Permit,
         EntityKind::PermitTemplate,
+        EntityKind::PermitForm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +86,7 @@ impl EntityKind {
             EntityKind::PermitApplication => "permit_application",
             EntityKind::Permit => "permit",
             EntityKind::PermitTemplate => "permit_template",
+            EntityKind::PermitForm => "permit_form",
         }
     }
 

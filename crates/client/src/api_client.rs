@@ -257,6 +257,15 @@ impl ApiClient {
         .await
     }
 
+    /// The site's blank-form ledger.
+    pub async fn permit_forms(
+        &self,
+        token: &Sensitive<String>,
+    ) -> Result<onetrip_api::permits::FormLedgerView, ApiError> {
+        self.expect(Method::GET, "/api/permits/forms", Some(token), None::<&()>)
+            .await
+    }
+
     /// The review statistics over a range of acceptance dates (review leads only).
     pub async fn review_stats(
         &self,

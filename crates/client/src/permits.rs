@@ -5,8 +5,10 @@
 use onetrip_api::command::{Command, CommandBody};
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::permits::{
-    BatchApproval, BatchOutcome, Cohort, DryRun, Permit, PermitApplication, permit_record,
+    BatchApproval, BatchOutcome, Cohort, DryRun, FormLedgerView, FormPrint, FormPrintOutcome,
+    FormPrintRequest, FormTaken, PERMIT_TEMPLATE, Permit, PermitApplication, permit_record,
 };
+use onetrip_api::print::PrintRequest;
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::permits::{ConditionTemplate, templates_in_force};
 use uuid::Uuid;
@@ -64,31 +66,134 @@ impl Permits<'_> {
     /// Approves the applications in one transaction on the server; fails at once when it
     /// cannot be reached.
     pub async fn approve(&self, application_ids: Vec<Uuid>) -> Result<BatchOutcome, ApiError> {
+        self.send(CommandBody::ApprovePermits(BatchApproval {
+            batch_id: Uuid::new_v4(),
+            application_ids,
+        }))
+        .await
+    }
+
+    /// Prints permits onto the official forms (套打), one form each, in the order given: the
+    /// server gives the next blank serials, each page goes to the printer as a job of its own
+    /// and is waited for, and when the printer stops part-way the forms it never reached go
+    /// back to the stack, so the ledger holds exactly what came out. The officer resumes with
+    /// the permits left.
+    pub async fn print_on_forms(
+        &self,
+        request: FormPrintRequest,
+    ) -> Result<FormPrintOutcome, ApiError> {
         let lang = self.desktop.language().await;
-        let command = Command {
-            id: Uuid::new_v4(),
-            base_version: None,
-            body: CommandBody::ApprovePermits(BatchApproval {
-                batch_id: Uuid::new_v4(),
-                application_ids,
-            }),
+        let records = self.print_records(&request.permit_ids).await?;
+        let print_id = Uuid::new_v4();
+        let taken: Vec<FormTaken> = self
+            .send(CommandBody::PrintOnForms(FormPrint {
+                print_id,
+                permit_ids: request.permit_ids.clone(),
+            }))
+            .await?;
+        let title = match taken.as_slice() {
+            [one] => format!("{}（证书 {}）", one.number, one.serial),
+            [first, .., last] => lang.pick(
+                format!(
+                    "{} 等 {} 份许可证（证书 {}–{}）",
+                    first.number,
+                    taken.len(),
+                    first.serial,
+                    last.serial
+                ),
+                format!(
+                    "{} and {} more permits (forms {}–{})",
+                    first.number,
+                    taken.len() - 1,
+                    first.serial,
+                    last.serial
+                ),
+            ),
+            [] => String::new(),
         };
-        let outcome = self.desktop.outbox().send(command).await?;
+        let print = PrintRequest {
+            template: PERMIT_TEMPLATE.into(),
+            records,
+            title,
+            printer: request.printer,
+            tray: request.tray,
+            copies: 1,
+            overlay: true,
+        };
+        let partial = match self.desktop.printing().print_one_by_one(print).await {
+            Ok(_) => {
+                return Ok(FormPrintOutcome {
+                    printed: taken,
+                    remaining: Vec::new(),
+                    stopped: None,
+                });
+            }
+            Err(partial) => partial,
+        };
+        let done = partial.printed.min(taken.len());
+        let (printed, unprinted) = taken.split_at(done);
+        let back = self
+            .send::<serde_json::Value>(CommandBody::GiveBackForms {
+                print_id,
+                serials: unprinted.iter().map(|t| t.serial.clone()).collect(),
+            })
+            .await;
+        let at = &unprinted[0];
+        let mut stopped = lang.pick(
+            format!(
+                "打印在第 {} 份（{}，证书流水号 {}）处停止：{}。已打印 {} 份；未打印的 {} 张空白证书已退回，可从第 {} 份继续打印。如有证书被卡坏，请登记废证。",
+                done + 1, at.number, at.serial, partial.error.message, done, unprinted.len(), done + 1
+            ),
+            format!(
+                "Printing stopped at permit {} ({}, form {}): {}. {} printed; the {} blank forms not reached were given back, and printing can resume from permit {}. Record any form the printer spoiled.",
+                done + 1, at.number, at.serial, partial.error.message, done, unprinted.len(), done + 1
+            ),
+        );
+        if let Err(error) = back {
+            stopped.push_str(&lang.pick(
+                format!(
+                    "（退回空白证书未成功：{}，请在空白证书台账中核对）",
+                    error.message
+                ),
+                format!(
+                    " (Giving back the forms failed: {}; check the blank-form ledger.)",
+                    error.message
+                ),
+            ));
+        }
+        Ok(FormPrintOutcome {
+            printed: printed.to_vec(),
+            remaining: unprinted.iter().map(|t| t.permit_id).collect(),
+            stopped: Some(stopped),
+        })
+    }
+
+    /// The site's blank-form ledger, from the server.
+    pub async fn forms(&self) -> Result<FormLedgerView, ApiError> {
+        self.desktop
+            .with_session(|client, token| async move { client.permit_forms(&token).await })
+            .await
+    }
+
+    /// Sends a forms command to the server and reads what it answers.
+    pub async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        body: CommandBody,
+    ) -> Result<T, ApiError> {
+        let lang = self.desktop.language().await;
+        let outcome = self.desktop.outbox().send(Command::new(body)).await?;
         if let Some(error) = outcome.error {
             return Err(error);
         }
-        outcome
-            .record
-            .and_then(|record| serde_json::from_value(record).ok())
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    lang.pick(
-                        "服务器没有返回审批结果".into(),
-                        "The server did not say what the batch did".into(),
-                    ),
-                )
-            })
+        serde_json::from_value(outcome.record.unwrap_or(serde_json::Value::Null)).map_err(|_| {
+            ApiError::new(
+                ErrorCode::Internal,
+                lang.pick(
+                    "服务器的答复无法识别".into(),
+                    "The server's answer could not be read".into(),
+                ),
+            )
+        })
     }
 
     /// What the permits print, in the order asked for.

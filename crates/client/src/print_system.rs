@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use onetrip_api::error::{ApiError, ErrorCode};
 pub use onetrip_api::print::{JobState, Printer, PrinterState};
@@ -34,6 +35,12 @@ pub enum PrintingError {
     Copies,
     #[error("无法识别打印系统的回复 / unexpected reply from the print system: {0}")]
     Unexpected(String),
+    #[error("打印机 {printer} 已停止（{reason}）/ the printer {printer} stopped ({reason})")]
+    Stopped { printer: String, reason: String },
+    #[error(
+        "打印机 {printer} 长时间没有打完这一页 / the printer {printer} did not finish the page in time"
+    )]
+    TimedOut { printer: String },
     #[error(transparent)]
     Document(#[from] PrintError),
     #[error(transparent)]
@@ -187,6 +194,63 @@ impl PrintSystem {
             .ok_or(PrintingError::Unexpected(reply))
     }
 
+    /// Cancels a job that has not printed.
+    pub fn cancel(&self, job: &PrintJob) -> Result<(), PrintingError> {
+        self.run("cancel", &[job.id.as_str()]).map(drop)
+    }
+
+    /// Why a printer is stopped or refusing jobs, when it is: CUPS's reason (`paper jam`), or
+    /// its state in words.
+    pub fn stopped(&self, printer: &str) -> Result<Option<String>, PrintingError> {
+        let found = self.printers()?.into_iter().find(|p| p.name == printer);
+        let Some(found) = found else {
+            return Ok(Some("not found".into()));
+        };
+        if found.state != PrinterState::Disabled && found.accepting {
+            return Ok(None);
+        }
+        let listing = self.run("lpstat", &["-p", printer]).unwrap_or_default();
+        let reason = listing
+            .lines()
+            .skip(1)
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or(if found.accepting {
+                "disabled"
+            } else {
+                "not accepting jobs"
+            });
+        Ok(Some(reason.to_owned()))
+    }
+
+    /// Waits until the job has left the printer's queue. Fails, cancelling the job so it
+    /// cannot come out later, when the printer stops or refuses jobs meanwhile (a jam, out of
+    /// paper, switched off) or the job waits longer than `wait`.
+    pub fn wait_printed(&self, job: &PrintJob, wait: Duration) -> Result<(), PrintingError> {
+        let started = Instant::now();
+        loop {
+            if self.job_state(job)? != JobState::Queued {
+                return Ok(());
+            }
+            let failure = match self.stopped(&job.printer)? {
+                Some(reason) => Some(PrintingError::Stopped {
+                    printer: job.printer.clone(),
+                    reason,
+                }),
+                None if started.elapsed() > wait => Some(PrintingError::TimedOut {
+                    printer: job.printer.clone(),
+                }),
+                None => None,
+            };
+            if let Some(failure) = failure {
+                // Best effort: a job that is gone already needs no cancelling.
+                let _ = self.cancel(job);
+                return Err(failure);
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     /// Where a job is now.
     pub fn job_state(&self, job: &PrintJob) -> Result<JobState, PrintingError> {
         let listed = |which: &str| -> Result<bool, PrintingError> {
@@ -312,6 +376,62 @@ pub fn print_documents(
         .iter()
         .map(|file| system.submit(job.printer, file, &print_options))
         .collect()
+}
+
+/// How long one page may wait at a printer that has neither stopped nor refused jobs.
+pub const PAGE_WAIT: Duration = Duration::from_secs(300);
+
+/// Where a page-by-page print stopped: the pages before `printed` came out, that one and
+/// the rest did not.
+#[derive(Debug)]
+pub struct Stopped {
+    pub printed: usize,
+    pub jobs: Vec<PrintJob>,
+    pub error: PrintingError,
+}
+
+/// Prints each record as a job of its own, waiting for it to leave the printer before sending
+/// the next, so a printer that stops part-way leaves a clear line: the pages before printed,
+/// the rest did not (its stuck job is cancelled). For forms that each carry a serial, where
+/// the ledger must know which were used. Each page's PDF is kept beside `out`
+/// (`<stem>-<n>.pdf`).
+pub fn print_one_by_one(
+    system: &PrintSystem,
+    fonts: &FontSet,
+    calibrations: &CalibrationStore,
+    job: &DocumentJob<'_>,
+    out: &Path,
+    wait: Duration,
+) -> Result<Vec<PrintJob>, Stopped> {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut jobs = Vec::with_capacity(job.records.len());
+    for (i, record) in job.records.iter().enumerate() {
+        let page = DocumentJob {
+            records: std::slice::from_ref(record),
+            ..job.clone()
+        };
+        let file = out.with_file_name(format!("{stem}-{}.pdf", i + 1));
+        let sent = print_documents(system, fonts, calibrations, &page, &file).and_then(|sent| {
+            for one in &sent {
+                system.wait_printed(one, wait)?;
+            }
+            Ok(sent)
+        });
+        match sent {
+            Ok(sent) => jobs.extend(sent),
+            Err(error) => {
+                return Err(Stopped {
+                    printed: i,
+                    jobs,
+                    error,
+                });
+            }
+        }
+    }
+    Ok(jobs)
 }
 
 /// File in the data folder keeping the issuing authority's public key for offline checks.

@@ -30,6 +30,59 @@ pub struct RenderedPrint {
     pub copies: u32,
 }
 
+/// The print-log entry of records printed from `request`.
+fn log_entry(
+    id: Uuid,
+    request: PrintRequest,
+    title: String,
+    pages: usize,
+    jobs: &[PrintJob],
+    printed_by: String,
+    reprint: bool,
+) -> PrintRecord {
+    PrintRecord {
+        id,
+        template: request.template,
+        title,
+        pages: u32::try_from(pages).unwrap_or(u32::MAX),
+        copies: request.copies,
+        printer: request.printer,
+        tray: request.tray,
+        overlay: request.overlay,
+        reprint,
+        jobs: jobs.iter().map(|job| job.id.clone()).collect(),
+        printed_by,
+        printed_at_ms: now_ms(),
+        site_id: None,
+    }
+}
+
+/// What the print system is given for `request`.
+fn document_job<'a>(
+    template: &'a Template,
+    request: &'a PrintRequest,
+    title: String,
+) -> DocumentJob<'a> {
+    DocumentJob {
+        template,
+        records: &request.records,
+        overlay: request.overlay,
+        printer: &request.printer,
+        tray: request.tray.as_deref(),
+        copies: request.copies,
+        title,
+    }
+}
+
+/// A page-by-page print the printer stopped part-way: how many pages came out, their log
+/// entry, and why it stopped.
+#[derive(Debug)]
+pub struct PartialPrint {
+    pub printed: usize,
+    pub record: Option<PrintRecord>,
+    pub error: ApiError,
+}
+
 /// The desk's documents.
 pub struct Printing<'a> {
     pub(crate) desktop: &'a Desktop,
@@ -147,7 +200,9 @@ impl Printing<'_> {
 
     /// Prints documents with the printer's calibration, keeps the file for reprints and puts
     /// the print on record (sent to the server through the outbox).
-    pub async fn print_document(&self, request: PrintRequest) -> Result<PrintRecord, ApiError> {
+    /// The checks every print of records passes first: the signed-in account, the page and copy
+    /// counts, a title.
+    async fn checked(&self, request: &PrintRequest) -> Result<(String, String), ApiError> {
         let lang = self.desktop.language().await;
         let account = self.signed_in_account().await?;
         check_pages(lang, request.records.len())?;
@@ -160,6 +215,75 @@ impl Printing<'_> {
                 "Say what is being printed",
             ));
         }
+        Ok((account, title))
+    }
+
+    /// Prints the records one page per job, each waited for before the next (forms with
+    /// serials, where the ledger must know which came out). Logs what printed; when the printer
+    /// stops part-way, says how many pages came out, and why it stopped.
+    pub async fn print_one_by_one(
+        &self,
+        request: PrintRequest,
+    ) -> Result<PrintRecord, PartialPrint> {
+        let partial = |error| PartialPrint {
+            printed: 0,
+            record: None,
+            error,
+        };
+        let (account, title) = self.checked(&request).await.map_err(partial)?;
+        let template = self::template(&request.template).map_err(partial)?;
+        let id = Uuid::new_v4();
+        let fonts = self
+            .desktop
+            .printing
+            .fonts()
+            .map_err(|e| partial(printing_error(e)))?;
+        let (system, calibrations) = (self.desktop.printing.system.clone(), self.calibrations());
+        let out = self.spool_dir().join(format!("{id}.pdf"));
+        let outcome = {
+            let request = request.clone();
+            let title = title.clone();
+            tokio::task::spawn_blocking(move || {
+                let job = document_job(&template, &request, title);
+                print_one_by_one(&system, &fonts, &calibrations, &job, &out, PAGE_WAIT)
+            })
+            .await
+            .map_err(|e| partial(ApiError::new(ErrorCode::Internal, e.to_string())))?
+        };
+        let (printed, jobs, error) = match outcome {
+            Ok(jobs) => (request.records.len(), jobs, None),
+            Err(stopped) => (
+                stopped.printed,
+                stopped.jobs,
+                Some(printing_error(stopped.error)),
+            ),
+        };
+        let record = if printed > 0 {
+            let reprint = self
+                .printed_before(&request.template, &title)
+                .await
+                .unwrap_or(false);
+            let record = log_entry(id, request, title, printed, &jobs, account, reprint);
+            if let Err(error) = self.record_print(&record).await {
+                tracing::warn!(%error, "the print log entry of a page-by-page print was not kept");
+            }
+            Some(record)
+        } else {
+            None
+        };
+        match (error, record) {
+            (None, Some(record)) => Ok(record),
+            (error, record) => Err(PartialPrint {
+                printed,
+                record,
+                error: error
+                    .unwrap_or_else(|| ApiError::new(ErrorCode::Internal, "nothing was printed")),
+            }),
+        }
+    }
+
+    pub async fn print_document(&self, request: PrintRequest) -> Result<PrintRecord, ApiError> {
+        let (account, title) = self.checked(&request).await?;
         let template = self::template(&request.template)?;
         let id = Uuid::new_v4();
         let fonts = self.desktop.printing.fonts().map_err(printing_error)?;
@@ -170,35 +294,13 @@ impl Printing<'_> {
             let request = request.clone();
             let title = title.clone();
             blocking(move || {
-                let job = DocumentJob {
-                    template: &template,
-                    records: &request.records,
-                    overlay: request.overlay,
-                    printer: &request.printer,
-                    tray: request.tray.as_deref(),
-                    copies: request.copies,
-                    title,
-                };
+                let job = document_job(&template, &request, title);
                 print_documents(&system, &fonts, &calibrations, &job, &out).map_err(printing_error)
             })
             .await?
         };
         let reprint = self.printed_before(&request.template, &title).await?;
-        let record = PrintRecord {
-            id,
-            template: request.template,
-            title,
-            pages: u32::try_from(pages).unwrap_or(u32::MAX),
-            copies: request.copies,
-            printer: request.printer,
-            tray: request.tray,
-            overlay: request.overlay,
-            reprint,
-            jobs: jobs.iter().map(|job| job.id.clone()).collect(),
-            printed_by: account,
-            printed_at_ms: now_ms(),
-            site_id: None,
-        };
+        let record = log_entry(id, request, title, pages, &jobs, account, reprint);
         self.record_print(&record).await?;
         Ok(record)
     }

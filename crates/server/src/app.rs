@@ -105,6 +105,7 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
         crate::permits::routes::dry_run,
         crate::permits::routes::permits,
         crate::permits::routes::templates,
+        crate::permits::routes::forms,
         crate::permits::routes::portal_applications,
         crate::permits::routes::portal_templates,
         crate::permits::materials::portal_material,

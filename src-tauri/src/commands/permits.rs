@@ -2,7 +2,10 @@
 //! run and the batch approval through the server, and what the permits print.
 
 use onetrip_api::error::ApiError;
-use onetrip_api::permits::{BatchOutcome, Cohort, DryRun, Permit, PermitApplication};
+use onetrip_api::permits::{
+    BatchOutcome, Cohort, DryRun, FormLedgerView, FormPrintOutcome, FormPrintRequest, Permit,
+    PermitApplication,
+};
 use onetrip_client::Desktop;
 use onetrip_domain::permits::ConditionTemplate;
 use tauri::State;
@@ -51,4 +54,19 @@ pub async fn permits_print_records(
     ids: Vec<Uuid>,
 ) -> Result<Vec<serde_json::Value>, ApiError> {
     desktop.permits().print_records(&ids).await
+}
+
+/// Prints permits onto the official forms, page by page, taking and giving back form serials.
+#[tauri::command]
+pub async fn permits_print_on_forms(
+    desktop: State<'_, Desktop>,
+    request: FormPrintRequest,
+) -> Result<FormPrintOutcome, ApiError> {
+    desktop.permits().print_on_forms(request).await
+}
+
+/// The site's blank-form ledger.
+#[tauri::command]
+pub async fn permits_forms(desktop: State<'_, Desktop>) -> Result<FormLedgerView, ApiError> {
+    desktop.permits().forms().await
 }

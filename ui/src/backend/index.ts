@@ -15,6 +15,9 @@ import type { ReviewStatsQuery } from '../bindings/ReviewStatsQuery'
 import type { SheetPage } from '../bindings/SheetPage'
 import type { BatchOutcome } from '../bindings/BatchOutcome'
 import type { Cohort } from '../bindings/Cohort'
+import type { FormLedgerView } from '../bindings/FormLedgerView'
+import type { FormPrintOutcome } from '../bindings/FormPrintOutcome'
+import type { FormPrintRequest } from '../bindings/FormPrintRequest'
 import type { ConditionTemplate } from '../bindings/ConditionTemplate'
 import type { DryRun } from '../bindings/DryRun'
 import type { Permit } from '../bindings/Permit'
@@ -103,6 +106,10 @@ export interface PermitsBackend {
   approvePermits(applicationIds: string[]): Promise<BatchOutcome>
   /** What the permits print (the `drainage-permit` template's records). Desktop only. */
   permitPrintRecords(ids: string[]): Promise<Record<string, unknown>[]>
+  /** Prints permits onto the official forms page by page, taking their serials. Desktop only. */
+  printPermitsOnForms(request: FormPrintRequest): Promise<FormPrintOutcome>
+  /** The site's blank-form ledger. */
+  permitForms(): Promise<FormLedgerView>
 }
 
 /** What draws sheets natively (the desktop's own renderer, from its kept files). */

@@ -3,6 +3,8 @@ import type { SheetPage } from '../bindings/SheetPage'
 import type { BatchOutcome } from '../bindings/BatchOutcome'
 import type { ConditionTemplate } from '../bindings/ConditionTemplate'
 import type { DryRun } from '../bindings/DryRun'
+import type { FormLedgerView } from '../bindings/FormLedgerView'
+import type { FormPrintOutcome } from '../bindings/FormPrintOutcome'
 import type { Permit } from '../bindings/Permit'
 import type { PermitApplication } from '../bindings/PermitApplication'
 import type { ClauseEdition } from '../bindings/ClauseEdition'
@@ -120,6 +122,8 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     permitDryRun: (cohort) => run<DryRun>('permits_dry_run', { cohort }),
     approvePermits: (applicationIds) => run<BatchOutcome>('permits_approve', { applicationIds }),
     permitPrintRecords: (ids) => run<Record<string, unknown>[]>('permits_print_records', { ids }),
+    printPermitsOnForms: (request) => run<FormPrintOutcome>('permits_print_on_forms', { request }),
+    permitForms: () => run<FormLedgerView>('permits_forms'),
     sheetRenderer: {
       page: (file, page) => run<SheetPage>('review_sheet_page', { file, page }),
       region: async (file, page, region) => new Uint8Array(await run<ArrayBuffer>('review_sheet_region', { file, page, region })),

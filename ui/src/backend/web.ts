@@ -1,6 +1,7 @@
 // Backend for browser pages: HTTP to the central API on the page's own origin.
 import type { BatchOutcome } from '../bindings/BatchOutcome'
 import type { Cohort } from '../bindings/Cohort'
+import type { FormLedgerView } from '../bindings/FormLedgerView'
 import type { ConditionTemplate } from '../bindings/ConditionTemplate'
 import type { DryRun } from '../bindings/DryRun'
 import type { Permit } from '../bindings/Permit'
@@ -221,6 +222,10 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     permitPrintRecords: async () => {
       throw desktopOnly()
     },
+    printPermitsOnForms: async () => {
+      throw desktopOnly()
+    },
+    permitForms: () => request<FormLedgerView>('GET', '/permits/forms'),
     async reviewOverlay(sheet) {
       const response = await call('GET', `/review/sheets/${encodeURIComponent(sheet)}/overlay`)
       try {

@@ -87,6 +87,10 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'approve_permits':
     case 'void_permit':
     case 'save_permit_template':
+    case 'receive_forms':
+    case 'print_on_forms':
+    case 'give_back_forms':
+    case 'spoil_form':
       return t('sync.describe.permits')
   }
 }

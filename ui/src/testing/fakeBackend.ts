@@ -32,6 +32,8 @@ export function fakeBackend(overrides: Partial<Backend> = {}): Backend {
     permitDryRun: vi.fn(),
     approvePermits: vi.fn(),
     permitPrintRecords: vi.fn(),
+    printPermitsOnForms: vi.fn(),
+    permitForms: vi.fn(),
     login: vi.fn(),
     logout: vi.fn(),
     currentAccount: vi.fn().mockResolvedValue(null),

@@ -103,8 +103,8 @@ fn a_pdf_goes_through_cups_to_the_virtual_printer_with_its_pages_and_qr_code() {
     let system = PrintSystem::at(&cups.address);
 
     let printers = system.printers().unwrap();
-    assert_eq!(printers.len(), 1, "{printers:?}");
-    assert_eq!(printers[0].name, "cups-pdf");
+    let names: Vec<&str> = printers.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["cups-pdf", "jammer"], "{printers:?}");
     assert!(printers[0].is_default && printers[0].accepting);
     assert_eq!(printers[0].state, PrinterState::Idle);
 
@@ -540,4 +540,158 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
         2,
         "the ticket slip and the grid"
     );
+}
+
+/// A drainage permit application as the window registers it, its materials on paper.
+fn window_application(n: u32) -> onetrip_api::permits::ApplicationDraft {
+    use onetrip_domain::identity::ApplicantId;
+    use onetrip_domain::permits::{Industry, Material, Outfall, Pretreatment};
+    let id =
+        onetrip_domain::identity::complete_resident_id(&format!("33102119800101{n:03}")).unwrap();
+    onetrip_api::permits::ApplicationDraft {
+        id: uuid::Uuid::new_v4(),
+        site_id: None,
+        case_id: None,
+        discharger: onetrip_api::permits::Discharger {
+            name: format!("玉环{n}号小吃店"),
+            id: ApplicantId::Person(id),
+            legal_representative: "林小明".into(),
+            address: format!("楚门镇人民路 {n} 号"),
+            town: "楚门镇".into(),
+            industry: Industry::Catering,
+            contact_phone: "13805761234".into(),
+        },
+        outfalls: vec![Outfall {
+            code: "WS-01".into(),
+            location: "店后巷".into(),
+            receiving: "人民路污水管".into(),
+        }],
+        daily_volume_litres: 2500,
+        pollutants: vec!["COD".into(), "动植物油".into()],
+        pretreatment: vec![Pretreatment::GreaseTrap],
+        sampling_well: false,
+        materials: Vec::new(),
+        paper_materials: vec![
+            Material::ApplicationForm,
+            Material::DrainageDrawing,
+            Material::SeparationPledge,
+            Material::WaterQualityPledge,
+        ],
+        construction_ends: None,
+        supersedes: None,
+    }
+}
+
+/// Permits print onto the official forms page by page. The printer jams at the second: the
+/// first came out on form 0000101, the jammed job is cancelled (it cannot come out later onto
+/// a form given back), the other two forms go back, and the officer is told where it stopped.
+/// Once the printer runs again, printing resumes from the second permit on the next forms, and
+/// the ledger holds exactly what came out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permits_print_onto_forms_and_resume_after_a_jam_from_the_first_not_printed() {
+    use onetrip_api::command::{Command as ApiCommand, CommandBody};
+    use onetrip_api::permits::{BatchOutcome, FormPrintRequest, FormReceipt};
+    use onetrip_server::seed::DEMO_PASSWORD;
+
+    let cups = PrivateCups::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (launch, _server) = crate::launcher(dir.path().join("central"));
+    let desktop = crate::open(dir.path().to_path_buf(), launch)
+        .await
+        .with_printing(PrintSystem::at(&cups.address), None);
+    desktop.auth().login("permit", DEMO_PASSWORD).await.unwrap();
+    let permits = desktop.permits();
+    let mut ids = Vec::new();
+    for n in 1..=3 {
+        let draft = window_application(n);
+        ids.push(draft.id);
+        let outcome = desktop
+            .outbox()
+            .send(ApiCommand::new(CommandBody::SubmitPermitApplication(draft)))
+            .await
+            .unwrap();
+        assert!(outcome.error.is_none(), "{outcome:?}");
+    }
+    let approved: BatchOutcome = permits.approve(ids).await.unwrap();
+    let issued: Vec<uuid::Uuid> = approved.permits.iter().map(|p| p.id).collect();
+    assert_eq!(issued.len(), 3);
+    let _: serde_json::Value = permits
+        .send(CommandBody::ReceiveForms(FormReceipt {
+            id: uuid::Uuid::new_v4(),
+            first: "0000101".into(),
+            last: "0000105".into(),
+            note: "第 1 批".into(),
+        }))
+        .await
+        .unwrap();
+
+    let jammer = cups.dir.path().join("jammer");
+    std::fs::write(jammer.join("jam-at"), "2").unwrap();
+    let request = |ids: Vec<uuid::Uuid>| FormPrintRequest {
+        permit_ids: ids,
+        printer: "jammer".into(),
+        tray: None,
+    };
+    let first = permits
+        .print_on_forms(request(issued.clone()))
+        .await
+        .unwrap();
+    let serials = |taken: &[onetrip_api::permits::FormTaken]| -> Vec<String> {
+        taken.iter().map(|t| t.serial.clone()).collect()
+    };
+    assert_eq!(serials(&first.printed), ["0000101"]);
+    assert_eq!(first.remaining, issued[1..]);
+    let why = first.stopped.unwrap();
+    assert!(
+        why.contains("第 2 份") && why.contains("0000102") && why.contains("paper jam"),
+        "{why}"
+    );
+    let system = PrintSystem::at(&cups.address);
+    assert_eq!(
+        system.stopped("jammer").unwrap().as_deref(),
+        Some("paper jam")
+    );
+    let ledger = permits.forms().await.unwrap();
+    assert_eq!((ledger.printed, ledger.left), (1, 4));
+    assert_eq!(ledger.next.as_deref(), Some("0000102"));
+
+    // The printer is cleared and started again: the cancelled job does not come out.
+    std::fs::remove_file(jammer.join("jam-at")).unwrap();
+    let status = Command::new("cupsenable")
+        .args(["-h", &cups.address, "jammer"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let resumed = permits
+        .print_on_forms(request(first.remaining))
+        .await
+        .unwrap();
+    assert_eq!(serials(&resumed.printed), ["0000102", "0000103"]);
+    assert!(resumed.stopped.is_none());
+    let mut jobs: Vec<String> = std::fs::read_dir(&jammer)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.ends_with(".pdf"))
+        .collect();
+    jobs.sort();
+    assert_eq!(
+        jobs,
+        ["job-1.pdf", "job-3.pdf", "job-4.pdf"],
+        "the jammed job never printed"
+    );
+    for (job, permit) in [("job-1.pdf", 0), ("job-3.pdf", 1), ("job-4.pdf", 2)] {
+        let text = Command::new("pdftotext")
+            .arg(jammer.join(job))
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains(&approved.permits[permit].number),
+            "{job}: {text}"
+        );
+    }
+    let ledger = permits.forms().await.unwrap();
+    assert_eq!((ledger.printed, ledger.left, ledger.spoiled), (3, 2, 0));
+    assert!(ledger.skipped.is_empty() && ledger.used_twice.is_empty());
 }

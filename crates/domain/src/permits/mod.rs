@@ -1,6 +1,7 @@
 //! Drainage permits (排水许可, 《城镇污水排入排水管网许可管理办法》): the industries and their
 //! condition templates, the check of an application against its template, the statutory
-//! clocks, a permit's validity and reminders, and batch approval with its number allocation.
+//! clocks, a permit's validity and reminders, batch approval with its number allocation, and
+//! the ledger of the official blank forms permits are printed on.
 //!
 //! Everything public is re-exported here, so `permits::check` and
 //! `permits::application::check` name the same function.
@@ -8,6 +9,7 @@
 pub mod application;
 pub mod batch;
 pub mod clock;
+pub mod forms;
 pub mod industry;
 pub mod number;
 pub mod template;
@@ -18,6 +20,10 @@ pub use batch::{AddressOrder, BatchPlan, Candidate, NumberBook, plan};
 pub use clock::{
     ClockState, DECISION_WORKING_DAYS, DELIVERY_WORKING_DAYS, DUE_SOON_WORKING_DAYS, PermitClock,
     decision_clock, delivery_clock,
+};
+pub use forms::{
+    FormLedger, FormUse, LedgerError, LedgerReport, MAX_RANGE_FORMS, MAX_SERIAL_DIGITS,
+    SerialError, SerialRange,
 };
 pub use industry::{Industry, Material, Pretreatment};
 pub use number::{MAX_PREFIX_CHARS, MAX_SEQ, PermitNumber, PermitNumberError};

@@ -28,6 +28,7 @@ use onetrip_print::signing::IssuerKey;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod forms;
 pub mod materials;
 pub mod routes;
 pub mod sql;
@@ -78,6 +79,8 @@ pub struct PermitWrite {
     pub spot_checks: Vec<SpotCheck>,
     /// A template an admin changed, and when.
     pub template: Option<(ConditionTemplate, i64)>,
+    /// Changes to a site's blank-form ledger.
+    pub forms: Option<forms::FormsWrite>,
     pub answer: Option<serde_json::Value>,
 }
 
@@ -111,6 +114,9 @@ impl PermitWrite {
         }
         if let Some((template, at_ms)) = &self.template {
             sql::save_template(conn, template, *at_ms).await?;
+        }
+        if let Some(forms) = &self.forms {
+            forms.store(conn).await?;
         }
         Ok(())
     }
@@ -806,6 +812,15 @@ pub fn plan_template(
 }
 
 /// Plans a permit command by its kind.
+/// The center itself: the top-level site.
+pub fn center(config: &onetrip_api::config::ConfigSnapshot) -> Option<Uuid> {
+    config
+        .sites
+        .iter()
+        .find(|s| s.parent_id.is_none())
+        .map(|s| s.id)
+}
+
 pub async fn plan_command(
     conn: &mut Conn<'_>,
     actor: &Actor,
@@ -825,12 +840,7 @@ pub async fn plan_command(
                 _ => None,
             };
             // Online applications go to the center itself.
-            let center = config
-                .sites
-                .iter()
-                .find(|s| s.parent_id.is_none())
-                .map(|s| s.id);
-            plan_submit(conn, actor, draft, organisation, center, now_ms).await
+            plan_submit(conn, actor, draft, organisation, center(config), now_ms).await
         }
         CommandBody::ApprovePermits(batch) => {
             plan_approve(conn, actor, key, issuer, batch, now_ms).await
@@ -839,6 +849,22 @@ pub async fn plan_command(
             plan_void(conn, actor, *permit_id, reason, now_ms).await
         }
         CommandBody::SavePermitTemplate(template) => Ok(plan_template(actor, template, now_ms)),
+        CommandBody::ReceiveForms(receipt) => {
+            let site = forms::site_of(actor, center(config));
+            forms::plan_receive(conn, actor, receipt, site, now_ms).await
+        }
+        CommandBody::PrintOnForms(print) => {
+            let site = forms::site_of(actor, center(config));
+            forms::plan_print(conn, actor, print, site, now_ms).await
+        }
+        CommandBody::GiveBackForms { print_id, serials } => {
+            let site = forms::site_of(actor, center(config));
+            forms::plan_give_back(conn, actor, *print_id, serials, site).await
+        }
+        CommandBody::SpoilForm { serial, reason } => {
+            let site = forms::site_of(actor, center(config));
+            forms::plan_spoil(conn, actor, serial, reason, site, now_ms).await
+        }
         _ => Ok(Err(ApiError::new(
             ErrorCode::Internal,
             "not a permit command",

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use onetrip_api::error::{ApiError, ErrorCode};
-use onetrip_api::permits::{Cohort, DryRun, Permit, PermitApplication};
+use onetrip_api::permits::{Cohort, DryRun, FormLedgerView, Permit, PermitApplication};
 use onetrip_domain::auth::Role;
 use onetrip_domain::permits::ConditionTemplate;
 
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/permits/dry-run", get(dry_run))
         .route("/api/permits", get(permits))
         .route("/api/permits/templates", get(templates))
+        .route("/api/permits/forms", get(forms))
         .route("/api/portal/permit-applications", get(portal_applications))
         .route("/api/portal/permit-templates", get(portal_templates))
         .route(
@@ -131,6 +132,28 @@ pub async fn permits(
         .await
         .map_err(|e| internal(actor.lang, e))?;
     Ok(Json(list))
+}
+
+/// `GET /api/permits/forms`: the site's blank-form ledger — the forms received, each used,
+/// what is left and what is wrong (skipped or doubly used serials).
+#[utoipa::path(get, path = "/api/permits/forms",
+    responses((status = 200, body = FormLedgerView), (status = 403, body = ApiError)))]
+pub async fn forms(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<FormLedgerView>, HttpError> {
+    let lang = actor.lang;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let mut conn = pooled.conn();
+    let config = crate::config::sql::cached_snapshot(&mut conn, &state.config)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let site = super::forms::site_of(&actor, super::center(&config));
+    super::forms::view(&mut conn, &actor, site)
+        .await
+        .map_err(|e| internal(lang, e))?
+        .map(Json)
+        .map_err(HttpError)
 }
 
 /// `GET /api/permits/templates`: each industry's condition template in force.

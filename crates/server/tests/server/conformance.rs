@@ -446,6 +446,8 @@ async fn readers_see_only_their_scope(db: TestDb) {
             | EntityKind::ReviewCertificate => {
                 panic!("a review change in a site's pull: {change:?}")
             }
+            // The blank-form ledger is read from the server, never pulled.
+            EntityKind::PermitForm => panic!("a form-ledger change in a pull: {change:?}"),
         }
     }
     assert_eq!(

@@ -457,8 +457,165 @@ async fn a_window_case_opens_its_application(db: TestDb) {
     assert_eq!(refused["reason"], "window_only");
 }
 
+/// The blank-form ledger: forms received (typed full-width), printed in order, a printer that
+/// stopped after the first permit gives back the rest and its jammed form is spoiled, the
+/// print resumes on the next forms, a reprint takes a new one; nothing is skipped or used
+/// twice, and running out says so.
+async fn the_form_ledger_survives_a_spoiled_form_and_a_failed_printer(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let clerk = portal.token("clerk", DEMO_PASSWORD).await;
+    let officer = portal.token("permit", DEMO_PASSWORD).await;
+    for n in 0..3 {
+        portal.submit(&clerk, &restaurant(20 + n, "楚门镇")).await;
+    }
+    let run = portal.dry_run(&officer).await;
+    let batch = json!({ "batch_id": Uuid::new_v4(), "application_ids": ids(&run["eligible"]) });
+    let (status, outcome) = portal.staff(&officer, "approve_permits", batch).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    let permits: Vec<Value> = outcome["record"]["permits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].clone())
+        .collect();
+    assert_eq!(permits.len(), 3);
+    let print = |ids: Vec<Value>| {
+        let print_id = Uuid::new_v4();
+        let portal = &portal;
+        let officer = &officer;
+        async move {
+            let (status, outcome) = portal
+                .staff(
+                    officer,
+                    "print_on_forms",
+                    json!({ "print_id": print_id, "permit_ids": ids }),
+                )
+                .await;
+            (print_id, status, outcome)
+        }
+    };
+    let serials = |outcome: &Value| -> Vec<String> {
+        outcome["record"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["serial"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // No forms yet.
+    let (_, status, refused) = print(permits.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["reason"], "forms_exhausted");
+
+    let receive = |first: &str, last: &str| json!({ "id": Uuid::new_v4(), "first": first, "last": last, "note": "省厅下发第 3 批" });
+    let (status, received) = portal
+        .staff(
+            &officer,
+            "receive_forms",
+            receive("００１２００１", "0012005"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{received}");
+    assert_eq!(received["record"]["first"], "0012001");
+    assert_eq!(received["record"]["count"], 5);
+    let (status, overlap) = portal
+        .staff(&officer, "receive_forms", receive("0012005", "0012010"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{overlap}");
+    assert_eq!(overlap["reason"], "serial_overlaps");
+
+    // Three permits onto the next three forms, in order.
+    let (first_print, status, taken) = print(permits.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{taken}");
+    assert_eq!(serials(&taken), ["0012001", "0012002", "0012003"]);
+    assert_eq!(
+        taken["record"][0]["number"],
+        outcome["record"]["permits"][0]["number"]
+    );
+
+    // The printer stopped after the first: the other two forms come back, the jammed one is
+    // spoiled, and the print resumes from the second permit on the next forms.
+    let (status, back) = portal
+        .staff(
+            &officer,
+            "give_back_forms",
+            json!({ "print_id": first_print, "serials": ["0012002", "0012003"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{back}");
+    let (status, spoiled) = portal
+        .staff(
+            &officer,
+            "spoil_form",
+            json!({ "serial": "００１２００２", "reason": "卡纸" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{spoiled}");
+    assert_eq!(
+        spoiled["record"]["serial"], "0012002",
+        "shown as the forms show it"
+    );
+    let (_, status, resumed) = print(permits[1..].to_vec()).await;
+    assert_eq!(status, StatusCode::OK, "{resumed}");
+    assert_eq!(serials(&resumed), ["0012003", "0012004"]);
+
+    // A reprint of the first permit takes a new form and says it is a reprint.
+    let (_, status, reprint) = print(permits[..1].to_vec()).await;
+    assert_eq!(status, StatusCode::OK, "{reprint}");
+    assert_eq!(serials(&reprint), ["0012005"]);
+    assert_eq!(reprint["record"][0]["reprint"], true);
+
+    // Out of forms; a form of another print cannot be given back; a used one not spoiled.
+    let (_, status, out) = print(permits[2..].to_vec()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+    assert!(
+        out["message"].as_str().unwrap().contains("只剩 0 张"),
+        "{out}"
+    );
+    let (status, foreign) = portal
+        .staff(
+            &officer,
+            "give_back_forms",
+            json!({ "print_id": first_print, "serials": ["0012004"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{foreign}");
+    let (status, used) = portal
+        .staff(
+            &officer,
+            "spoil_form",
+            json!({ "serial": "0012001", "reason": "污损" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{used}");
+    assert_eq!(used["reason"], "serial_used");
+
+    let (status, ledger) = portal.get("/api/permits/forms", &officer).await;
+    assert_eq!(status, StatusCode::OK, "{ledger}");
+    for (field, count) in [
+        ("received", 5),
+        ("printed", 3),
+        ("reprinted", 1),
+        ("spoiled", 1),
+        ("left", 0),
+    ] {
+        assert_eq!(ledger[field], count, "{field}: {ledger}");
+    }
+    assert_eq!(ledger["skipped"], json!([]));
+    assert_eq!(ledger["used_twice"], json!([]));
+    let uses = ledger["uses"].as_array().unwrap();
+    assert_eq!(uses.len(), 5);
+    let spoiled = uses.iter().find(|u| u["serial"] == "0012002").unwrap();
+    assert_eq!(spoiled["kind"], "spoiled");
+    assert_eq!(spoiled["reason"], "卡纸");
+    let (status, _) = portal.get("/api/permits/forms", &clerk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 conformance!(
     a_batch_is_all_or_nothing_and_numbered_in_order,
     a_discharger_applies_in_the_portal,
     a_window_case_opens_its_application,
+    the_form_ledger_survives_a_spoiled_form_and_a_failed_printer,
 );

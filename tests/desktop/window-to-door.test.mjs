@@ -1,9 +1,10 @@
 // Desktop end to end: a drainage permit from the window to the printed form. A clerk accepts a
 // 排水许可 case at the window and fills in its application with the applicant there; the
 // officer's cohort holds it beside two more, one lacking its grease trap; the dry run shows
-// that exception with its reason, the batch approves the other two in one step, and the
-// permits print through the private CUPS printer. The printed permits are read back with
-// pdftotext, and each QR code is decoded and verified by the server.
+// that exception with its reason, the batch approves the other two in one step; blank forms
+// are received into the ledger and the permits print onto them through the private CUPS
+// printer, each taking the next serial. The printed permits are read back with pdftotext, and
+// each QR code is decoded and verified by the server.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -35,13 +36,14 @@ async function shot(name) {
   writeFileSync(join(outputDir(), `desktop-permits-${name}.png`), await driver.screenshot())
 }
 
-/** The file the app printed last (it keeps each in `spool/` in its data folder). */
-function lastPrinted() {
+/** The last `n` files the app printed (it keeps each in `spool/` in its data folder). */
+function lastPrinted(n) {
   const spool = join(required('ONETRIP_DATA_DIR'), 'spool')
   return readdirSync(spool)
     .filter((name) => name.endsWith('.pdf'))
     .map((name) => join(spool, name))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+    .slice(0, n)
 }
 
 /** A unified social credit code (GB 32100-2015) from its first 17 characters. */
@@ -152,18 +154,40 @@ test('a permit case accepted at the window is batch-approved with an exception s
     ['清港2号面馆'],
   )
 
-  // 3. The batch just issued is chosen; previewed, then printed to the virtual printer.
+  // 3. Blank official forms come in; the batch just issued is chosen, previewed, and printed
+  // onto the forms (套打), each taking the next serial.
+  await driver.click('#tab-forms')
+  await driver.type('[data-testid=form-first]', '００１２００１')
+  await driver.type('[data-testid=form-last]', '0012100')
+  await driver.type('[data-testid=form-note]', '第 3 批')
+  await driver.click('[data-testid=form-receive]')
+  await driver.waitForText('[data-testid=form-next]', (text) => text === '0012001')
+  await driver.click('#tab-permits')
   await driver.waitForText('[data-testid=permit-preview]', (text) => text.includes('预览并打印 2 份'), 30000)
   await shot('issued')
+  await driver.click('[data-testid=print-overlay]')
   await driver.click('[data-testid=permit-preview]')
   await driver.waitForText('[data-testid=print-preview-count]', (text) => text.includes('2'), 30000)
   await shot('preview')
   await driver.click('[data-testid=permit-print]', 30000)
-  await driver.waitForText('.el-message', (text) => text.includes('已将 2 份许可证发送到 cups-pdf'), 60000)
+  await driver.waitForText('.el-message', (text) => text.includes('已在证书 0012001–0012002 上打印 2 份'), 60000)
+  await driver.click('#tab-forms')
+  await driver.waitForText('[data-testid=form-next]', (text) => text === '0012003')
+  await driver.waitFor('[data-testid=form-consistent]')
+  await driver.waitForContent('[data-testid=form-uses]', (text) => /0012002.*打印.*玉排许字/.test(text))
+  await shot('ledger')
+  // The same screens in English.
+  await driver.click('[data-testid=language-switch-en]')
+  await driver.waitForText('#tab-forms', (text) => text.includes('Blank-form ledger'))
+  await shot('ledger-en')
+  await driver.click('#tab-permits')
+  await shot('issued-en')
+  await driver.click('[data-testid=language-switch-zh-CN]')
+  await driver.waitForText('#tab-forms', (text) => text.includes('空白证书台账'))
 
   // The printed permits, read back: each names its holder and number, and its QR verifies.
-  const printed = lastPrinted()
-  const text = execFileSync('pdftotext', ['-layout', printed, '-'], { encoding: 'utf8' })
+  const printed = lastPrinted(2)
+  const text = printed.map((file) => execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })).join('\n')
   const numbers = text.match(/玉排许字〔\d{4}〕第\d{4}号/g) ?? []
   assert.equal(new Set(numbers).size, 2, text)
   assert.ok(text.includes(SHOP), text)
@@ -171,7 +195,7 @@ test('a permit case accepted at the window is batch-approved with an exception s
   assert.ok(text.includes('清港1号面馆'), text)
   assert.ok(!text.includes('清港2号面馆'), text)
   const pages = mkdtempSync(join(tmpdir(), 'onetrip-permit-pages-'))
-  execFileSync('pdftoppm', ['-r', '200', '-gray', '-png', printed, join(pages, 'page')])
+  for (const [i, file] of printed.entries()) execFileSync('pdftoppm', ['-r', '200', '-gray', '-png', file, join(pages, `page-${i}`)])
   const verdicts = []
   for (const page of readdirSync(pages).sort()) {
     const payload = execFileSync('zbarimg', ['-q', '--raw', join(pages, page)], { encoding: 'utf8' }).trim()
