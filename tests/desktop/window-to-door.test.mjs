@@ -4,7 +4,10 @@
 // that exception with its reason, the batch approves the other two in one step; blank forms
 // are received into the ledger and the permits print onto them through the private CUPS
 // printer, each taking the next serial. The printed permits are read back with pdftotext, and
-// each QR code is decoded and verified by the server.
+// each QR code is decoded and verified by the server. The delivery staff plan a run with a
+// night shop's time window, record a signature drawn on the screen and a closed shop, and
+// print the run sheet and the 送达回证, read back too. (Recording offline and syncing later is
+// tested against a server process that is killed and restarted, in the client's tests.)
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -77,7 +80,7 @@ function windowApplication(n, pretreatment) {
   }
 }
 
-test('a permit case accepted at the window is batch-approved with an exception shown, and printed', async () => {
+test('a permit case accepted at the window is batch-approved with an exception shown, printed on the forms and delivered to the door', async () => {
   // 1. The clerk serves a 排水许可 ticket and accepts the case with every material.
   await signIn(driver, 'clerk')
   await driver.click('[data-testid=nav-queue]')
@@ -204,4 +207,55 @@ test('a permit case accepted at the window is batch-approved with an exception s
   assert.equal(verdicts.length, 2)
   for (const verdict of verdicts) assert.equal(verdict.verdict, 'valid', JSON.stringify(verdict))
   assert.ok(verdicts.some((v) => JSON.stringify(v.claim).includes(SHOP)), JSON.stringify(verdicts))
+
+  // 4. To the door: the delivery staff plan a run of the two permits, the noodle shop open only
+  // in the evening; the restaurant owner signs on the screen, the noodle shop is closed.
+  const onFile = await api('GET', '/permits', officer)
+  const shop = onFile.find((p) => p.discharger.name === SHOP)
+  const noodles = onFile.find((p) => p.discharger.name === '清港1号面馆')
+  await signIn(driver, 'delivery')
+  await driver.click('[data-testid=nav-delivery]')
+  await driver.waitForContent('[data-testid=awaiting-permits]', (text) => text.includes(shop.number) && text.includes(noodles.number), 30000)
+  await driver.click('[data-testid=awaiting-permits] thead .el-checkbox')
+  await driver.type(`[data-testid="window-${noodles.number}"]`, '１７：３０-21:00')
+  await driver.type('[data-testid=run-name]', `${TOWN}（兴港路）`)
+  await driver.click('[data-testid=run-plan]')
+  const planned = await driver.waitForText('.el-message', (text) => /已建立送达路线 SD-\d{8}-\d{2}，共 2 个送达点/.test(text))
+  const runNumber = planned.match(/SD-\d{8}-\d{2}/)[0]
+  await driver.waitForContent(`[data-testid=run-${runNumber}]`, (text) => text.includes('17:30–21:00'))
+  await shot('run')
+
+  await driver.click(`[data-testid="record-${shop.number}"]`)
+  await driver.waitFor('[data-testid=capture-dialog] [data-testid=signature-pad]')
+  // Saving without a signature or photo is refused with the reason.
+  await driver.type('[data-testid=capture-receiver]', '林阿明')
+  await driver.click('[data-testid=capture-save]')
+  await driver.waitForText('.el-message', (text) => text.includes('请签收人在屏幕上签名，或拍照留证'))
+  await driver.drag('[data-testid=signature-pad]', [-0.35, 0.1], [0.3, -0.15])
+  await shot('signature')
+  await driver.click('[data-testid=capture-save]')
+  await driver.waitForText(`[data-testid="stop-state-${shop.number}"]`, (text) => text === '已送达', 30000)
+
+  await driver.click(`[data-testid="record-${noodles.number}"]`)
+  await driver.click('[data-testid=outcome-failed]')
+  await driver.type('[data-testid=capture-reason]', '店铺未营业')
+  await driver.click('[data-testid=capture-save]')
+  await driver.waitForText(`[data-testid="stop-state-${noodles.number}"]`, (text) => text === '未送达', 30000)
+  // Back among the permits to deliver, for a later run.
+  await driver.waitForContent('[data-testid=awaiting-permits]', (text) => text.includes(noodles.number) && !text.includes(shop.number))
+  await shot('delivered')
+
+  // 5. The run sheet and the 送达回证, printed and read back.
+  await driver.click(`[data-testid="run-sheet-${runNumber}"]`)
+  await driver.waitForText('.el-message', (text) => text.includes(`送达路单 ${runNumber}`))
+  const sheet = execFileSync('pdftotext', ['-layout', lastPrinted(1)[0], '-'], { encoding: 'utf8' })
+  assert.ok(sheet.includes(runNumber) && sheet.includes(shop.number) && sheet.includes('17:30–21:00'), sheet)
+  await driver.click(`[data-testid="receipt-${shop.number}"]`)
+  await driver.waitForText('.el-message', (text) => /送达回证 SDHZ-\d{4}-\d{4}/.test(text))
+  const receipt = execFileSync('pdftotext', ['-layout', lastPrinted(1)[0], '-'], { encoding: 'utf8' })
+  assert.match(receipt, /送\s*达\s*回\s*证/)
+  assert.ok(receipt.includes('林阿明（本人）'), receipt)
+  assert.ok(receipt.includes(shop.number), receipt)
+  assert.ok(receipt.includes('签名已存档'), receipt)
+  assert.ok(receipt.includes(runNumber), receipt)
 })

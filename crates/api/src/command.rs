@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::case::CaseDraft;
+use crate::delivery::{AttemptDraft, RunDraft};
 use crate::error::ApiError;
 use crate::permits::{ApplicationDraft, BatchApproval, FormPrint, FormReceipt};
 use crate::print::PrintRecord;
@@ -195,6 +196,11 @@ pub enum CommandBody {
         #[schema(max_items = 1000)]
         serials: Vec<String>,
     },
+    /// Plans a delivery run (送证上门) of issued permits.
+    SaveDeliveryRun(RunDraft),
+    /// Records an attempt at the door: delivered, failed or refused. Captured where it
+    /// happens, offline too; it carries its own run, permit and moment.
+    RecordDelivery(AttemptDraft),
     /// Records a blank form as spoiled (废证), with why: its serial is never used.
     SpoilForm {
         #[schema(max_length = 40)]
@@ -271,6 +277,8 @@ impl CommandBody {
                     format!("onetrip:permit-template:{:?}", template.industry).as_bytes(),
                 ),
             ),
+            CommandBody::SaveDeliveryRun(run) => (EntityKind::DeliveryRun, run.id),
+            CommandBody::RecordDelivery(attempt) => (EntityKind::DeliveryAttempt, attempt.id),
             CommandBody::ReceiveForms(receipt) => (EntityKind::PermitForm, receipt.id),
             CommandBody::PrintOnForms(print) => (EntityKind::PermitForm, print.print_id),
             CommandBody::GiveBackForms { print_id, .. } => (EntityKind::PermitForm, *print_id),
@@ -310,6 +318,7 @@ impl CommandBody {
                 | CommandBody::CloseOpinion { .. }
                 | CommandBody::ReopenOpinion { .. }
                 | CommandBody::PlaceOpinion { .. }
+                | CommandBody::RecordDelivery(_)
         )
     }
 
@@ -360,6 +369,14 @@ impl CommandBody {
                 | CommandBody::ReopenOpinion { .. }
                 | CommandBody::PlaceOpinion { .. }
                 | CommandBody::IssueCertificate(_)
+        )
+    }
+
+    /// Delivery runs and attempts at the door.
+    pub fn is_delivery(&self) -> bool {
+        matches!(
+            self,
+            CommandBody::SaveDeliveryRun(_) | CommandBody::RecordDelivery(_)
         )
     }
 
@@ -442,6 +459,8 @@ impl CommandBody {
             CommandBody::ApprovePermits(_) => "approve_permits",
             CommandBody::VoidPermit { .. } => "void_permit",
             CommandBody::SavePermitTemplate(_) => "save_permit_template",
+            CommandBody::SaveDeliveryRun(_) => "save_delivery_run",
+            CommandBody::RecordDelivery(_) => "record_delivery",
             CommandBody::ReceiveForms(_) => "receive_forms",
             CommandBody::PrintOnForms(_) => "print_on_forms",
             CommandBody::GiveBackForms { .. } => "give_back_forms",

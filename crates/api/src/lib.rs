@@ -5,6 +5,7 @@ pub mod auth;
 pub mod case;
 pub mod command;
 pub mod config;
+pub mod delivery;
 pub mod desktop;
 pub mod error;
 pub mod health;
@@ -83,6 +84,10 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     permits::DryRun::export_all_to(dir)?;
     permits::BatchOutcome::export_all_to(dir)?;
     permits::FormReceipt::export_all_to(dir)?;
+    delivery::RunDraft::export_all_to(dir)?;
+    delivery::DeliveryRun::export_all_to(dir)?;
+    delivery::AttemptDraft::export_all_to(dir)?;
+    delivery::DeliveryAttempt::export_all_to(dir)?;
     permits::FormPrintRequest::export_all_to(dir)?;
     permits::FormPrintOutcome::export_all_to(dir)?;
     permits::FormLedgerView::export_all_to(dir)?;

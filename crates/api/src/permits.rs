@@ -153,6 +153,15 @@ pub struct PermitApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub permit_id: Option<Uuid>,
+    /// The decision's statutory clock (15 working days from acceptance in the center's
+    /// calendar): its last day, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub decision_due: Option<String>,
+    /// The first day the decision clock shows as 即将到期.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub decision_due_soon: Option<String>,
 }
 
 impl PermitApplication {
@@ -213,6 +222,15 @@ pub struct Permit {
     pub approved_by: Uuid,
     #[ts(type = "number")]
     pub approved_at_ms: i64,
+    /// The issue-and-delivery clock (10 working days from the decision, 行政许可法 art. 44):
+    /// its last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub delivery_due: Option<String>,
+    /// The first day the delivery clock shows as 即将到期.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub delivery_due_soon: Option<String>,
 }
 
 /// Which applications an officer looks at for a batch.
@@ -526,6 +544,8 @@ mod tests {
             batch_id: Uuid::nil(),
             approved_by: Uuid::nil(),
             approved_at_ms: 0,
+            delivery_due: None,
+            delivery_due_soon: None,
         }
     }
 

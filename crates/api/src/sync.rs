@@ -33,10 +33,12 @@ pub enum EntityKind {
     PermitTemplate,
     /// The blank-form ledger; read from the server, not synced.
     PermitForm,
+    DeliveryRun,
+    DeliveryAttempt,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 23] = [
+    pub const ALL: [EntityKind; 25] = [
         EntityKind::Site,
         EntityKind::Service,
         EntityKind::Matter,
@@ -60,6 +62,8 @@ impl EntityKind {
         EntityKind::Permit,
         EntityKind::PermitTemplate,
         EntityKind::PermitForm,
+        EntityKind::DeliveryRun,
+        EntityKind::DeliveryAttempt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +91,8 @@ impl EntityKind {
             EntityKind::Permit => "permit",
             EntityKind::PermitTemplate => "permit_template",
             EntityKind::PermitForm => "permit_form",
+            EntityKind::DeliveryRun => "delivery_run",
+            EntityKind::DeliveryAttempt => "delivery_attempt",
         }
     }
 

@@ -12,6 +12,7 @@ pub mod sync_engine;
 // The use-cases, one module per area.
 pub mod auth;
 pub mod config;
+pub mod delivery;
 pub mod permits;
 pub mod printing;
 pub mod queue;

@@ -175,7 +175,8 @@ impl Permits<'_> {
             .await
     }
 
-    /// Sends a forms command to the server and reads what it answers.
+    /// Sends a command the server answers with a record (a batch, forms taken, a delivery run)
+    /// and reads that record.
     pub async fn send<T: serde::de::DeserializeOwned>(
         &self,
         body: CommandBody,

@@ -25,6 +25,7 @@ pub mod uploads;
 pub mod auth;
 pub mod cases;
 pub mod config;
+pub mod delivery;
 pub mod documents;
 pub mod permits;
 pub mod portal;

@@ -15,6 +15,10 @@ import type { ReviewStatsQuery } from '../bindings/ReviewStatsQuery'
 import type { SheetPage } from '../bindings/SheetPage'
 import type { BatchOutcome } from '../bindings/BatchOutcome'
 import type { Cohort } from '../bindings/Cohort'
+import type { AttemptDraft } from '../bindings/AttemptDraft'
+import type { DeliveryAttempt } from '../bindings/DeliveryAttempt'
+import type { DeliveryRun } from '../bindings/DeliveryRun'
+import type { RunDraft } from '../bindings/RunDraft'
 import type { FormLedgerView } from '../bindings/FormLedgerView'
 import type { FormPrintOutcome } from '../bindings/FormPrintOutcome'
 import type { FormPrintRequest } from '../bindings/FormPrintRequest'
@@ -112,6 +116,18 @@ export interface PermitsBackend {
   permitForms(): Promise<FormLedgerView>
 }
 
+/** Delivering permits to the door: runs and attempts from the desktop's cache; an attempt kept
+ * in the outbox while offline. Desktop only for now. */
+export interface DeliveryBackend {
+  deliveryRuns(): Promise<DeliveryRun[]>
+  deliveryAttempts(): Promise<DeliveryAttempt[]>
+  planDelivery(draft: RunDraft): Promise<DeliveryRun>
+  /** `queued` when the server is out of reach: it is sent when it can be. */
+  recordDelivery(draft: AttemptDraft): Promise<CommandOutcome>
+  deliveryRunSheet(runId: string): Promise<Record<string, unknown>>
+  deliveryReceipt(attemptId: string): Promise<Record<string, unknown>>
+}
+
 /** What draws sheets natively (the desktop's own renderer, from its kept files). */
 export interface SheetRenderer {
   page(fileId: string, page: number): Promise<SheetPage>
@@ -144,7 +160,7 @@ export interface ReviewBackend {
   sheetRenderer: SheetRenderer | null
 }
 
-export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend, ReviewBackend, PermitsBackend {
+export interface Backend extends DesktopOnlyBackend, VerifyBackend, StatsBackend, ReviewBackend, PermitsBackend, DeliveryBackend {
   kind: 'tauri' | 'web'
   login(username: string, password: string): Promise<Account>
   logout(): Promise<void>

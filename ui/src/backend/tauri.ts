@@ -3,6 +3,8 @@ import type { SheetPage } from '../bindings/SheetPage'
 import type { BatchOutcome } from '../bindings/BatchOutcome'
 import type { ConditionTemplate } from '../bindings/ConditionTemplate'
 import type { DryRun } from '../bindings/DryRun'
+import type { DeliveryAttempt } from '../bindings/DeliveryAttempt'
+import type { DeliveryRun } from '../bindings/DeliveryRun'
 import type { FormLedgerView } from '../bindings/FormLedgerView'
 import type { FormPrintOutcome } from '../bindings/FormPrintOutcome'
 import type { Permit } from '../bindings/Permit'
@@ -124,6 +126,12 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     permitPrintRecords: (ids) => run<Record<string, unknown>[]>('permits_print_records', { ids }),
     printPermitsOnForms: (request) => run<FormPrintOutcome>('permits_print_on_forms', { request }),
     permitForms: () => run<FormLedgerView>('permits_forms'),
+    deliveryRuns: () => run<DeliveryRun[]>('delivery_runs'),
+    deliveryAttempts: () => run<DeliveryAttempt[]>('delivery_attempts'),
+    planDelivery: (draft) => run<DeliveryRun>('delivery_plan', { draft }),
+    recordDelivery: (draft) => run<CommandOutcome>('delivery_record', { draft }),
+    deliveryRunSheet: (runId) => run<Record<string, unknown>>('delivery_run_sheet', { run: runId }),
+    deliveryReceipt: (attemptId) => run<Record<string, unknown>>('delivery_receipt', { attempt: attemptId }),
     sheetRenderer: {
       page: (file, page) => run<SheetPage>('review_sheet_page', { file, page }),
       region: async (file, page, region) => new Uint8Array(await run<ArrayBuffer>('review_sheet_region', { file, page, region })),

@@ -226,6 +226,25 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       throw desktopOnly()
     },
     permitForms: () => request<FormLedgerView>('GET', '/permits/forms'),
+    // Door delivery works offline on the desktop; the browser has no outbox to keep attempts in.
+    deliveryRuns: async () => {
+      throw desktopOnly()
+    },
+    deliveryAttempts: async () => {
+      throw desktopOnly()
+    },
+    planDelivery: async () => {
+      throw desktopOnly()
+    },
+    recordDelivery: async () => {
+      throw desktopOnly()
+    },
+    deliveryRunSheet: async () => {
+      throw desktopOnly()
+    },
+    deliveryReceipt: async () => {
+      throw desktopOnly()
+    },
     async reviewOverlay(sheet) {
       const response = await call('GET', `/review/sheets/${encodeURIComponent(sheet)}/overlay`)
       try {

@@ -3,4 +3,4 @@
 /**
  * What kind of record a change is about.
  */
-export type EntityKind = "site" | "service" | "matter" | "window" | "print_record" | "ticket" | "case" | "document" | "calendar_day" | "window_state" | "appointment" | "rating" | "review_project" | "review_round" | "review_file" | "review_sheet" | "review_task" | "review_opinion" | "review_certificate" | "permit_application" | "permit" | "permit_template" | "permit_form";
+export type EntityKind = "site" | "service" | "matter" | "window" | "print_record" | "ticket" | "case" | "document" | "calendar_day" | "window_state" | "appointment" | "rating" | "review_project" | "review_round" | "review_file" | "review_sheet" | "review_task" | "review_opinion" | "review_certificate" | "permit_application" | "permit" | "permit_template" | "permit_form" | "delivery_run" | "delivery_attempt";

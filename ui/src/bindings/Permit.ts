@@ -22,4 +22,13 @@ issuer: string,
 /**
  * The QR code's signed payload.
  */
-payload: string, state: PermitState, void_reason?: string, superseded_by?: string, batch_id: string, approved_by: string, approved_at_ms: number, };
+payload: string, state: PermitState, void_reason?: string, superseded_by?: string, batch_id: string, approved_by: string, approved_at_ms: number, 
+/**
+ * The issue-and-delivery clock (10 working days from the decision, 行政许可法 art. 44):
+ * its last day.
+ */
+delivery_due?: string, 
+/**
+ * The first day the delivery clock shows as 即将到期.
+ */
+delivery_due_soon?: string, };

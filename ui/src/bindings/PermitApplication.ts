@@ -28,4 +28,13 @@ pledges_used: Array<Material>,
 /**
  * An earlier application of the same discharger for the same outfall, still open.
  */
-duplicate_of?: string, decided_on?: string, permit_id?: string, };
+duplicate_of?: string, decided_on?: string, permit_id?: string, 
+/**
+ * The decision's statutory clock (15 working days from acceptance in the center's
+ * calendar): its last day, `YYYY-MM-DD`.
+ */
+decision_due?: string, 
+/**
+ * The first day the decision clock shows as 即将到期.
+ */
+decision_due_soon?: string, };

@@ -91,7 +91,11 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'print_on_forms':
     case 'give_back_forms':
     case 'spoil_form':
+    case 'save_delivery_run':
       return t('sync.describe.permits')
+    // Recorded at the door, offline too: it waits in the outbox until the server takes it.
+    case 'record_delivery':
+      return t('sync.describe.record_delivery')
   }
 }
 

@@ -51,6 +51,7 @@ export const routes: RouteRecordRaw[] = [
         meta: { area: 'review' },
       },
       { path: 'stats', component: () => import('../views/stats/StatsView.vue'), meta: { area: 'stats' } },
+      { path: 'delivery', component: () => import('../views/delivery/DeliveryView.vue'), meta: { area: 'delivery' } },
       { path: 'print', component: () => import('../views/printing/PrintView.vue'), meta: { area: 'print' } },
       {
         path: 'followups',

@@ -6,19 +6,19 @@ const keys = (role: Role) => navItemsFor(role).map((item) => item.key)
 
 describe('navigation by role', () => {
   it('gives each role its areas, in order', () => {
-    expect(keys('admin')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'followups', 'admin', 'settings'])
-    expect(keys('supervisor')).toEqual(['queue', 'review', 'permits', 'print', 'stats', 'followups', 'admin', 'settings'])
+    expect(keys('admin')).toEqual(['queue', 'review', 'permits', 'delivery', 'print', 'stats', 'followups', 'admin', 'settings'])
+    expect(keys('supervisor')).toEqual(['queue', 'review', 'permits', 'delivery', 'print', 'stats', 'followups', 'admin', 'settings'])
     expect(keys('clerk')).toEqual(['queue', 'print', 'admin', 'settings'])
     expect(keys('reviewer')).toEqual(['review', 'admin', 'settings'])
-    expect(keys('permit_officer')).toEqual(['permits', 'print', 'admin', 'settings'])
-    expect(keys('print_delivery')).toEqual(['print', 'admin', 'settings'])
+    expect(keys('permit_officer')).toEqual(['permits', 'delivery', 'print', 'admin', 'settings'])
+    expect(keys('print_delivery')).toEqual(['delivery', 'print', 'admin', 'settings'])
   })
 
   it('lands on the first area of the role', () => {
     expect(landingPath('clerk')).toBe('/queue')
     expect(landingPath('reviewer')).toBe('/review')
     expect(landingPath('permit_officer')).toBe('/permits')
-    expect(landingPath('print_delivery')).toBe('/print')
+    expect(landingPath('print_delivery')).toBe('/delivery')
     expect(landingPath('admin')).toBe('/queue')
   })
 

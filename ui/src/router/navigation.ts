@@ -1,10 +1,10 @@
 // Which areas of the workbench each role sees, in navigation order.
 import type { Role } from '../bindings/Role'
 
-export type AreaKey = 'queue' | 'review' | 'permits' | 'print' | 'stats' | 'followups' | 'admin' | 'settings'
+export type AreaKey = 'queue' | 'review' | 'permits' | 'delivery' | 'print' | 'stats' | 'followups' | 'admin' | 'settings'
 
 /** Areas whose screens are not built yet; they show what they will offer. */
-export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'followups' | 'stats' | 'admin' | 'settings'>
+export type PlannedArea = Exclude<AreaKey, 'queue' | 'print' | 'delivery' | 'followups' | 'stats' | 'admin' | 'settings'>
 
 interface NavItem {
   key: AreaKey
@@ -17,6 +17,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'queue', path: '/queue', roles: ['clerk', 'supervisor', 'admin'] },
   { key: 'review', path: '/review', roles: ['reviewer', 'supervisor', 'admin'] },
   { key: 'permits', path: '/permits', roles: ['permit_officer', 'supervisor', 'admin'] },
+  // 送证上门: the officer plans runs, the delivery staff record each stop at the door.
+  { key: 'delivery', path: '/delivery', roles: ['print_delivery', 'permit_officer', 'supervisor', 'admin'] },
   // Window clerks print receipts and notices, so they calibrate and read the log too.
   { key: 'print', path: '/print', roles: ['print_delivery', 'permit_officer', 'clerk', 'supervisor', 'admin'] },
   { key: 'stats', path: '/stats', roles: ['supervisor', 'admin'] },

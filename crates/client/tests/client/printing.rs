@@ -543,7 +543,7 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
 }
 
 /// A drainage permit application as the window registers it, its materials on paper.
-fn window_application(n: u32) -> onetrip_api::permits::ApplicationDraft {
+pub(crate) fn window_application(n: u32) -> onetrip_api::permits::ApplicationDraft {
     use onetrip_domain::identity::ApplicantId;
     use onetrip_domain::permits::{Industry, Material, Outfall, Pretreatment};
     let id =

@@ -599,3 +599,141 @@ async fn switching_user_clears_the_previous_users_cache() {
     assert_eq!(config.sites.len(), 1);
     assert_eq!(engine.cache.count(EntityKind::Site).await.unwrap(), 1);
 }
+
+/// Door delivery on a laptop that loses the connection: the run is pulled while online, two
+/// stops are recorded offline (the second stop first) and wait in the outbox; once the server
+/// is back they sync, each onto its own permit with the moment it happened at the door, and
+/// the 送达回证 prints with its receiver and permit number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn deliveries_recorded_offline_sync_onto_their_own_permits() {
+    use onetrip_api::delivery::{AttemptDraft, AttemptOutcome, RunDraft, StopDraft};
+    use onetrip_api::permits::{BatchApproval, BatchOutcome};
+    use onetrip_domain::permits::Relation;
+
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data_arg = data.path().display().to_string();
+    let mut server = ServerProcess::start(free_addr(), &["--data-dir", &data_arg]).await;
+    let url = server.url();
+
+    // Two permits, approved and planned into a run by the officer through the API.
+    let (api, officer) = token(&url, "permit").await;
+    let mut ids = Vec::new();
+    for n in 1..=2 {
+        let draft = crate::printing::window_application(n);
+        ids.push(draft.id);
+        let body = CommandBody::SubmitPermitApplication(draft);
+        assert!(
+            api.send_command(&officer, &Command::new(body))
+                .await
+                .unwrap()
+                .error
+                .is_none()
+        );
+    }
+    let batch = CommandBody::ApprovePermits(BatchApproval {
+        batch_id: Uuid::new_v4(),
+        application_ids: ids,
+    });
+    let approved = api
+        .send_command(&officer, &Command::new(batch))
+        .await
+        .unwrap();
+    let approved: BatchOutcome = serde_json::from_value(approved.record.unwrap()).unwrap();
+    let run_id = Uuid::new_v4();
+    let run = CommandBody::SaveDeliveryRun(RunDraft {
+        id: run_id,
+        name: "楚门镇（人民路）".into(),
+        day: "2026-12-03".into(),
+        courier: "周海波".into(),
+        stops: approved
+            .permits
+            .iter()
+            .map(|p| StopDraft {
+                permit_id: p.id,
+                window: Some("18:00-02:00".into()),
+            })
+            .collect(),
+    });
+    let planned = api
+        .send_command(&officer, &Command::new(run))
+        .await
+        .unwrap();
+    assert!(planned.error.is_none(), "{planned:?}");
+
+    // The courier's laptop pulls the run, then goes out of reach.
+    let desktop = desktop_at(dir.path(), &url, "delivery").await;
+    eventually("the run reaches the laptop", || async {
+        desktop.sync_engine().wake();
+        desktop
+            .delivery()
+            .runs()
+            .await
+            .is_ok_and(|runs| runs.len() == 1)
+    })
+    .await;
+    server.kill();
+    let signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let at_door = |permit: usize, receiver: &str, at_ms: i64| AttemptDraft {
+        id: Uuid::new_v4(),
+        run_id,
+        permit_id: approved.permits[permit].id,
+        outcome: AttemptOutcome::Delivered,
+        at_ms,
+        receiver: receiver.into(),
+        relation: Some(Relation::Holder),
+        signature_png: Some(signature.into()),
+        photo_jpeg: None,
+        witness: String::new(),
+        reason: String::new(),
+    };
+    let second = at_door(1, "林二号", now - 2_000);
+    let first = at_door(0, "林一号", now - 1_000);
+    for draft in [second.clone(), first.clone()] {
+        let outcome = desktop.delivery().record(draft).await.unwrap();
+        assert_eq!(outcome.status, CommandStatus::Queued);
+    }
+    assert_eq!(desktop.outbox().status().await.pending, 2);
+
+    server.restart().await;
+    eventually("both deliveries reach the server and come back", || async {
+        desktop.sync_engine().wake();
+        desktop
+            .delivery()
+            .attempts()
+            .await
+            .is_ok_and(|a| a.len() == 2)
+    })
+    .await;
+    let attempts = desktop.delivery().attempts().await.unwrap();
+    for (draft, permit) in [(&first, 0), (&second, 1)] {
+        let recorded = attempts.iter().find(|a| a.draft.id == draft.id).unwrap();
+        assert_eq!(recorded.permit_number, approved.permits[permit].number);
+        assert_eq!(recorded.draft.receiver, draft.receiver);
+        assert_eq!(recorded.draft.at_ms, draft.at_ms, "the moment at the door");
+    }
+    assert!(desktop.outbox().failed().await.unwrap().is_empty());
+
+    // The 送达回证 of the first stop, rendered and read back.
+    let receipt = desktop.delivery().receipt(first.id).await.unwrap();
+    let pdf = desktop
+        .printing()
+        .preview_document("delivery-receipt", vec![receipt], false)
+        .await
+        .unwrap();
+    let file = dir.path().join("receipt.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let text = Process::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("林一号（本人）"), "{text}");
+    assert!(text.contains(&approved.permits[0].number), "{text}");
+    assert!(text.contains("签名已存档"), "{text}");
+}

@@ -80,6 +80,16 @@ impl PermitClock {
         }
     }
 
+    /// The first day the clock shows as 即将到期 (until done): the day from which at most
+    /// [`DUE_SOON_WORKING_DAYS`] working days are left. Kept beside [`PermitClock::due`], the
+    /// two days give [`PermitClock::state`] without the calendar.
+    pub fn due_soon_from(&self, calendar: &Calendar) -> Day {
+        calendar.add_working_days(
+            self.started,
+            self.allowed.saturating_sub(DUE_SOON_WORKING_DAYS),
+        )
+    }
+
     /// Whether something done on `done_on` was done after the due day.
     pub fn late(&self, calendar: &Calendar, done_on: Day) -> bool {
         done_on > self.due(calendar)
@@ -243,6 +253,26 @@ mod tests {
                 clock.working_days_used(&plain, due),
                 allowed + u32::try_from(holiday_weekdays).unwrap()
             );
+        }
+    }
+
+    proptest! {
+        /// The due day and the first due-soon day alone tell the state the calendar does.
+        #[test]
+        fn the_two_days_tell_the_state(start in 0i64..400, today in 0i64..460, allowed in 3u32..20) {
+            let calendar = national_day();
+            let started = days_after(day("2026-01-01"), start);
+            let today = days_after(started, today - 30);
+            let clock = PermitClock { started, allowed };
+            let (due, soon) = (clock.due(&calendar), clock.due_soon_from(&calendar));
+            let derived = if today > due {
+                ClockState::Overdue
+            } else if today >= soon {
+                ClockState::DueSoon
+            } else {
+                ClockState::Running
+            };
+            prop_assert_eq!(clock.state(&calendar, today, None), derived);
         }
     }
 }

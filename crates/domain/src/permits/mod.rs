@@ -9,6 +9,7 @@
 pub mod application;
 pub mod batch;
 pub mod clock;
+pub mod delivery;
 pub mod forms;
 pub mod industry;
 pub mod number;
@@ -20,6 +21,9 @@ pub use batch::{AddressOrder, BatchPlan, Candidate, NumberBook, plan};
 pub use clock::{
     ClockState, DECISION_WORKING_DAYS, DELIVERY_WORKING_DAYS, DUE_SOON_WORKING_DAYS, PermitClock,
     decision_clock, delivery_clock,
+};
+pub use delivery::{
+    Attempt, AttemptError, MAX_TEXT_CHARS, Relation, TimeOfDay, TimeWindow, check_attempt,
 };
 pub use forms::{
     FormLedger, FormUse, LedgerError, LedgerReport, MAX_RANGE_FORMS, MAX_SERIAL_DIGITS,

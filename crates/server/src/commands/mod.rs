@@ -68,6 +68,9 @@ async fn plan(
                 .await?
                 .map(|write| Write::Permits(Box::new(write)))
         }
+        body if body.is_delivery() => crate::delivery::plan_command(conn, actor, body, now_ms)
+            .await?
+            .map(|write| Write::Delivery(Box::new(write))),
         body if body.is_queue() => crate::queue::plan_command(conn, actor, body, current, now_ms)
             .await?
             .map(Write::Queue),

@@ -9,6 +9,7 @@ use onetrip_api::verify::IssuedDocument;
 
 use crate::changes::ChangeRecord;
 use crate::config::ConfigWrite;
+use crate::delivery::DeliveryWrite;
 use crate::permits::PermitWrite;
 use crate::queue::QueueWrite;
 use crate::review::ReviewWrite;
@@ -25,6 +26,7 @@ pub enum Write {
     Print(PrintRecord),
     Review(ReviewWrite),
     Permits(Box<PermitWrite>),
+    Delivery(Box<DeliveryWrite>),
 }
 
 impl Write {
@@ -38,6 +40,7 @@ impl Write {
             Write::Print(record) => crate::printing::write(conn, record).await,
             Write::Review(write) => write.store(conn).await,
             Write::Permits(write) => write.store(conn).await,
+            Write::Delivery(write) => write.store(conn).await,
         }
     }
 
@@ -56,6 +59,7 @@ impl Write {
             Write::Document(document) => crate::documents::change(document),
             Write::Print(record) => crate::printing::change(record),
             Write::Permits(write) => return write.changes().map_err(corrupt),
+            Write::Delivery(write) => return write.changes().map_err(corrupt),
             Write::Review(write) => {
                 let records = match write.resend {
                     true => {
@@ -78,6 +82,7 @@ impl Write {
             Write::Rating(rating) => serde_json::to_value(rating).ok(),
             Write::Review(write) => write.record(),
             Write::Permits(write) => write.record(),
+            Write::Delivery(write) => write.record(),
             Write::Config(_) | Write::Print(_) => None,
         }
     }

@@ -18,11 +18,11 @@ use onetrip_api::permits::{
 use onetrip_api::sync::EntityKind;
 use onetrip_api::verify::{DocumentClaim, IssuedDocument, Withdrawal};
 use onetrip_domain::auth::Role;
-use onetrip_domain::calendar::Day;
+use onetrip_domain::calendar::{Calendar, Day};
 use onetrip_domain::identity::{ApplicantId, IdError};
 use onetrip_domain::permits::{
     ApplicationFacts, Candidate, ConditionTemplate, Material, NumberBook, PermitNumber, Reason,
-    check, expiry, plan as plan_batch, templates_in_force,
+    check, decision_clock, delivery_clock, expiry, plan as plan_batch, templates_in_force,
 };
 use onetrip_print::signing::IssuerKey;
 use serde::{Deserialize, Serialize};
@@ -243,6 +243,7 @@ pub async fn plan_submit(
     draft: &ApplicationDraft,
     organisation: Option<String>,
     default_site: Option<Uuid>,
+    calendar: &Calendar,
     now_ms: i64,
 ) -> StorageResult<Result<PermitWrite, ApiError>> {
     let today = center_day(now_ms);
@@ -311,6 +312,8 @@ pub async fn plan_submit(
             "Choose the center that decides the application".into(),
         )));
     };
+    let accepted = center_day(case.as_ref().map_or(now_ms, |c| c.decided_at_ms));
+    let decision = decision_clock(accepted);
     let templates = templates(conn).await?;
     let Some(template) = templates
         .iter()
@@ -341,13 +344,15 @@ pub async fn plan_submit(
         },
         draft,
         state: ApplicationState::Submitted,
-        accepted_on: center_date(case.as_ref().map_or(now_ms, |c| c.decided_at_ms)),
+        accepted_on: accepted.to_string(),
         submitted_at_ms: now_ms,
         reasons: checked.reasons,
         pledges_used: checked.pledges_used,
         duplicate_of,
         decided_on: None,
         permit_id: None,
+        decision_due: Some(decision.due(calendar).to_string()),
+        decision_due_soon: Some(decision.due_soon_from(calendar).to_string()),
     };
     Ok(Ok(PermitWrite {
         answer: serde_json::to_value(&application).ok(),
@@ -537,6 +542,7 @@ pub async fn plan_approve(
     key: &IssuerKey,
     issuer: &str,
     batch: &BatchApproval,
+    calendar: &Calendar,
     now_ms: i64,
 ) -> StorageResult<Result<PermitWrite, ApiError>> {
     if !is_officer(actor) {
@@ -588,11 +594,8 @@ pub async fn plan_approve(
         ..PermitWrite::default()
     };
     let mut issued = Vec::with_capacity(numbers.len());
-    let calendar_due = |working: u32| {
-        // Spot checks fall due in calendar terms here: working days need the site calendar,
-        // which the desk's list shows as it is.
-        Day::from_days_since_epoch(today.days_since_epoch() + i64::from(working) * 7 / 5)
-    };
+    let delivery = delivery_clock(today);
+    let calendar_due = |working: u32| calendar.add_working_days(today, working);
     for (id, number) in planned.eligible.iter().zip(numbers) {
         let Some(application) = by_id.get(id) else {
             return Ok(Err(ApiError::new(
@@ -641,6 +644,8 @@ pub async fn plan_approve(
             batch_id: batch.batch_id,
             approved_by: actor.account.id,
             approved_at_ms: now_ms,
+            delivery_due: Some(delivery.due(calendar).to_string()),
+            delivery_due_soon: Some(delivery.due_soon_from(calendar).to_string()),
         };
         write.documents.push(IssuedDocument {
             id: permit.id,
@@ -840,10 +845,21 @@ pub async fn plan_command(
                 _ => None,
             };
             // Online applications go to the center itself.
-            plan_submit(conn, actor, draft, organisation, center(config), now_ms).await
+            let calendar = crate::config::working_calendar(config);
+            plan_submit(
+                conn,
+                actor,
+                draft,
+                organisation,
+                center(config),
+                &calendar,
+                now_ms,
+            )
+            .await
         }
         CommandBody::ApprovePermits(batch) => {
-            plan_approve(conn, actor, key, issuer, batch, now_ms).await
+            let calendar = crate::config::working_calendar(config);
+            plan_approve(conn, actor, key, issuer, batch, &calendar, now_ms).await
         }
         CommandBody::VoidPermit { permit_id, reason } => {
             plan_void(conn, actor, *permit_id, reason, now_ms).await

@@ -446,6 +446,15 @@ async fn readers_see_only_their_scope(db: TestDb) {
             | EntityKind::ReviewCertificate => {
                 panic!("a review change in a site's pull: {change:?}")
             }
+            EntityKind::DeliveryRun => {
+                let run: onetrip_api::delivery::DeliveryRun = change.record().unwrap().unwrap();
+                assert_eq!(run.site_id, branch);
+            }
+            EntityKind::DeliveryAttempt => {
+                let attempt: onetrip_api::delivery::DeliveryAttempt =
+                    change.record().unwrap().unwrap();
+                assert_eq!(attempt.site_id, branch);
+            }
             // The blank-form ledger is read from the server, never pulled.
             EntityKind::PermitForm => panic!("a form-ledger change in a pull: {change:?}"),
         }

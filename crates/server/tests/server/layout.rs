@@ -23,10 +23,11 @@ const INFRASTRUCTURE: [&str; 16] = [
     "storage",
     "uploads",
 ];
-const AREAS: [&str; 12] = [
+const AREAS: [&str; 13] = [
     "auth",
     "cases",
     "config",
+    "delivery",
     "documents",
     "permits",
     "portal",

@@ -6,6 +6,7 @@
 
 mod blobs;
 mod conformance;
+mod delivery;
 mod http;
 mod layout;
 mod permits;

@@ -49,7 +49,7 @@ pub(crate) fn restaurant(n: u32, town: &str) -> Value {
 }
 
 impl Portal {
-    async fn submit(&self, token: &str, draft: &Value) -> Value {
+    pub(crate) async fn submit(&self, token: &str, draft: &Value) -> Value {
         let (status, outcome) = self
             .staff(token, "submit_permit_application", draft.clone())
             .await;
@@ -57,7 +57,7 @@ impl Portal {
         outcome["record"].clone()
     }
 
-    async fn dry_run(&self, token: &str) -> Value {
+    pub(crate) async fn dry_run(&self, token: &str) -> Value {
         let (status, run) = self.get("/api/permits/dry-run", token).await;
         assert_eq!(status, StatusCode::OK, "{run}");
         run
@@ -72,7 +72,7 @@ impl Portal {
     }
 }
 
-fn ids(rows: &Value) -> Vec<String> {
+pub(crate) fn ids(rows: &Value) -> Vec<String> {
     rows.as_array()
         .unwrap()
         .iter()
@@ -422,6 +422,21 @@ async fn a_window_case_opens_its_application(db: TestDb) {
         application["accepted_on"],
         onetrip_server::clock::center_date(case["decided_at_ms"].as_i64().unwrap())
     );
+    // The decision clock: 15 working days from acceptance in the center's calendar.
+    let snapshot: onetrip_api::config::ConfigSnapshot =
+        serde_json::from_value(config.clone()).unwrap();
+    let calendar = onetrip_server::config::working_calendar(&snapshot);
+    let accepted =
+        onetrip_domain::calendar::Day::parse(application["accepted_on"].as_str().unwrap()).unwrap();
+    let clock = onetrip_domain::permits::decision_clock(accepted);
+    assert_eq!(
+        application["decision_due"],
+        clock.due(&calendar).to_string()
+    );
+    assert_eq!(
+        application["decision_due_soon"],
+        clock.due_soon_from(&calendar).to_string()
+    );
 
     // A drawing not handed in is a reason like any missing material.
     let mut short = restaurant(8, "楚门镇");
@@ -590,6 +605,13 @@ async fn the_form_ledger_survives_a_spoiled_form_and_a_failed_printer(db: TestDb
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{used}");
     assert_eq!(used["reason"], "serial_used");
+
+    // The issue-and-delivery clock runs from the decision.
+    let permit = &outcome["record"]["permits"][0];
+    assert!(permit["delivery_due"].as_str().unwrap() > permit["issued_on"].as_str().unwrap());
+    assert!(
+        permit["delivery_due_soon"].as_str().unwrap() < permit["delivery_due"].as_str().unwrap()
+    );
 
     let (status, ledger) = portal.get("/api/permits/forms", &officer).await;
     assert_eq!(status, StatusCode::OK, "{ledger}");

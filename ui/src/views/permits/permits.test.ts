@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { litresPerDay, materialSlots, reasonText } from './permits'
+import { clockState, expiresIn, litresPerDay, materialSlots, reasonText } from './permits'
 import { blankDischargeForm, draftOf } from './applicationForm'
 
 const t = (key: string, params?: Record<string, string | number>) => (params ? `${key}(${Object.values(params).join(',')})` : key)
@@ -42,5 +42,22 @@ describe('the application draft', () => {
     const draft = draftOf(blankDischargeForm(), 1, { files: [] })
     expect(draft.paper_materials).toEqual([])
     expect(draft.case_id).toBeUndefined()
+  })
+})
+
+describe('the clocks', () => {
+  it('reads a clock from its last day and its first due-soon day', () => {
+    expect(clockState('2026-10-21', '2026-10-19', '2026-10-08')).toBe('running')
+    expect(clockState('2026-10-21', '2026-10-19', '2026-10-19')).toBe('due_soon')
+    expect(clockState('2026-10-21', '2026-10-19', '2026-10-21')).toBe('due_soon')
+    expect(clockState('2026-10-21', '2026-10-19', '2026-10-22')).toBe('overdue')
+    expect(clockState(undefined, undefined, '2026-10-22')).toBeNull()
+  })
+
+  it('counts the days to expiry within the reminders\' 30 days', () => {
+    expect(expiresIn('2031-12-01', '2026-12-02')).toBeNull()
+    expect(expiresIn('2026-12-31', '2026-12-01')).toBe(30)
+    expect(expiresIn('2026-12-02', '2026-12-01')).toBe(1)
+    expect(expiresIn('2026-11-30', '2026-12-01')).toBe(-1)
   })
 })

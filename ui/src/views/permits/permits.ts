@@ -49,3 +49,25 @@ export function cubicMetres(litres: number): string {
 export function materialSlots(required: readonly Material[], pledges: readonly { report: Material; pledge: Material }[]): { material: Material; pledge: Material | null }[] {
   return required.map((material) => ({ material, pledge: pledges.find((p) => p.report === material)?.pledge ?? null }))
 }
+
+export type ClockState = 'running' | 'due_soon' | 'overdue'
+
+/** Where a statutory clock stands on `today` (all `YYYY-MM-DD`), from its last day and the first
+ * day it is due soon; null when the clock is not known. */
+export function clockState(due: string | undefined, dueSoon: string | undefined, today: string): ClockState | null {
+  if (!due || !dueSoon) return null
+  if (today > due) return 'overdue'
+  return today >= dueSoon ? 'due_soon' : 'running'
+}
+
+/** The tag type of a clock's state. */
+export function clockTag(state: ClockState): 'info' | 'warning' | 'danger' {
+  return ({ running: 'info', due_soon: 'warning', overdue: 'danger' } as const)[state]
+}
+
+/** Days from `today` to `expires` (both `YYYY-MM-DD`), when a renewal reminder applies: at most
+ * 30 days ahead, or already past (negative). */
+export function expiresIn(expires: string, today: string): number | null {
+  const days = Math.round((Date.parse(`${expires}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000)
+  return days <= 30 ? days : null
+}
