@@ -395,6 +395,7 @@ const en: typeof zhCN = {
       verdicts: {
         valid: 'Valid',
         expired: 'Expired',
+      delivered: 'Delivered',
         not_yet_valid: 'Not yet valid',
         revoked: 'Revoked',
         tampered: 'Tampered',

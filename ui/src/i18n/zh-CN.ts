@@ -391,6 +391,7 @@ export default {
       verdicts: {
         valid: '有效',
         expired: '已过期',
+      delivered: '已送达',
         not_yet_valid: '尚未生效',
         revoked: '已撤销',
         tampered: '被篡改',
