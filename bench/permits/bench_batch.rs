@@ -277,7 +277,7 @@ async fn raw_inserts(url: &str, command_id: Uuid) -> f64 {
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
         measure!(conn, sqlx::Postgres, |t: &str| format!(
-            "CREATE TABLE raw_{t} (LIKE {t} INCLUDING DEFAULTS)"
+            "CREATE TABLE raw_{t} (LIKE {t} INCLUDING DEFAULTS INCLUDING IDENTITY)"
         ))
     }
 }
