@@ -132,13 +132,20 @@ impl Permits<'_> {
         };
         let done = partial.printed.min(taken.len());
         let (printed, unprinted) = taken.split_at(done);
+        let Some(at) = unprinted.first() else {
+            // Every page came out; only the log entry failed, which the print log shows.
+            return Ok(FormPrintOutcome {
+                printed: taken.clone(),
+                remaining: Vec::new(),
+                stopped: None,
+            });
+        };
         let back = self
             .send::<serde_json::Value>(CommandBody::GiveBackForms {
                 print_id,
                 serials: unprinted.iter().map(|t| t.serial.clone()).collect(),
             })
             .await;
-        let at = &unprinted[0];
         let mut stopped = lang.pick(
             format!(
                 "打印在第 {} 份（{}，证书流水号 {}）处停止：{}。已打印 {} 份；未打印的 {} 张空白证书已退回，可从第 {} 份继续打印。如有证书被卡坏，请登记废证。",
