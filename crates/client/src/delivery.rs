@@ -78,33 +78,36 @@ impl Delivery<'_> {
     /// What a run's sheet prints.
     pub async fn run_sheet(&self, run_id: Uuid) -> Result<Value, ApiError> {
         let lang = self.desktop.language().await;
-        let run = self
-            .runs()
-            .await?
-            .into_iter()
-            .find(|r| r.id == run_id)
-            .ok_or_else(|| not_here(lang))?;
+        let run = self.run(run_id).await?.ok_or_else(|| not_here(lang))?;
         Ok(run_sheet_record(&run))
     }
 
     /// What the 送达回证 of a delivered attempt prints.
     pub async fn receipt(&self, attempt_id: Uuid) -> Result<Value, ApiError> {
         let lang = self.desktop.language().await;
-        let attempt = self
-            .attempts()
-            .await?
-            .into_iter()
-            .find(|a| a.draft.id == attempt_id && a.draft.outcome == AttemptOutcome::Delivered)
-            .ok_or_else(|| not_here(lang))?;
-        let runs = self.runs().await?;
-        let run = runs
-            .iter()
-            .find(|r| r.id == attempt.draft.run_id)
-            .ok_or_else(|| not_here(lang))?;
         let owner = self.desktop.owner().await?;
-        let snapshot = self.desktop.sync.cache.config_snapshot(&owner).await?;
+        let cache = &self.desktop.sync.cache;
+        let attempt: DeliveryAttempt = cache
+            .record(EntityKind::DeliveryAttempt, attempt_id)
+            .await?
+            .filter(|a: &DeliveryAttempt| a.draft.outcome == AttemptOutcome::Delivered)
+            .ok_or_else(|| not_here(lang))?;
+        let run = self
+            .run(attempt.draft.run_id)
+            .await?
+            .ok_or_else(|| not_here(lang))?;
+        let snapshot = cache.config_snapshot(&owner).await?;
         let issuer = onetrip_api::review_documents::issuing_body(&snapshot.sites);
-        Ok(receipt_record(&issuer, run, &attempt))
+        Ok(receipt_record(&issuer, &run, &attempt))
+    }
+
+    async fn run(&self, id: Uuid) -> Result<Option<DeliveryRun>, ApiError> {
+        self.desktop.owner().await?;
+        self.desktop
+            .sync
+            .cache
+            .record(EntityKind::DeliveryRun, id)
+            .await
     }
 }
 
@@ -142,11 +145,9 @@ pub fn run_sheet_record(run: &DeliveryRun) -> Value {
 fn receipt_moment(at_ms: i64) -> String {
     let date = onetrip_print::signing::center_date(at_ms);
     let minutes = (at_ms / 60_000 + 8 * 60).rem_euclid(24 * 60);
-    let (y, m, d) = (&date[..4], &date[5..7], &date[8..10]);
     format!(
-        "{y}年{}月{}日 {:02}:{:02}",
-        m.trim_start_matches('0'),
-        d.trim_start_matches('0'),
+        "{} {:02}:{:02}",
+        onetrip_print::render::chinese_date(&date).unwrap_or(date),
         minutes / 60,
         minutes % 60
     )

@@ -77,10 +77,6 @@ export interface PortalBackend {
   saveDocument(projectId: string, document: ReviewDocument, round: number | null): Promise<string>
   /** Saves a round's file with the released opinions' markups; its file name. */
   exportFile(fileId: string, form: ExportForm): Promise<string>
-  /**
-   * Uploads `file` into the round, resuming after dropped connections from what the server
-   * has; resolves with the final status (done, or refused by intake with the reason).
-   */
   /** The organisation's drainage permit applications, newest first. */
   permitApplications(): Promise<PermitApplication[]>
   /** Each industry's condition template: what an application needs. */
@@ -88,6 +84,10 @@ export interface PortalBackend {
   /** Uploads one material (a PDF or a scan) of an application; refused with the reason when
    * it is not a PDF, JPG or PNG, is cut short, or is too large. */
   uploadMaterial(kind: Material, file: Blob, name: string): Promise<MaterialFile>
+  /**
+   * Uploads `file` into the round, resuming after dropped connections from what the server
+   * has; resolves with the final status (done, or refused by intake with the reason).
+   */
   upload(
     roundId: string,
     file: Blob,

@@ -1,4 +1,5 @@
 // Backend for browser pages: HTTP to the central API on the page's own origin.
+import type { Command } from '../bindings/Command'
 import type { BatchOutcome } from '../bindings/BatchOutcome'
 import type { Cohort } from '../bindings/Cohort'
 import type { FormLedgerView } from '../bindings/FormLedgerView'
@@ -124,6 +125,7 @@ export function createWebBackend(options: WebBackendOptions): Backend {
   const saveDownload = (path: string, fallback: string) =>
     downloadAndSave({ call, offline }, path, fallback, options.saveFile ?? saveInBrowser)
 
+  const sendCommand = async (command: Command) => acceptedOutcome(await request<CommandOutcome>('POST', '/commands', command))
   return {
     kind: 'web',
     async login(username, password) {
@@ -151,7 +153,7 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       }
     },
     loadConfig: () => request<ConfigSnapshot>('GET', '/config'),
-    sendCommand: async (command) => acceptedOutcome(await request<CommandOutcome>('POST', '/commands', command)),
+    sendCommand,
     async connectionStatus(): Promise<ConnectionStatus> {
       // The page talks to the server directly: nothing waits in an outbox, nothing is cached.
       const direct = { mode: 'remote', server_url: origin, pending: 0, failed: 0, last_sync_at_ms: null } as const
@@ -210,13 +212,11 @@ export function createWebBackend(options: WebBackendOptions): Backend {
     permitTemplates: () => request<ConditionTemplate[]>('GET', '/permits/templates'),
     permitDryRun: (cohort) => request<DryRun>('GET', `/permits/dry-run?${cohortQuery(cohort)}`),
     async approvePermits(applicationIds) {
-      const outcome = acceptedOutcome(
-        await request<CommandOutcome>('POST', '/commands', {
-          id: crypto.randomUUID(),
-          kind: 'approve_permits',
-          payload: { batch_id: crypto.randomUUID(), application_ids: applicationIds },
-        }),
-      )
+      const outcome = await sendCommand({
+        id: crypto.randomUUID(),
+        kind: 'approve_permits',
+        payload: { batch_id: crypto.randomUUID(), application_ids: applicationIds },
+      })
       return outcome.record as BatchOutcome
     },
     permitPrintRecords: async () => {

@@ -339,7 +339,7 @@ pub async fn plan_attempt(
     }
     let receipt_number = match draft.outcome {
         AttemptOutcome::Delivered => {
-            let year = center_date(draft.at_ms)[..4].to_owned();
+            let year = receipt_year(draft.at_ms);
             let count = sql::receipts_in(conn, &year).await?;
             Some(format!("SDHZ-{year}-{:04}", count + 1))
         }
@@ -362,6 +362,12 @@ pub async fn plan_attempt(
         attempts: vec![recorded],
         ..DeliveryWrite::default()
     }))
+}
+
+/// The year a delivery's 送达回证 is numbered in: that of the moment at the door, in the
+/// center's time.
+pub fn receipt_year(at_ms: i64) -> String {
+    center_date(at_ms).chars().take(4).collect()
 }
 
 pub async fn plan_command(

@@ -71,12 +71,11 @@ pub async fn save_attempt(conn: &mut Conn<'_>, attempt: &DeliveryAttempt) -> Sto
          VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let draft = &attempt.draft;
     let data = json(attempt)?;
-    let year = attempt
-        .receipt_number
-        .as_deref()
-        .and_then(|n| n.get(5..9))
-        .unwrap_or("")
-        .to_owned();
+    // Only deliveries are numbered; the others count in no year.
+    let year = match draft.outcome {
+        AttemptOutcome::Delivered => super::receipt_year(draft.at_ms),
+        _ => String::new(),
+    };
     on_backend!(conn, c => sqlx::query(SQL)
         .bind(draft.id.to_string())
         .bind(draft.run_id.to_string())

@@ -393,15 +393,15 @@ pub async fn plan_print(
         permits.push(permit);
     }
     let mut loaded = load(conn, site).await?;
-    let printed_before = |id: Uuid| {
-        loaded
-            .uses
-            .iter()
-            .any(|u| u.permit_id == Some(id) && u.kind != FormUseKind::Spoiled)
-    };
+    let printed_before: std::collections::HashSet<Uuid> = loaded
+        .uses
+        .iter()
+        .filter(|u| u.kind != FormUseKind::Spoiled)
+        .filter_map(|u| u.permit_id)
+        .collect();
     let batch: Vec<(Option<Uuid>, bool)> = permits
         .iter()
-        .map(|p| (Some(p.id), printed_before(p.id)))
+        .map(|p| (Some(p.id), printed_before.contains(&p.id)))
         .collect();
     let taken = match loaded.ledger.print(&batch) {
         Ok(taken) => taken,
@@ -572,7 +572,11 @@ pub async fn view(
         Err(error) => return Ok(Err(error)),
     };
     let loaded = load(conn, site).await?;
-    let permits = super::sql::permits(conn, Some(site)).await?;
+    let numbers: std::collections::HashMap<Uuid, String> = super::sql::permits(conn, Some(site))
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.number))
+        .collect();
     let report = loaded.ledger.report();
     let shown = |serial: u64| show(&loaded.ledger, serial);
     let mut newest_first: Vec<&StoredUse> = loaded.uses.iter().collect();
@@ -582,10 +586,7 @@ pub async fn view(
         .map(|u| FormUseView {
             serial: shown(u.serial),
             kind: u.kind,
-            permit_number: u
-                .permit_id
-                .and_then(|id| permits.iter().find(|p| p.id == id))
-                .map(|p| p.number.clone()),
+            permit_number: u.permit_id.and_then(|id| numbers.get(&id).cloned()),
             reason: u.reason.clone(),
             used_by: u.used_by.clone(),
             used_at_ms: u.used_at_ms,

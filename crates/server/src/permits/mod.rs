@@ -242,10 +242,12 @@ pub async fn plan_submit(
     actor: &Actor,
     draft: &ApplicationDraft,
     organisation: Option<String>,
-    default_site: Option<Uuid>,
-    calendar: &Calendar,
+    config: &onetrip_api::config::ConfigSnapshot,
     now_ms: i64,
 ) -> StorageResult<Result<PermitWrite, ApiError>> {
+    // Online applications go to the center itself.
+    let default_site = center(config);
+    let calendar = crate::config::working_calendar(config);
     let today = center_day(now_ms);
     let channel = match actor.role() {
         Role::Applicant => Channel::Portal,
@@ -289,10 +291,12 @@ pub async fn plan_submit(
     // A window application belongs to the case the clerk accepted: the case's site decides it
     // and its acceptance starts the clock.
     let case = match (channel, draft.case_id) {
-        (Channel::Window, Some(case_id)) => match window_case(conn, actor, case_id).await? {
-            Ok(case) => Some(case),
-            Err(error) => return Ok(Err(error)),
-        },
+        (Channel::Window, Some(case_id)) => {
+            match window_case(conn, actor, config, case_id).await? {
+                Ok(case) => Some(case),
+                Err(error) => return Ok(Err(error)),
+            }
+        }
         _ => None,
     };
     let site = match channel {
@@ -351,8 +355,8 @@ pub async fn plan_submit(
         duplicate_of,
         decided_on: None,
         permit_id: None,
-        decision_due: Some(decision.due(calendar).to_string()),
-        decision_due_soon: Some(decision.due_soon_from(calendar).to_string()),
+        decision_due: Some(decision.due(&calendar).to_string()),
+        decision_due_soon: Some(decision.due_soon_from(&calendar).to_string()),
     };
     Ok(Ok(PermitWrite {
         answer: serde_json::to_value(&application).ok(),
@@ -376,6 +380,7 @@ fn corrupt_template(actor: &Actor) -> ApiError {
 async fn window_case(
     conn: &mut Conn<'_>,
     actor: &Actor,
+    config: &onetrip_api::config::ConfigSnapshot,
     case_id: Uuid,
 ) -> StorageResult<Result<Case, ApiError>> {
     let Some(case) = crate::cases::sql::case(conn, case_id).await? else {
@@ -386,8 +391,7 @@ async fn window_case(
             "No such window case".into(),
         )));
     };
-    let snapshot = crate::config::sql::snapshot(conn).await?;
-    let matter = snapshot.matters.iter().find(|m| m.id == case.matter_id);
+    let matter = config.matters.iter().find(|m| m.id == case.matter_id);
     if matter.is_none_or(|m| m.name != PERMIT_MATTER) {
         return Ok(Err(invalid(
             actor,
@@ -594,8 +598,13 @@ pub async fn plan_approve(
         ..PermitWrite::default()
     };
     let mut issued = Vec::with_capacity(numbers.len());
+    // The same for every permit of the batch: decided today.
     let delivery = delivery_clock(today);
-    let calendar_due = |working: u32| calendar.add_working_days(today, working);
+    let delivery_due = delivery.due(calendar).to_string();
+    let delivery_due_soon = delivery.due_soon_from(calendar).to_string();
+    let spot_check_due = calendar
+        .add_working_days(today, SPOT_CHECK_DAYS)
+        .to_string();
     for (id, number) in planned.eligible.iter().zip(numbers) {
         let Some(application) = by_id.get(id) else {
             return Ok(Err(ApiError::new(
@@ -644,8 +653,8 @@ pub async fn plan_approve(
             batch_id: batch.batch_id,
             approved_by: actor.account.id,
             approved_at_ms: now_ms,
-            delivery_due: Some(delivery.due(calendar).to_string()),
-            delivery_due_soon: Some(delivery.due_soon_from(calendar).to_string()),
+            delivery_due: Some(delivery_due.clone()),
+            delivery_due_soon: Some(delivery_due_soon.clone()),
         };
         write.documents.push(IssuedDocument {
             id: permit.id,
@@ -661,7 +670,7 @@ pub async fn plan_approve(
                 permit_number: permit.number.clone(),
                 discharger: draft.discharger.name.clone(),
                 material: *material,
-                due_on: calendar_due(SPOT_CHECK_DAYS).to_string(),
+                due_on: spot_check_due.clone(),
                 done_on: None,
             });
         }
@@ -844,18 +853,7 @@ pub async fn plan_command(
                     .map(|profile| profile.credit_code),
                 _ => None,
             };
-            // Online applications go to the center itself.
-            let calendar = crate::config::working_calendar(config);
-            plan_submit(
-                conn,
-                actor,
-                draft,
-                organisation,
-                center(config),
-                &calendar,
-                now_ms,
-            )
-            .await
+            plan_submit(conn, actor, draft, organisation, config, now_ms).await
         }
         CommandBody::ApprovePermits(batch) => {
             let calendar = crate::config::working_calendar(config);
