@@ -93,6 +93,7 @@ fn application(n: u32) -> ApplicationDraft {
         construction_ends: None,
         paper_materials: Vec::new(),
         supersedes: None,
+        renews: None,
     }
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::case::CaseDraft;
 use crate::delivery::{AttemptDraft, RunDraft};
 use crate::error::ApiError;
-use crate::permits::{ApplicationDraft, BatchApproval, FormPrint, FormReceipt};
+use crate::permits::{ApplicationDraft, BatchApproval, FormPrint, FormReceipt, SpotCheckResult};
 use crate::print::PrintRecord;
 use crate::queue::{Appointment, IssueTicket};
 use crate::rating::{FollowUpRatingDraft, RatingDraft, RectificationDraft, RevisitDraft};
@@ -183,6 +183,24 @@ pub enum CommandBody {
         #[schema(max_length = 200)]
         reason: String,
     },
+    /// A second officer confirms a batch or a void another made: it takes effect now.
+    ConfirmPermitCheck {
+        check_id: Uuid,
+    },
+    /// A second officer sends a batch or a void back, with why: nothing of it takes effect.
+    RejectPermitCheck {
+        check_id: Uuid,
+        #[schema(max_length = 200)]
+        reason: String,
+    },
+    /// Records what a spot check of a pledge found.
+    RecordSpotCheck(SpotCheckResult),
+    /// Records that renewal reminders were sent (the letters printed) for these permits, each
+    /// for the reminder due today.
+    RecordReminders {
+        #[schema(max_items = 2000)]
+        permit_ids: Vec<Uuid>,
+    },
     /// An admin changes an industry's condition template.
     SavePermitTemplate(ConditionTemplate),
     /// Records blank official permit forms received.
@@ -270,6 +288,13 @@ impl CommandBody {
             }
             CommandBody::ApprovePermits(batch) => (EntityKind::Permit, batch.batch_id),
             CommandBody::VoidPermit { permit_id, .. } => (EntityKind::Permit, *permit_id),
+            CommandBody::ConfirmPermitCheck { check_id }
+            | CommandBody::RejectPermitCheck { check_id, .. } => (EntityKind::Permit, *check_id),
+            CommandBody::RecordSpotCheck(result) => (EntityKind::Permit, result.check_id),
+            CommandBody::RecordReminders { permit_ids } => (
+                EntityKind::Permit,
+                permit_ids.first().copied().unwrap_or_default(),
+            ),
             CommandBody::SavePermitTemplate(template) => (
                 EntityKind::PermitTemplate,
                 Uuid::new_v5(
@@ -387,6 +412,10 @@ impl CommandBody {
             CommandBody::SubmitPermitApplication(_)
                 | CommandBody::ApprovePermits(_)
                 | CommandBody::VoidPermit { .. }
+                | CommandBody::ConfirmPermitCheck { .. }
+                | CommandBody::RejectPermitCheck { .. }
+                | CommandBody::RecordSpotCheck(_)
+                | CommandBody::RecordReminders { .. }
                 | CommandBody::SavePermitTemplate(_)
                 | CommandBody::ReceiveForms(_)
                 | CommandBody::PrintOnForms(_)
@@ -458,6 +487,10 @@ impl CommandBody {
             CommandBody::SubmitPermitApplication(_) => "submit_permit_application",
             CommandBody::ApprovePermits(_) => "approve_permits",
             CommandBody::VoidPermit { .. } => "void_permit",
+            CommandBody::ConfirmPermitCheck { .. } => "confirm_permit_check",
+            CommandBody::RejectPermitCheck { .. } => "reject_permit_check",
+            CommandBody::RecordSpotCheck(_) => "record_spot_check",
+            CommandBody::RecordReminders { .. } => "record_reminders",
             CommandBody::SavePermitTemplate(_) => "save_permit_template",
             CommandBody::SaveDeliveryRun(_) => "save_delivery_run",
             CommandBody::RecordDelivery(_) => "record_delivery",

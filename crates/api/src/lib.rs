@@ -91,6 +91,11 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     permits::FormPrintRequest::export_all_to(dir)?;
     permits::FormPrintOutcome::export_all_to(dir)?;
     permits::FormLedgerView::export_all_to(dir)?;
+    permits::PermitCheck::export_all_to(dir)?;
+    permits::SpotCheck::export_all_to(dir)?;
+    permits::RenewalRow::export_all_to(dir)?;
+    permits::PermitStats::export_all_to(dir)?;
+    permits::PermitStatsQuery::export_all_to(dir)?;
     review::SheetRegion::export_all_to(dir)?;
     review::Reviewer::export_all_to(dir)?;
     review_documents::ReviewDocument::export_all_to(dir)?;

@@ -81,6 +81,11 @@ pub struct ApplicationDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub supersedes: Option<Uuid>,
+    /// The permit this application renews (延续), unchanged, before it expires: approving it
+    /// issues a permit valid five years on from the old one's last day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub renews: Option<Uuid>,
 }
 
 /// Where an application came in.
@@ -222,6 +227,10 @@ pub struct Permit {
     pub approved_by: Uuid,
     #[ts(type = "number")]
     pub approved_at_ms: i64,
+    /// The second officer who confirmed the batch, where the site needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub checked_by: Option<Uuid>,
     /// The issue-and-delivery clock (10 working days from the decision, 行政许可法 art. 44):
     /// its last day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,6 +305,69 @@ pub struct BatchOutcome {
     pub permits: Vec<Permit>,
     /// Left untouched, with their reasons (no longer eligible, or decided meanwhile).
     pub exceptions: Vec<DryRunRow>,
+    /// Where the site needs a second officer: the batch waits for them, nothing numbered yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub held: Option<PermitCheck>,
+}
+
+/// What a held check does once confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CheckAction {
+    /// Approves these applications, those still eligible when confirmed.
+    Batch { application_ids: Vec<Uuid> },
+    /// Voids this permit, with why.
+    Void {
+        permit_id: Uuid,
+        permit_number: String,
+        discharger: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckState {
+    /// 待复核.
+    Pending,
+    /// 已复核: it took effect.
+    Confirmed,
+    /// 已退回, with why.
+    Rejected,
+}
+
+impl CheckState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckState::Pending => "pending",
+            CheckState::Confirmed => "confirmed",
+            CheckState::Rejected => "rejected",
+        }
+    }
+}
+
+/// A batch or void one officer made, waiting for a second to confirm it (审核与复核分离).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct PermitCheck {
+    /// The batch's id, or the void's.
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub action: CheckAction,
+    pub made_by: Uuid,
+    pub made_by_name: String,
+    #[ts(type = "number")]
+    pub made_at_ms: i64,
+    pub state: CheckState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub checked_by_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub checked_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reject_reason: Option<String>,
 }
 
 /// `text` escaped for a URL's query (every byte but letters, digits and `-_.`).
@@ -341,6 +413,142 @@ impl Cohort {
                 .is_none_or(|t| *t == application.draft.discharger.town)
             && self.complete.is_none_or(|c| c == application.complete())
     }
+}
+
+/// A later check (事中事后监管) that a pledge made in place of a report holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SpotCheck {
+    pub id: Uuid,
+    pub permit_id: Uuid,
+    pub permit_number: String,
+    pub discharger: String,
+    #[serde(default)]
+    pub town: String,
+    #[serde(default)]
+    pub address: String,
+    /// The pledge to check.
+    pub material: Material,
+    pub due_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub done_on: Option<String>,
+    /// Whether the pledge held, once checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub kept: Option<bool>,
+    /// What the officer found on site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub finding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub checked_by_name: Option<String>,
+}
+
+/// What a spot check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct SpotCheckResult {
+    pub check_id: Uuid,
+    /// The pledge held (承诺属实).
+    pub kept: bool,
+    /// What was found; required when the pledge did not hold.
+    #[schema(max_length = 500)]
+    pub finding: String,
+}
+
+/// A permit near its expiry: the renewal reminder due, and any renewal pending for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct RenewalRow {
+    pub permit: Permit,
+    /// Days from today to its last valid day; negative once expired.
+    #[ts(type = "number")]
+    pub days_left: i64,
+    /// The reminder to send now, by its days before expiry (30, 14 or 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub reminder: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub last_reminded_on: Option<String>,
+    /// The renewal application waiting for a decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub renewal_id: Option<Uuid>,
+    /// The renewal is still undecided this close to expiry: silence would count as approval
+    /// (行政许可法 art. 50).
+    pub alarm: bool,
+}
+
+/// The days the permit statistics cover: permits approved from `from` to `to`, inclusive.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema, IntoParams,
+)]
+#[into_params(parameter_in = Query)]
+pub struct PermitStatsQuery {
+    /// First day, `YYYY-MM-DD`; a year before `to` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`, included; today when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub to: Option<String>,
+}
+
+/// Permits of one town, or of one industry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct PermitCount {
+    pub town: String,
+    pub industry: Industry,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// How long one step took against its statutory clock, in working days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct ClockFigures {
+    /// Permits the step was done for.
+    #[ts(type = "number")]
+    pub count: u64,
+    /// Permits still waiting for the step.
+    #[ts(type = "number")]
+    pub waiting: u64,
+    pub median_days: Option<f64>,
+    pub p90_days: Option<u32>,
+    /// The clock's working days.
+    pub limit_days: u32,
+    /// Done after the clock ran out.
+    #[ts(type = "number")]
+    pub late: u64,
+}
+
+/// Permit cases that took this many trips.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+pub struct TripsCount {
+    pub trips: u32,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// Drainage permits over a range of approval days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, ToSchema)]
+pub struct PermitStats {
+    pub from: String,
+    pub to: String,
+    #[ts(type = "number")]
+    pub issued: u64,
+    /// By town and industry, most first.
+    pub counts: Vec<PermitCount>,
+    /// Acceptance to decision, against 15 working days.
+    pub to_decision: ClockFigures,
+    /// Decision to printing on the official form, against the 10 working days to issue.
+    pub to_print: ClockFigures,
+    /// Decision to delivery at the door, against the same 10 working days.
+    pub to_delivery: ClockFigures,
+    /// Trips the discharger made: 0 online, the case's trips at the window.
+    pub trips: Vec<TripsCount>,
+    /// The share of permits that took no trip at all.
+    pub zero_trip_share: f64,
 }
 
 /// Blank official forms received (空白证书入库): serials `first` to `last` as the forms show
@@ -544,6 +752,7 @@ mod tests {
             batch_id: Uuid::nil(),
             approved_by: Uuid::nil(),
             approved_at_ms: 0,
+            checked_by: None,
             delivery_due: None,
             delivery_due_soon: None,
         }

@@ -257,6 +257,16 @@ impl ApiClient {
         .await
     }
 
+    /// A staff read of `path` (`/api/…`, its query included).
+    pub async fn read<T: DeserializeOwned>(
+        &self,
+        token: &Sensitive<String>,
+        path: &str,
+    ) -> Result<T, ApiError> {
+        self.expect(Method::GET, path, Some(token), None::<&()>)
+            .await
+    }
+
     /// The site's blank-form ledger.
     pub async fn permit_forms(
         &self,

@@ -6,7 +6,8 @@ use onetrip_api::command::{Command, CommandBody};
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::permits::{
     BatchApproval, BatchOutcome, Cohort, DryRun, FormLedgerView, FormPrint, FormPrintOutcome,
-    FormPrintRequest, FormTaken, PERMIT_TEMPLATE, Permit, PermitApplication, permit_record,
+    FormPrintRequest, FormTaken, PERMIT_TEMPLATE, Permit, PermitApplication, PermitCheck,
+    permit_record,
 };
 use onetrip_api::print::PrintRequest;
 use onetrip_api::sync::EntityKind;
@@ -180,6 +181,38 @@ impl Permits<'_> {
         self.desktop
             .with_session(|client, token| async move { client.permit_forms(&token).await })
             .await
+    }
+
+    /// The site's batches and voids waiting for a second officer, from the server.
+    pub async fn checks(&self) -> Result<Vec<PermitCheck>, ApiError> {
+        self.read("/api/permits/checks").await
+    }
+
+    /// Reads `path` from the server, signed in.
+    pub(crate) async fn read<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        path: &'static str,
+    ) -> Result<T, ApiError> {
+        self.desktop
+            .with_session(|client, token| async move { client.read(&token, path).await })
+            .await
+    }
+
+    /// Sends an officer's permit command (a void, a second officer's confirmation, a spot
+    /// check's result) and reads what the server answers; online only, as every permit
+    /// decision is.
+    pub async fn command(&self, body: CommandBody) -> Result<serde_json::Value, ApiError> {
+        if !body.is_permits() || matches!(body, CommandBody::SubmitPermitApplication(_)) {
+            let lang = self.desktop.language().await;
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                lang.pick(
+                    "这不是排水许可审批操作".into(),
+                    "This is not a permit officer's command".into(),
+                ),
+            ));
+        }
+        self.send(body).await
     }
 
     /// Sends a command the server answers with a record (a batch, forms taken, a delivery run)

@@ -63,6 +63,10 @@ pub struct Site {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub policy: Option<FairnessPolicy>,
+    /// Drainage-permit batches and voids take effect only once a second officer confirms
+    /// them (审核与复核分离).
+    #[serde(default)]
+    pub permit_second_officer: bool,
 }
 
 impl Site {
@@ -426,6 +430,7 @@ mod tests {
             kind: SiteKind::Center,
             parent_id: None,
             policy: None,
+            permit_second_officer: false,
         }
     }
 
@@ -550,6 +555,7 @@ mod tests {
             kind: SiteKind::Branch,
             parent_id: Some(center.id),
             policy: None,
+            permit_second_officer: false,
             ..center.clone()
         };
         let other_site = Window {
@@ -606,6 +612,7 @@ mod tests {
             kind: SiteKind::Branch,
             parent_id: Some(center.id),
             policy: None,
+            permit_second_officer: false,
         };
         assert!(check_site(&branch, std::slice::from_ref(&center)).is_ok());
         branch.parent_id = Some(branch.id);

@@ -228,6 +228,7 @@ pub async fn seed_demo(commands: &Commands, now_ms: i64) -> anyhow::Result<bool>
         kind: SiteKind::Center,
         parent_id: None,
         policy: None,
+        permit_second_officer: false,
     };
     apply(CommandBody::SaveSite(center.clone())).await?;
     let mut branches = Vec::new();
@@ -238,6 +239,7 @@ pub async fn seed_demo(commands: &Commands, now_ms: i64) -> anyhow::Result<bool>
             kind: SiteKind::Branch,
             parent_id: Some(center.id),
             policy: None,
+            permit_second_officer: false,
         };
         apply(CommandBody::SaveSite(branch.clone())).await?;
         branches.push(branch);

@@ -1,10 +1,11 @@
 //! Drainage permits: the cohort's applications and the permits from the local cache, the dry
 //! run and the batch approval through the server, and what the permits print.
 
+use onetrip_api::command::CommandBody;
 use onetrip_api::error::ApiError;
 use onetrip_api::permits::{
     BatchOutcome, Cohort, DryRun, FormLedgerView, FormPrintOutcome, FormPrintRequest, Permit,
-    PermitApplication,
+    PermitApplication, PermitCheck,
 };
 use onetrip_client::Desktop;
 use onetrip_domain::permits::ConditionTemplate;
@@ -69,4 +70,19 @@ pub async fn permits_print_on_forms(
 #[tauri::command]
 pub async fn permits_forms(desktop: State<'_, Desktop>) -> Result<FormLedgerView, ApiError> {
     desktop.permits().forms().await
+}
+
+/// The batches and voids waiting for a second officer.
+#[tauri::command]
+pub async fn permits_checks(desktop: State<'_, Desktop>) -> Result<Vec<PermitCheck>, ApiError> {
+    desktop.permits().checks().await
+}
+
+/// An officer's permit command (void, confirm or send back, a spot check's result), online.
+#[tauri::command]
+pub async fn permits_command(
+    desktop: State<'_, Desktop>,
+    body: CommandBody,
+) -> Result<serde_json::Value, ApiError> {
+    desktop.permits().command(body).await
 }

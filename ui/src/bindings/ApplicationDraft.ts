@@ -37,4 +37,9 @@ construction_ends?: string,
  * The permit this application changes (new outfall, volume or pollutants): approving it
  * supersedes that permit.
  */
-supersedes?: string, };
+supersedes?: string, 
+/**
+ * The permit this application renews (延续), unchanged, before it expires: approving it
+ * issues a permit valid five years on from the old one's last day.
+ */
+renews?: string, };

@@ -24,6 +24,10 @@ issuer: string,
  */
 payload: string, state: PermitState, void_reason?: string, superseded_by?: string, batch_id: string, approved_by: string, approved_at_ms: number, 
 /**
+ * The second officer who confirmed the batch, where the site needs one.
+ */
+checked_by?: string, 
+/**
  * The issue-and-delivery clock (10 working days from the decision, 行政许可法 art. 44):
  * its last day.
  */

@@ -9,4 +9,9 @@ export type Site = { id: string, name: string, kind: SiteKind, parent_id: string
 /**
  * How the site's queue calls: the priority ratio, the aging bound, appointments' lead.
  */
-policy?: FairnessPolicy | null, };
+policy?: FairnessPolicy | null, 
+/**
+ * Drainage-permit batches and voids take effect only once a second officer confirms
+ * them (审核与复核分离).
+ */
+permit_second_officer: boolean, };

@@ -12,7 +12,7 @@ import ConnectionIndicator from './ConnectionIndicator.vue'
 import { fakeBackend as mockBackend } from '../testing/fakeBackend'
 
 const snapshot: ConfigSnapshot = {
-  sites: [{ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null }],
+  sites: [{ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null, permit_second_officer: false }],
   services: [],
   matters: [],
   windows: [],

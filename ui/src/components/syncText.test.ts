@@ -5,7 +5,7 @@ import { i18n } from '../i18n'
 import { describeCommand, formatLastSync, formatMoment } from './syncText'
 
 const snapshot: ConfigSnapshot = {
-  sites: [{ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null }],
+  sites: [{ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null, permit_second_officer: false }],
   services: [{ id: 'svc-a', prefix: 'A', name: '企业开办' }],
   matters: [],
   windows: [{ id: 'w3', site_id: 'center', number: 3, service_ids: ['svc-a'] }],
@@ -31,7 +31,7 @@ describe('describeCommand', () => {
   it('describes services, sites and matters from the command itself', () => {
     const service: Command = { id: 'c2', kind: 'save_service', payload: { id: 'svc-a', prefix: 'A', name: '企业开办' } }
     expect(describeCommand(service, snapshot, zh)).toBe('保存业务类别：A 企业开办')
-    const site: Command = { id: 'c3', kind: 'save_site', payload: { id: 's2', name: '清港镇分中心', kind: 'branch', parent_id: 'center' } }
+    const site: Command = { id: 'c3', kind: 'save_site', payload: { id: 's2', name: '清港镇分中心', kind: 'branch', parent_id: 'center', permit_second_officer: false } }
     expect(describeCommand(site, snapshot, zh)).toBe('保存站点：清港镇分中心')
     const matter: Command = {
       id: 'c4',

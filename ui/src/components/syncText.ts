@@ -86,6 +86,10 @@ export function describeCommand(command: Command, snapshot: ConfigSnapshot, t: T
     case 'submit_permit_application':
     case 'approve_permits':
     case 'void_permit':
+    case 'confirm_permit_check':
+    case 'reject_permit_check':
+    case 'record_spot_check':
+    case 'record_reminders':
     case 'save_permit_template':
     case 'receive_forms':
     case 'print_on_forms':

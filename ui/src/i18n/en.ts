@@ -116,6 +116,9 @@ const en: typeof zhCN = {
       agingHint: 'minutes; past it a ticket is called first, whatever its class',
       early: 'Appointment lead',
       earlyHint: 'minutes an appointment may be called early',
+      permits: 'Drainage permits',
+      secondOfficer: 'Batches and voids need a second officer',
+      secondOfficerHint: 'maker and checker: nothing is numbered or voided until confirmed',
       kinds: {
         center: 'Service center',
         branch: 'Branch center',

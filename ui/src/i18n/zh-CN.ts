@@ -112,6 +112,9 @@ export default {
       agingHint: '分钟；超过即优先叫到，不论类别',
       early: '预约提前',
       earlyHint: '分钟；预约号提前多久可被叫到',
+      permits: '排水许可',
+      secondOfficer: '批量审批和作废须另一名审批人员复核',
+      secondOfficerHint: '审核与复核分离：复核通过后才编号发证或作废',
       kinds: {
         center: '行政服务中心',
         branch: '分中心',

@@ -579,6 +579,7 @@ pub(crate) fn window_application(n: u32) -> onetrip_api::permits::ApplicationDra
         ],
         construction_ends: None,
         supersedes: None,
+        renews: None,
     }
 }
 

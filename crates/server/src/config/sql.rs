@@ -14,7 +14,8 @@ use crate::storage::{
 
 /// The whole configuration; callers narrow it to the reader's scope.
 pub async fn snapshot(conn: &mut Conn<'_>) -> StorageResult<ConfigSnapshot> {
-    const SITES: &str = "SELECT id, name, kind, parent_id, policy FROM sites ORDER BY created_seq";
+    const SITES: &str = "SELECT id, name, kind, parent_id, policy, permit_second_officer FROM sites
+         ORDER BY created_seq";
     const SERVICES: &str = "SELECT id, prefix, name FROM services ORDER BY prefix";
     const MATTERS: &str = "SELECT m.id, m.service_id, m.name, m.materials, m.promised_days
          FROM matters m JOIN services s ON s.id = m.service_id
@@ -25,23 +26,26 @@ pub async fn snapshot(conn: &mut Conn<'_>) -> StorageResult<ConfigSnapshot> {
          JOIN sites s ON s.id = w.site_id ORDER BY s.created_seq, w.number";
     const CALENDAR: &str = "SELECT date, working, name FROM calendar_days ORDER BY date";
 
-    type SiteRow = (String, String, String, Option<String>, Option<String>);
+    type SiteRow = (String, String, String, Option<String>, Option<String>, bool);
     let sites: Vec<SiteRow> = on_backend!(conn, c => sqlx::query_as(SITES).fetch_all(c).await)?;
     let sites = sites
         .into_iter()
-        .map(|(id, name, kind, parent_id, policy)| {
-            Ok(Site {
-                id: uuid(&id)?,
-                name,
-                kind: SiteKind::parse(&kind)
-                    .ok_or_else(|| StorageError::Corrupt(format!("bad site kind {kind:?}")))?,
-                parent_id: opt_uuid(parent_id)?,
-                policy: policy
-                    .map(|text| serde_json::from_str(&text))
-                    .transpose()
-                    .map_err(|e| StorageError::Corrupt(format!("policy of site {id}: {e}")))?,
-            })
-        })
+        .map(
+            |(id, name, kind, parent_id, policy, permit_second_officer)| {
+                Ok(Site {
+                    id: uuid(&id)?,
+                    name,
+                    kind: SiteKind::parse(&kind)
+                        .ok_or_else(|| StorageError::Corrupt(format!("bad site kind {kind:?}")))?,
+                    parent_id: opt_uuid(parent_id)?,
+                    policy: policy
+                        .map(|text| serde_json::from_str(&text))
+                        .transpose()
+                        .map_err(|e| StorageError::Corrupt(format!("policy of site {id}: {e}")))?,
+                    permit_second_officer,
+                })
+            },
+        )
         .collect::<StorageResult<Vec<_>>>()?;
 
     let services: Vec<(String, String, String)> =
@@ -152,11 +156,13 @@ pub async fn write(conn: &mut Conn<'_>, write: &ConfigWrite) -> StorageResult<()
 }
 
 async fn save_site(conn: &mut Conn<'_>, site: &Site) -> StorageResult<()> {
-    const SQL: &str = "INSERT INTO sites (id, name, kind, parent_id, policy, created_seq)
-         VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM sites))
+    const SQL: &str = "INSERT INTO sites
+         (id, name, kind, parent_id, policy, permit_second_officer, created_seq)
+         VALUES ($1, $2, $3, $4, $5, $6,
+             (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM sites))
          ON CONFLICT (id) DO UPDATE
          SET name = excluded.name, kind = excluded.kind, parent_id = excluded.parent_id,
-             policy = excluded.policy";
+             policy = excluded.policy, permit_second_officer = excluded.permit_second_officer";
     let policy = site.policy.map(|policy| json(&policy)).transpose()?;
     on_backend!(conn, c => sqlx::query(SQL)
         .bind(site.id.to_string())
@@ -164,6 +170,7 @@ async fn save_site(conn: &mut Conn<'_>, site: &Site) -> StorageResult<()> {
         .bind(site.kind.as_str())
         .bind(site.parent_id.map(|id| id.to_string()))
         .bind(&policy)
+        .bind(site.permit_second_officer)
         .execute(c)
         .await
         .map(drop))?;

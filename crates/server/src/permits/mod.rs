@@ -12,8 +12,9 @@ use onetrip_api::case::{Case, CaseOutcome};
 use onetrip_api::command::CommandBody;
 use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::permits::{
-    ApplicationDraft, ApplicationState, BatchApproval, BatchOutcome, Channel, Cohort, DryRun,
-    DryRunRow, PERMIT_KIND, PERMIT_MATTER, Permit, PermitApplication, PermitState,
+    ApplicationDraft, ApplicationState, BatchApproval, BatchOutcome, Channel, CheckAction, Cohort,
+    DryRun, DryRunRow, PERMIT_KIND, PERMIT_MATTER, Permit, PermitApplication, PermitState,
+    SpotCheck,
 };
 use onetrip_api::sync::EntityKind;
 use onetrip_api::verify::{DocumentClaim, IssuedDocument, Withdrawal};
@@ -21,17 +22,21 @@ use onetrip_domain::auth::Role;
 use onetrip_domain::calendar::{Calendar, Day};
 use onetrip_domain::identity::{ApplicantId, IdError};
 use onetrip_domain::permits::{
-    ApplicationFacts, Candidate, ConditionTemplate, Material, NumberBook, PermitNumber, Reason,
-    check, decision_clock, delivery_clock, expiry, plan as plan_batch, templates_in_force,
+    ApplicationFacts, Candidate, ConditionTemplate, NumberBook, PermitNumber, Reason, check,
+    decision_clock, delivery_clock, expiry, plan as plan_batch, templates_in_force,
 };
 use onetrip_print::signing::IssuerKey;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod checks;
+pub mod export;
 pub mod forms;
 pub mod materials;
+pub mod renewals;
 pub mod routes;
+pub mod spot_checks;
 pub mod sql;
+pub mod stats;
 
 use crate::actor::{Actor, refuse};
 use crate::changes::ChangeRecord;
@@ -44,19 +49,6 @@ pub const PERMIT_PREFIX: &str = "玉排许字";
 pub const MAX_BATCH: usize = 2000;
 /// Working days after approval by which a pledge's spot check is due.
 pub const SPOT_CHECK_DAYS: u32 = 60;
-
-/// A later check (事中事后监管) that a pledge made in place of a report holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpotCheck {
-    pub id: Uuid,
-    pub permit_id: Uuid,
-    pub permit_number: String,
-    pub discharger: String,
-    /// The pledge to check.
-    pub material: Material,
-    pub due_on: String,
-    pub done_on: Option<String>,
-}
 
 /// A permit with where its number sits in its authority's year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +73,10 @@ pub struct PermitWrite {
     pub template: Option<(ConditionTemplate, i64)>,
     /// Changes to a site's blank-form ledger.
     pub forms: Option<forms::FormsWrite>,
+    /// Batches and voids held for a second officer, or decided by one.
+    pub checks: Vec<onetrip_api::permits::PermitCheck>,
+    /// Renewal reminders sent.
+    pub reminders: Vec<sql::Reminder>,
     pub answer: Option<serde_json::Value>,
 }
 
@@ -117,6 +113,12 @@ impl PermitWrite {
         }
         if let Some(forms) = &self.forms {
             forms.store(conn).await?;
+        }
+        for check in &self.checks {
+            sql::save_check(conn, check).await?;
+        }
+        for reminder in &self.reminders {
+            sql::save_reminder(conn, reminder).await?;
         }
         Ok(())
     }
@@ -316,6 +318,11 @@ pub async fn plan_submit(
             "Choose the center that decides the application".into(),
         )));
     };
+    if let Some(permit_id) = draft.renews
+        && let Err(error) = renewable(conn, actor, draft, permit_id, &key, today).await?
+    {
+        return Ok(Err(error));
+    }
     let accepted = center_day(case.as_ref().map_or(now_ms, |c| c.decided_at_ms));
     let decision = decision_clock(accepted);
     let templates = templates(conn).await?;
@@ -363,6 +370,54 @@ pub async fn plan_submit(
         applications: vec![(application, key)],
         ..PermitWrite::default()
     }))
+}
+
+/// Whether the permit an application renews may be renewed by it: the discharger's own permit,
+/// still active, and not changed at the same time.
+async fn renewable(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    draft: &ApplicationDraft,
+    permit_id: Uuid,
+    key: &str,
+    today: Day,
+) -> StorageResult<Result<(), ApiError>> {
+    if draft.supersedes.is_some() {
+        return Ok(Err(invalid(
+            actor,
+            "renew_and_change",
+            "延续申请不能同时变更排放口、排水量或污染物，请分别申请".into(),
+            "A renewal cannot change outfalls, volume or pollutants; apply for each separately"
+                .into(),
+        )));
+    }
+    let Some(permit) = sql::permit(conn, permit_id).await? else {
+        return Ok(Err(not_found(actor)));
+    };
+    let same_holder = discharger_key(&permit.discharger.id, today)
+        .map(|id| key_text(&id) == key)
+        .unwrap_or(false);
+    if !same_holder {
+        return Ok(Err(invalid(
+            actor,
+            "renew_other_holder",
+            format!("{}不是本排水户的许可证", permit.number),
+            format!("{} is not this discharger's permit", permit.number),
+        )));
+    }
+    if permit.state != PermitState::Active {
+        return Ok(Err(refuse(
+            actor,
+            ErrorCode::Conflict,
+            "not_active",
+            format!("{}已作废或已被替代，不能延续", permit.number),
+            format!(
+                "{} was voided or superseded and cannot be renewed",
+                permit.number
+            ),
+        )));
+    }
+    Ok(Ok(()))
 }
 
 fn corrupt_template(actor: &Actor) -> ApiError {
@@ -537,16 +592,23 @@ fn plan_of(applications: &[PermitApplication]) -> onetrip_domain::permits::Batch
     )
 }
 
+/// What signs and dates the permits: the authority's key and name, and its working calendar.
+#[derive(Clone, Copy)]
+pub struct Issuing<'a> {
+    pub key: &'a IssuerKey,
+    pub issuer: &'a str,
+    pub calendar: &'a Calendar,
+}
+
 /// Plans a batch: the applications asked for that are still eligible, numbered in order from
 /// the authority's next number, each valid five years (a construction site's until its works
 /// end) and signed; the others are left as they are and reported.
 pub async fn plan_approve(
     conn: &mut Conn<'_>,
     actor: &Actor,
-    key: &IssuerKey,
-    issuer: &str,
+    issuing: &Issuing<'_>,
     batch: &BatchApproval,
-    calendar: &Calendar,
+    decider: checks::Decider<'_>,
     now_ms: i64,
 ) -> StorageResult<Result<PermitWrite, ApiError>> {
     if !is_officer(actor) {
@@ -572,6 +634,44 @@ pub async fn plan_approve(
         }
     }
     let planned = plan_of(&applications);
+    let mut exceptions: Vec<DryRunRow> = planned
+        .exceptions
+        .iter()
+        .filter_map(|(id, reasons)| {
+            applications
+                .iter()
+                .find(|a| a.id == *id)
+                .map(|a| exception_row(a, reasons.clone()))
+        })
+        .collect();
+    exceptions.extend(
+        gone.iter()
+            .map(|a| exception_row(a, vec![Reason::AlreadyDecided])),
+    );
+    let (approved_by, checked_by) = match decider {
+        checks::Decider::Maker { sites } => {
+            // A site that needs a second officer holds the batch: nothing is numbered yet.
+            if let Some(site_id) = applications
+                .iter()
+                .map(|a| a.site_id)
+                .find(|site| checks::needs_second_officer(sites, *site))
+            {
+                let action = CheckAction::Batch {
+                    application_ids: planned.eligible.clone(),
+                };
+                return Ok(Ok(checks::hold(
+                    actor,
+                    batch.batch_id,
+                    site_id,
+                    action,
+                    exceptions,
+                    now_ms,
+                )));
+            }
+            (actor.account.id, None)
+        }
+        checks::Decider::Checker { maker } => (maker, Some(actor.account.id)),
+    };
     let issued_on = center_date(now_ms);
     let today = center_day(now_ms);
     let year = year_of(&issued_on);
@@ -600,6 +700,11 @@ pub async fn plan_approve(
     let mut issued = Vec::with_capacity(numbers.len());
     // The same for every permit of the batch: decided today.
     let delivery = delivery_clock(today);
+    let Issuing {
+        key,
+        issuer,
+        calendar,
+    } = *issuing;
     let delivery_due = delivery.due(calendar).to_string();
     let delivery_due_soon = delivery.due_soon_from(calendar).to_string();
     let spot_check_due = calendar
@@ -614,7 +719,21 @@ pub async fn plan_approve(
         };
         let draft = &application.draft;
         let ends = draft.construction_ends.as_deref().and_then(Day::parse);
-        let expires_on = expiry(today, ends).to_string();
+        // A change supersedes its permit; a renewal too, and runs on from its last day.
+        let replaced = match draft.supersedes.or(draft.renews) {
+            Some(old) => match sql::permit(conn, old).await? {
+                Some(previous) => Some(previous),
+                None => return Ok(Err(not_found(actor))),
+            },
+            None => None,
+        };
+        let starts = match (&replaced, draft.renews) {
+            (Some(previous), Some(_)) => {
+                Day::parse(&previous.expires_on).map_or(today, |last| last.next().max(today))
+            }
+            _ => today,
+        };
+        let expires_on = expiry(starts, ends).to_string();
         let claim = DocumentClaim {
             kind: PERMIT_KIND.into(),
             number: number.to_string(),
@@ -651,8 +770,9 @@ pub async fn plan_approve(
             void_reason: None,
             superseded_by: None,
             batch_id: batch.batch_id,
-            approved_by: actor.account.id,
+            approved_by,
             approved_at_ms: now_ms,
+            checked_by,
             delivery_due: Some(delivery_due.clone()),
             delivery_due_soon: Some(delivery_due_soon.clone()),
         };
@@ -669,35 +789,47 @@ pub async fn plan_approve(
                 permit_id: permit.id,
                 permit_number: permit.number.clone(),
                 discharger: draft.discharger.name.clone(),
+                town: draft.discharger.town.clone(),
+                address: draft.discharger.address.clone(),
                 material: *material,
                 due_on: spot_check_due.clone(),
                 done_on: None,
+                kept: None,
+                finding: None,
+                checked_by_name: None,
             });
         }
-        // A change of outfall, volume or pollutants: the old permit gives way to this one.
-        if let Some(old) = draft.supersedes {
-            match sql::permit(conn, old).await? {
-                Some(mut previous) if previous.state == PermitState::Active => {
-                    previous.state = PermitState::Superseded;
-                    previous.superseded_by = Some(permit.id);
-                    write.withdrawn.push((
-                        previous.id,
-                        Withdrawal {
-                            on: issued_on.clone(),
-                            reason_zh: format!("已被 {} 替代", permit.number),
-                            reason_en: format!("Superseded by {}", permit.number),
-                        },
-                    ));
-                    let number = PermitNumber::parse(&previous.number)
-                        .map_err(|e| corrupt(e.to_string()))?;
-                    write.permits.push(Numbered {
-                        permit: previous,
-                        number,
-                    });
-                }
-                Some(_) => {}
-                None => return Ok(Err(not_found(actor))),
-            }
+        // A change of outfall, volume or pollutants, or a renewal: the old permit gives way
+        // to this one.
+        if let Some(mut previous) = replaced
+            && previous.state == PermitState::Active
+        {
+            previous.state = PermitState::Superseded;
+            previous.superseded_by = Some(permit.id);
+            let (reason_zh, reason_en) = match draft.renews {
+                Some(_) => (
+                    format!("已延续，新证为 {}", permit.number),
+                    format!("Renewed as {}", permit.number),
+                ),
+                None => (
+                    format!("已被 {} 替代", permit.number),
+                    format!("Superseded by {}", permit.number),
+                ),
+            };
+            write.withdrawn.push((
+                previous.id,
+                Withdrawal {
+                    on: issued_on.clone(),
+                    reason_zh,
+                    reason_en,
+                },
+            ));
+            let number =
+                PermitNumber::parse(&previous.number).map_err(|e| corrupt(e.to_string()))?;
+            write.permits.push(Numbered {
+                permit: previous,
+                number,
+            });
         }
         let mut approved = application.clone();
         approved.state = ApplicationState::Approved;
@@ -708,19 +840,11 @@ pub async fn plan_approve(
         issued.push(permit.clone());
         write.permits.push(Numbered { permit, number });
     }
-    let mut exceptions: Vec<DryRunRow> = planned
-        .exceptions
-        .iter()
-        .filter_map(|(id, reasons)| by_id.get(id).map(|a| exception_row(a, reasons.clone())))
-        .collect();
-    exceptions.extend(
-        gone.iter()
-            .map(|a| exception_row(a, vec![Reason::AlreadyDecided])),
-    );
     write.answer = serde_json::to_value(BatchOutcome {
         batch_id: batch.batch_id,
         permits: issued,
         exceptions,
+        held: None,
     })
     .ok();
     Ok(Ok(write))
@@ -744,6 +868,7 @@ pub async fn plan_void(
     actor: &Actor,
     permit_id: Uuid,
     reason: &str,
+    decider: checks::Decider<'_>,
     now_ms: i64,
 ) -> StorageResult<Result<PermitWrite, ApiError>> {
     if !is_officer(actor) {
@@ -776,6 +901,23 @@ pub async fn plan_void(
             "该许可证已作废或已被替代".into(),
             "The permit was already voided or superseded".into(),
         )));
+    }
+    if let checks::Decider::Maker { sites } = decider
+        && checks::needs_second_officer(sites, permit.site_id)
+    {
+        let action = CheckAction::Void {
+            permit_id: permit.id,
+            permit_number: permit.number.clone(),
+            discharger: permit.discharger.name.clone(),
+            reason: reason.to_owned(),
+        };
+        let id = Uuid::new_v4();
+        let mut write = checks::hold(actor, id, permit.site_id, action, Vec::new(), now_ms);
+        write.answer = write
+            .checks
+            .first()
+            .and_then(|check| serde_json::to_value(check).ok());
+        return Ok(Ok(write));
     }
     let on = center_date(now_ms);
     permit.state = PermitState::Voided;
@@ -844,7 +986,12 @@ pub async fn plan_command(
     now_ms: i64,
 ) -> StorageResult<Result<PermitWrite, ApiError>> {
     let issuer = onetrip_api::review_documents::issuing_body(&config.sites);
-    let issuer = issuer.as_str();
+    let calendar = crate::config::working_calendar(config);
+    let issuing = Issuing {
+        key,
+        issuer: issuer.as_str(),
+        calendar: &calendar,
+    };
     match body {
         CommandBody::SubmitPermitApplication(draft) => {
             let organisation = match actor.role() {
@@ -856,11 +1003,28 @@ pub async fn plan_command(
             plan_submit(conn, actor, draft, organisation, config, now_ms).await
         }
         CommandBody::ApprovePermits(batch) => {
-            let calendar = crate::config::working_calendar(config);
-            plan_approve(conn, actor, key, issuer, batch, &calendar, now_ms).await
+            let maker = checks::Decider::Maker {
+                sites: &config.sites,
+            };
+            plan_approve(conn, actor, &issuing, batch, maker, now_ms).await
         }
         CommandBody::VoidPermit { permit_id, reason } => {
-            plan_void(conn, actor, *permit_id, reason, now_ms).await
+            let maker = checks::Decider::Maker {
+                sites: &config.sites,
+            };
+            plan_void(conn, actor, *permit_id, reason, maker, now_ms).await
+        }
+        CommandBody::ConfirmPermitCheck { check_id } => {
+            checks::plan_confirm(conn, actor, &issuing, *check_id, now_ms).await
+        }
+        CommandBody::RejectPermitCheck { check_id, reason } => {
+            checks::plan_reject(conn, actor, *check_id, reason, now_ms).await
+        }
+        CommandBody::RecordSpotCheck(result) => {
+            spot_checks::plan_record(conn, actor, result, now_ms).await
+        }
+        CommandBody::RecordReminders { permit_ids } => {
+            renewals::plan_reminders(conn, actor, permit_ids, now_ms).await
         }
         CommandBody::SavePermitTemplate(template) => Ok(plan_template(actor, template, now_ms)),
         CommandBody::ReceiveForms(receipt) => {

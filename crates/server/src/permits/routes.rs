@@ -6,7 +6,10 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use onetrip_api::error::{ApiError, ErrorCode};
-use onetrip_api::permits::{Cohort, DryRun, FormLedgerView, Permit, PermitApplication};
+use onetrip_api::permits::{
+    Cohort, DryRun, FormLedgerView, Permit, PermitApplication, PermitCheck, PermitStats,
+    PermitStatsQuery, RenewalRow, SpotCheck,
+};
 use onetrip_domain::auth::Role;
 use onetrip_domain::permits::ConditionTemplate;
 
@@ -21,9 +24,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/permits/applications", get(applications))
         .route("/api/permits/dry-run", get(dry_run))
+        .route("/api/permits/dry-run/exceptions", get(exceptions_export))
         .route("/api/permits", get(permits))
         .route("/api/permits/templates", get(templates))
         .route("/api/permits/forms", get(forms))
+        .route("/api/permits/checks", get(checks))
+        .route("/api/permits/spot-checks", get(spot_checks))
+        .route("/api/permits/renewals", get(renewals))
+        .route("/api/permits/stats", get(stats))
         .route("/api/portal/permit-applications", get(portal_applications))
         .route("/api/portal/permit-templates", get(portal_templates))
         .route(
@@ -115,6 +123,51 @@ pub async fn dry_run(
     Ok(Json(run))
 }
 
+/// The cohort and the file format of an exceptions export.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExceptionsParams {
+    #[param(value_type = Option<String>)]
+    industry: Option<onetrip_domain::permits::Industry>,
+    town: Option<String>,
+    complete: Option<bool>,
+    /// `csv` or `xlsx`.
+    #[param(value_type = Option<String>)]
+    format: Option<onetrip_api::stats::ExportFormat>,
+}
+
+/// `GET /api/permits/dry-run/exceptions?format=csv|xlsx`: the dry run's exceptions with their
+/// reasons, as a file to send the dischargers what is missing.
+#[utoipa::path(get, path = "/api/permits/dry-run/exceptions", params(ExceptionsParams),
+    responses((status = 200, description = "text/csv or an XLSX workbook, as an attachment"),
+        (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn exceptions_export(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(params): Params<ExceptionsParams>,
+) -> Result<axum::response::Response, HttpError> {
+    use axum::response::IntoResponse;
+    staff(&actor)?;
+    let cohort = Cohort {
+        industry: params.industry,
+        town: params.town,
+        complete: params.complete,
+        state: None,
+    };
+    too_long(&actor, &cohort)?;
+    let format = crate::stats::export_format(&actor, params.format).map_err(HttpError)?;
+    let lang = actor.lang;
+    let now_ms = state.clock.now_ms();
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let run = super::dry_run(&mut pooled.conn(), &actor, &cohort, now_ms)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let today = crate::clock::center_date(now_ms);
+    let file = super::export::exceptions_file(&run, format, cohort.town.as_deref(), &today, lang)
+        .map_err(|e| internal(lang, e))?;
+    Ok(file.into_response())
+}
+
 /// `GET /api/permits`: the site's permits, by number.
 #[utoipa::path(get, path = "/api/permits",
     responses((status = 200, body = Vec<Permit>), (status = 403, body = ApiError)))]
@@ -154,6 +207,102 @@ pub async fn forms(
         .map_err(|e| internal(lang, e))?
         .map(Json)
         .map_err(HttpError)
+}
+
+/// `GET /api/permits/checks`: the site's batches and voids waiting for a second officer,
+/// oldest first.
+#[utoipa::path(get, path = "/api/permits/checks",
+    responses((status = 200, body = Vec<PermitCheck>), (status = 403, body = ApiError)))]
+pub async fn checks(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<PermitCheck>>, HttpError> {
+    staff(&actor)?;
+    let mut pooled = state
+        .store
+        .acquire()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let list = super::sql::pending_checks(&mut pooled.conn(), actor.account.site_id)
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/permits/spot-checks`: the site's open spot checks of pledges, soonest due first.
+#[utoipa::path(get, path = "/api/permits/spot-checks",
+    responses((status = 200, body = Vec<SpotCheck>), (status = 403, body = ApiError)))]
+pub async fn spot_checks(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<SpotCheck>>, HttpError> {
+    staff(&actor)?;
+    let mut pooled = state
+        .store
+        .acquire()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let list = super::sql::open_spot_checks(&mut pooled.conn(), actor.account.site_id)
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/permits/renewals`: the site's active permits within a month of expiry or past it,
+/// with the reminder due today, any renewal pending and its alarm; soonest first.
+#[utoipa::path(get, path = "/api/permits/renewals",
+    responses((status = 200, body = Vec<RenewalRow>), (status = 403, body = ApiError)))]
+pub async fn renewals(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<RenewalRow>>, HttpError> {
+    staff(&actor)?;
+    let mut pooled = state
+        .store
+        .acquire()
+        .await
+        .map_err(|e| internal(actor.lang, e))?;
+    let list = super::renewals::list(
+        &mut pooled.conn(),
+        actor.account.site_id,
+        state.clock.now_ms(),
+    )
+    .await
+    .map_err(|e| internal(actor.lang, e))?;
+    Ok(Json(list))
+}
+
+/// `GET /api/permits/stats`: the site's permits approved over a range of days, by town and
+/// industry, their times against the statutory clocks, and the trips dischargers made.
+#[utoipa::path(get, path = "/api/permits/stats", params(PermitStatsQuery),
+    responses((status = 200, body = PermitStats), (status = 403, body = ApiError),
+        (status = 422, body = ApiError)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(query): Params<PermitStatsQuery>,
+) -> Result<Json<PermitStats>, HttpError> {
+    let lang = actor.lang;
+    if !super::stats::may_see(&actor) {
+        return Err(HttpError(refuse(
+            &actor,
+            ErrorCode::Forbidden,
+            "permit_stats_forbidden",
+            "只有排水许可审批人员和主管可以查看许可统计".into(),
+            "Only permit officers and supervisors may see the permit statistics".into(),
+        )));
+    }
+    let range = super::stats::range(&actor, &query, state.clock.now_ms()).map_err(HttpError)?;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let mut conn = pooled.conn();
+    let config = crate::config::sql::cached_snapshot(&mut conn, &state.config)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    let calendar = crate::config::working_calendar(&config);
+    let figures = super::stats::stats(&mut conn, actor.account.site_id, range, &calendar)
+        .await
+        .map_err(|e| internal(lang, e))?;
+    Ok(Json(figures))
 }
 
 /// `GET /api/permits/templates`: each industry's condition template in force.

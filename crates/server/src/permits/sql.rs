@@ -1,11 +1,12 @@
 //! Permit applications, permits, the numbers each authority has used per year, the condition
-//! templates and the spot checks.
+//! templates, the spot checks, and the batches and voids waiting for a second officer.
 
-use onetrip_api::permits::{ApplicationState, Cohort, Permit, PermitApplication};
+use onetrip_api::permits::{
+    ApplicationState, Cohort, Permit, PermitApplication, PermitCheck, SpotCheck,
+};
 use onetrip_domain::permits::{ConditionTemplate, Industry};
 use uuid::Uuid;
 
-use super::SpotCheck;
 use crate::storage::{Conn, StorageResult, all_parsed, json, on_backend, parsed};
 
 /// How many applications a cohort or a list holds at most.
@@ -91,8 +92,9 @@ pub async fn save_application(
     discharger_key: &str,
 ) -> StorageResult<()> {
     const SQL: &str = "INSERT INTO permit_applications
-         (id, site_id, organisation, state, industry, town, discharger_key, submitted_at_ms, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         (id, site_id, organisation, state, industry, town, discharger_key, submitted_at_ms,
+          case_id, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, data = excluded.data";
     let data = json(application)?;
     let industry = industry_key(application.draft.discharger.industry)?;
@@ -105,6 +107,7 @@ pub async fn save_application(
         .bind(&application.draft.discharger.town)
         .bind(discharger_key)
         .bind(application.submitted_at_ms)
+        .bind(application.case_id.map(|id| id.to_string()))
         .bind(&data)
         .execute(c)
         .await
@@ -161,8 +164,9 @@ pub async fn save_permit(
     seq: u32,
 ) -> StorageResult<()> {
     const SQL: &str = "INSERT INTO permits
-         (id, application_id, site_id, prefix, year, seq, number, state, batch_id, expires_on, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         (id, application_id, site_id, prefix, year, seq, number, state, batch_id, expires_on,
+          issued_on, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, data = excluded.data";
     let data = json(permit)?;
     on_backend!(conn, c => sqlx::query(SQL)
@@ -176,6 +180,7 @@ pub async fn save_permit(
         .bind(permit.state.as_str())
         .bind(permit.batch_id.to_string())
         .bind(&permit.expires_on)
+        .bind(&permit.issued_on)
         .bind(&data)
         .execute(c)
         .await
@@ -233,11 +238,198 @@ pub async fn save_spot_check(conn: &mut Conn<'_>, check: &SpotCheck) -> StorageR
     Ok(())
 }
 
-/// Open spot checks, soonest first.
-pub async fn open_spot_checks(conn: &mut Conn<'_>) -> StorageResult<Vec<SpotCheck>> {
-    const SQL: &str = "SELECT data FROM permit_spot_checks WHERE state = 'open'
-         ORDER BY due_on, id LIMIT $1";
-    let rows: Vec<String> =
-        on_backend!(conn, c => sqlx::query_scalar(SQL).bind(LIST_LIMIT).fetch_all(c).await)?;
+/// A site's open spot checks (every site's when `site` is none), soonest due first.
+pub async fn open_spot_checks(
+    conn: &mut Conn<'_>,
+    site: Option<Uuid>,
+) -> StorageResult<Vec<SpotCheck>> {
+    const SQL: &str = "SELECT c.data FROM permit_spot_checks c JOIN permits p ON p.id = c.permit_id
+         WHERE c.state = 'open' AND ($1 IS NULL OR p.site_id = $1)
+         ORDER BY c.due_on, c.id LIMIT $2";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL)
+        .bind(site.map(|s| s.to_string()))
+        .bind(LIST_LIMIT)
+        .fetch_all(c)
+        .await)?;
     all_parsed(&rows)
+}
+
+/// A spot check with the site of its permit.
+pub async fn spot_check(
+    conn: &mut Conn<'_>,
+    id: Uuid,
+) -> StorageResult<Option<(SpotCheck, String)>> {
+    const SQL: &str = "SELECT c.data, p.site_id FROM permit_spot_checks c
+         JOIN permits p ON p.id = c.permit_id WHERE c.id = $1";
+    let row: Option<(String, String)> = on_backend!(conn, c => sqlx::query_as(SQL)
+        .bind(id.to_string())
+        .fetch_optional(c)
+        .await)?;
+    row.map(|(data, site)| Ok((parsed(&data)?, site)))
+        .transpose()
+}
+
+pub async fn check(conn: &mut Conn<'_>, id: Uuid) -> StorageResult<Option<PermitCheck>> {
+    const SQL: &str = "SELECT data FROM permit_checks WHERE id = $1";
+    let row: Option<String> = on_backend!(conn, c => sqlx::query_scalar(SQL)
+        .bind(id.to_string())
+        .fetch_optional(c)
+        .await)?;
+    row.map(|data| parsed(&data)).transpose()
+}
+
+/// A site's checks waiting for a second officer (every site's when `site` is none), oldest
+/// first.
+pub async fn pending_checks(
+    conn: &mut Conn<'_>,
+    site: Option<Uuid>,
+) -> StorageResult<Vec<PermitCheck>> {
+    const SQL: &str = "SELECT data FROM permit_checks
+         WHERE state = 'pending' AND ($1 IS NULL OR site_id = $1)
+         ORDER BY made_at_ms, id LIMIT $2";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL)
+        .bind(site.map(|s| s.to_string()))
+        .bind(LIST_LIMIT)
+        .fetch_all(c)
+        .await)?;
+    all_parsed(&rows)
+}
+
+pub async fn save_check(conn: &mut Conn<'_>, check: &PermitCheck) -> StorageResult<()> {
+    const SQL: &str = "INSERT INTO permit_checks (id, site_id, state, made_at_ms, data)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, data = excluded.data";
+    let data = json(check)?;
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(check.id.to_string())
+        .bind(check.site_id.to_string())
+        .bind(check.state.as_str())
+        .bind(check.made_at_ms)
+        .bind(&data)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+/// A site's active permits whose last day is on or before `until`, soonest first.
+pub async fn expiring(
+    conn: &mut Conn<'_>,
+    site: Option<Uuid>,
+    until: &str,
+) -> StorageResult<Vec<Permit>> {
+    const SQL: &str = "SELECT data FROM permits
+         WHERE state = 'active' AND ($1 IS NULL OR site_id = $1) AND expires_on <= $2
+         ORDER BY expires_on, prefix, year, seq LIMIT $3";
+    let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL)
+        .bind(site.map(|s| s.to_string()))
+        .bind(until)
+        .bind(LIST_LIMIT)
+        .fetch_all(c)
+        .await)?;
+    all_parsed(&rows)
+}
+
+/// The day the last renewal reminder went out for each of a site's active permits expiring
+/// on or before `until`.
+pub async fn last_reminded(
+    conn: &mut Conn<'_>,
+    site: Option<Uuid>,
+    until: &str,
+) -> StorageResult<Vec<(String, String)>> {
+    const SQL: &str = "SELECT r.permit_id, MAX(r.sent_on) FROM permit_reminders r
+         JOIN permits p ON p.id = r.permit_id
+         WHERE p.state = 'active' AND ($1 IS NULL OR p.site_id = $1) AND p.expires_on <= $2
+         GROUP BY r.permit_id";
+    Ok(on_backend!(conn, c => sqlx::query_as(SQL)
+        .bind(site.map(|s| s.to_string()))
+        .bind(until)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// A renewal reminder sent for a permit today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub permit_id: Uuid,
+    pub sent_on: String,
+    /// Its days before expiry: 30, 14 or 1.
+    pub stage: i64,
+    pub sent_by: String,
+    pub sent_at_ms: i64,
+}
+
+pub async fn save_reminder(conn: &mut Conn<'_>, reminder: &Reminder) -> StorageResult<()> {
+    const SQL: &str =
+        "INSERT INTO permit_reminders (permit_id, sent_on, stage, sent_by, sent_at_ms)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (permit_id, sent_on) DO UPDATE SET stage = excluded.stage,
+             sent_by = excluded.sent_by, sent_at_ms = excluded.sent_at_ms";
+    on_backend!(conn, c => sqlx::query(SQL)
+        .bind(reminder.permit_id.to_string())
+        .bind(&reminder.sent_on)
+        .bind(reminder.stage)
+        .bind(&reminder.sent_by)
+        .bind(reminder.sent_at_ms)
+        .execute(c)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+/// What the statistics read of the permits a site issued over a range of days.
+#[derive(Debug, Clone, Default)]
+pub struct IssuedRows {
+    pub permits: Vec<Permit>,
+    pub applications: Vec<PermitApplication>,
+    /// Each permit's first print on an official form, and first delivery at the door.
+    pub printed_at_ms: Vec<(String, i64)>,
+    pub delivered_at_ms: Vec<(String, i64)>,
+    /// The window cases the applications came from.
+    pub cases: Vec<onetrip_api::case::Case>,
+}
+
+/// The permits a site issued from `from` to `to` (every site's when `site` is none), with what
+/// the statistics read of them.
+pub async fn issued(
+    conn: &mut Conn<'_>,
+    site: Option<Uuid>,
+    from: &str,
+    to: &str,
+) -> StorageResult<IssuedRows> {
+    const PERMITS: &str = "SELECT data FROM permits
+         WHERE ($1 IS NULL OR site_id = $1) AND issued_on >= $2 AND issued_on <= $3";
+    const APPLICATIONS: &str = "SELECT data FROM permit_applications WHERE id IN
+         (SELECT application_id FROM permits
+          WHERE ($1 IS NULL OR site_id = $1) AND issued_on >= $2 AND issued_on <= $3)";
+    const PRINTED: &str = "SELECT permit_id, MIN(used_at_ms) FROM permit_forms
+         WHERE kind = 'printed' AND permit_id IN (SELECT id FROM permits
+          WHERE ($1 IS NULL OR site_id = $1) AND issued_on >= $2 AND issued_on <= $3)
+         GROUP BY permit_id";
+    const DELIVERED: &str = "SELECT permit_id, MIN(at_ms) FROM delivery_attempts
+         WHERE outcome = 'delivered' AND permit_id IN (SELECT id FROM permits
+          WHERE ($1 IS NULL OR site_id = $1) AND issued_on >= $2 AND issued_on <= $3)
+         GROUP BY permit_id";
+    const CASES: &str = "SELECT data FROM cases WHERE id IN
+         (SELECT a.case_id FROM permit_applications a
+          WHERE a.case_id IS NOT NULL AND a.id IN (SELECT application_id FROM permits
+          WHERE ($1 IS NULL OR site_id = $1) AND issued_on >= $2 AND issued_on <= $3))";
+    let site = site.map(|s| s.to_string());
+    let permits: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(PERMITS)
+        .bind(&site).bind(from).bind(to).fetch_all(c).await)?;
+    let applications: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(APPLICATIONS)
+        .bind(&site).bind(from).bind(to).fetch_all(c).await)?;
+    let printed_at_ms = on_backend!(conn, c => sqlx::query_as(PRINTED)
+        .bind(&site).bind(from).bind(to).fetch_all(c).await)?;
+    let delivered_at_ms = on_backend!(conn, c => sqlx::query_as(DELIVERED)
+        .bind(&site).bind(from).bind(to).fetch_all(c).await)?;
+    let cases: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(CASES)
+        .bind(&site).bind(from).bind(to).fetch_all(c).await)?;
+    Ok(IssuedRows {
+        permits: all_parsed(&permits)?,
+        applications: all_parsed(&applications)?,
+        printed_at_ms,
+        delivered_at_ms,
+        cases: all_parsed(&cases)?,
+    })
 }

@@ -158,6 +158,23 @@ async fn a_batch_is_all_or_nothing_and_numbered_in_order(db: TestDb) {
         .find(|r| r["application_id"] == again["id"])
         .unwrap();
     assert_eq!(duplicate["reasons"][0]["code"], "duplicate");
+    // The exceptions go out as a list, one line each with its reasons.
+    let (status, csv) = portal
+        .download("/api/permits/dry-run/exceptions?format=csv", &officer)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.contains("缺少预处理设施：隔油池"), "{csv}");
+    assert!(csv.contains("玉环901号小吃店"), "{csv}");
+    let (status, _) = portal
+        .download("/api/permits/dry-run/exceptions", &officer)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the format is asked for"
+    );
 
     // A failure part-way (number 0250 is already on a stray row, so writing that permit
     // fails) leaves nothing approved and no number used.
@@ -635,9 +652,358 @@ async fn the_form_ledger_survives_a_spoiled_form_and_a_failed_printer(db: TestDb
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// A site that needs a second officer: a batch and a void wait until another officer confirms
+/// them; the maker cannot confirm their own; a batch sent back numbers nothing, so the next
+/// one confirmed takes the next number without a gap.
+async fn a_second_officer_confirms_batches_and_voids(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let admin = portal.token("admin", DEMO_PASSWORD).await;
+    let clerk = portal.token("clerk", DEMO_PASSWORD).await;
+    let (_, maker) = portal.login("permit", DEMO_PASSWORD).await;
+    let (_, checker) = portal.login("supervisor", DEMO_PASSWORD).await;
+    let officer = maker["token"].as_str().unwrap().to_owned();
+    let second = checker["token"].as_str().unwrap().to_owned();
+
+    let (_, config) = portal.get("/api/config", &admin).await;
+    let mut center = config["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["parent_id"].is_null())
+        .unwrap()
+        .clone();
+    center["permit_second_officer"] = json!(true);
+    let (status, saved) = portal.staff(&admin, "save_site", center).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+
+    let complete = [
+        portal.submit(&clerk, &restaurant(1, "楚门镇")).await,
+        portal.submit(&clerk, &restaurant(2, "楚门镇")).await,
+    ];
+    let mut no_trap = restaurant(3, "楚门镇");
+    no_trap["pretreatment"] = json!([]);
+    let no_trap = portal.submit(&clerk, &no_trap).await;
+    let all = json!([complete[0]["id"], complete[1]["id"], no_trap["id"]]);
+
+    // The maker's batch is held: nothing approved, nothing numbered, the exception reported.
+    let batch_id = Uuid::new_v4();
+    let (status, held) = portal
+        .staff(
+            &officer,
+            "approve_permits",
+            json!({ "batch_id": batch_id, "application_ids": all }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{held}");
+    let record = &held["record"];
+    assert_eq!(record["permits"], json!([]), "{record}");
+    assert_eq!(record["exceptions"].as_array().unwrap().len(), 1);
+    assert_eq!(record["held"]["state"], "pending");
+    assert_eq!(
+        record["held"]["made_by_name"],
+        maker["account"]["display_name"]
+    );
+    let run = portal.dry_run(&officer).await;
+    assert_eq!(run["eligible"][0]["number"], "玉排许字〔2026〕第0001号");
+    let (_, permits) = portal.get("/api/permits", &officer).await;
+    assert_eq!(permits, json!([]));
+    let (status, pending) = portal.get("/api/permits/checks", &second).await;
+    assert_eq!(status, StatusCode::OK, "{pending}");
+    assert_eq!(pending.as_array().unwrap().len(), 1, "{pending}");
+    assert_eq!(pending[0]["action"]["kind"], "batch");
+    assert_eq!(
+        pending[0]["action"]["application_ids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // The maker cannot confirm their own batch; the second officer can, once.
+    let confirm = json!({ "check_id": batch_id });
+    let (status, own) = portal
+        .staff(&officer, "confirm_permit_check", confirm.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{own}");
+    assert_eq!(own["reason"], "same_officer");
+    let (status, confirmed) = portal
+        .staff(&second, "confirm_permit_check", confirm.clone())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    let issued = confirmed["record"]["permits"].as_array().unwrap();
+    assert_eq!(issued.len(), 2, "{confirmed}");
+    assert_eq!(issued[0]["number"], "玉排许字〔2026〕第0001号");
+    assert_eq!(issued[1]["number"], "玉排许字〔2026〕第0002号");
+    assert_eq!(issued[0]["approved_by"], maker["account"]["id"]);
+    assert_eq!(issued[0]["checked_by"], checker["account"]["id"]);
+    let (status, again) = portal.staff(&second, "confirm_permit_check", confirm).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    let (_, pending) = portal.get("/api/permits/checks", &second).await;
+    assert_eq!(pending, json!([]));
+
+    // A void waits too: sent back, the permit stays valid; confirmed, it is withdrawn.
+    let permit = &issued[0];
+    let void = json!({ "permit_id": permit["id"], "reason": "排水户歇业" });
+    let (status, held) = portal.staff(&officer, "void_permit", void.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{held}");
+    assert_eq!(held["record"]["action"]["kind"], "void", "{held}");
+    let check_id = held["record"]["id"].clone();
+    let (status, refused) = portal
+        .staff(
+            &second,
+            "reject_permit_check",
+            json!({ "check_id": check_id, "reason": " " }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (status, rejected) = portal
+        .staff(
+            &second,
+            "reject_permit_check",
+            json!({ "check_id": check_id, "reason": "歇业证明未附" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rejected}");
+    assert_eq!(rejected["record"]["state"], "rejected");
+    let verdict = portal.verify(permit["payload"].as_str().unwrap()).await;
+    assert_eq!(verdict["verdict"], "valid", "{verdict}");
+    let (_, held) = portal.staff(&officer, "void_permit", void).await;
+    let (status, voided) = portal
+        .staff(
+            &second,
+            "confirm_permit_check",
+            json!({ "check_id": held["record"]["id"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{voided}");
+    assert_eq!(voided["record"]["state"], "voided", "{voided}");
+    let verdict = portal.verify(permit["payload"].as_str().unwrap()).await;
+    assert_eq!(verdict["verdict"], "revoked", "{verdict}");
+
+    // A batch sent back leaves no gap: the next confirmed takes 0003.
+    let later = [
+        portal.submit(&clerk, &restaurant(4, "坎门街道")).await,
+        portal.submit(&clerk, &restaurant(5, "坎门街道")).await,
+    ];
+    for (application, send_back) in [(&later[0], true), (&later[1], false)] {
+        let id = Uuid::new_v4();
+        let (status, _) = portal
+            .staff(
+                &officer,
+                "approve_permits",
+                json!({ "batch_id": id, "application_ids": [application["id"]] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (kind, payload) = if send_back {
+            (
+                "reject_permit_check",
+                json!({ "check_id": id, "reason": "材料待核" }),
+            )
+        } else {
+            ("confirm_permit_check", json!({ "check_id": id }))
+        };
+        let (status, outcome) = portal.staff(&second, kind, payload).await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+        if !send_back {
+            assert_eq!(
+                outcome["record"]["permits"][0]["number"],
+                "玉排许字〔2026〕第0003号"
+            );
+        }
+    }
+}
+
+/// Renewals, spot checks and the figures: permits near expiry get the reminder due, once; a
+/// renewal pending near expiry raises the alarm, and approving it runs the new permit on from
+/// the old one's last day; each pledge's spot check is recorded with what was found; and the
+/// statistics count permits by town and industry, their clocks and the trips they took.
+async fn renewals_spot_checks_and_figures(db: TestDb) {
+    let portal = Portal::new(db).await;
+    let clerk = portal.token("clerk", DEMO_PASSWORD).await;
+    let officer = portal.token("permit", DEMO_PASSWORD).await;
+    let applicant = portal.applicant().await;
+
+    // Two construction sites whose works end within the month (their permits end then), a
+    // restaurant valid five years, and one applied for online.
+    let mut soon = restaurant(1, "楚门镇");
+    soon["construction_ends"] = json!("2026-12-10");
+    let mut later = restaurant(2, "楚门镇");
+    later["construction_ends"] = json!("2026-12-25");
+    let soon = portal.submit(&clerk, &soon).await;
+    let later = portal.submit(&clerk, &later).await;
+    let plain = portal.submit(&clerk, &restaurant(3, "坎门街道")).await;
+    let mut online = restaurant(4, "坎门街道");
+    online["discharger"]["id"] = json!({ "kind": "organisation", "value": CREDIT_CODE });
+    let (status, online) = portal
+        .command(&applicant, "submit_permit_application", online)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{online}");
+    let ids = json!([soon["id"], later["id"], plain["id"], online["record"]["id"]]);
+    let (status, batch) = portal
+        .staff(
+            &officer,
+            "approve_permits",
+            json!({ "batch_id": Uuid::new_v4(), "application_ids": ids }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{batch}");
+    let issued = batch["record"]["permits"].as_array().unwrap().clone();
+    let permit_of = |application: &Value| {
+        issued
+            .iter()
+            .find(|p| p["application_id"] == application["id"])
+            .unwrap()
+            .clone()
+    };
+    let (first, second) = (permit_of(&soon), permit_of(&later));
+    assert_eq!(first["expires_on"], "2026-12-10");
+
+    // Today (1 December) the first is 9 days from expiry (its 14-day reminder is due), the
+    // second 24 (its 30-day one); the restaurant is years away and not listed.
+    let (status, rows) = portal.get("/api/permits/renewals", &officer).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["permit"]["id"], first["id"]);
+    assert_eq!(rows[0]["days_left"], 9);
+    assert_eq!(rows[0]["reminder"], 14);
+    assert_eq!(rows[0]["alarm"], false);
+    assert_eq!(rows[1]["days_left"], 24);
+    assert_eq!(rows[1]["reminder"], 30);
+    let (status, sent) = portal
+        .staff(
+            &officer,
+            "record_reminders",
+            json!({ "permit_ids": [first["id"], second["id"]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["record"]["recorded"], 2);
+    let (_, rows) = portal.get("/api/permits/renewals", &officer).await;
+    assert!(rows[0]["reminder"].is_null(), "sent once: {rows}");
+    assert_eq!(rows[0]["last_reminded_on"], "2026-12-01");
+
+    // A renewal of another discharger's permit is refused; the holder's own, pending 9 days
+    // before expiry, raises the alarm.
+    let mut stranger = restaurant(5, "楚门镇");
+    stranger["renews"] = first["id"].clone();
+    let (status, refused) = portal
+        .staff(&clerk, "submit_permit_application", stranger)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "renew_other_holder");
+    let mut renewal = soon["draft"].clone();
+    renewal["id"] = json!(Uuid::new_v4());
+    renewal["renews"] = first["id"].clone();
+    renewal.as_object_mut().unwrap().remove("construction_ends");
+    let renewal = portal.submit(&clerk, &renewal).await;
+    let (_, rows) = portal.get("/api/permits/renewals", &officer).await;
+    assert_eq!(rows[0]["renewal_id"], renewal["id"]);
+    assert_eq!(rows[0]["alarm"], true);
+
+    // Approved, it runs five years on from the old permit's last day; the old one reads as
+    // renewed and leaves the list.
+    let (status, renewed) = portal
+        .staff(
+            &officer,
+            "approve_permits",
+            json!({ "batch_id": Uuid::new_v4(), "application_ids": [renewal["id"]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    let new = &renewed["record"]["permits"][0];
+    assert_eq!(new["issued_on"], "2026-12-01");
+    assert_eq!(new["expires_on"], "2031-12-10");
+    let verdict = portal.verify(first["payload"].as_str().unwrap()).await;
+    assert_eq!(verdict["verdict"], "revoked", "{verdict}");
+    assert!(
+        verdict["withdrawn"]["reason_zh"]
+            .as_str()
+            .unwrap()
+            .contains("已延续"),
+        "{verdict}"
+    );
+    let (_, rows) = portal.get("/api/permits/renewals", &officer).await;
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+
+    // Each pledge made a spot check; a broken pledge needs the finding, and is recorded once.
+    let (status, checks) = portal.get("/api/permits/spot-checks", &officer).await;
+    assert_eq!(status, StatusCode::OK, "{checks}");
+    let checks = checks.as_array().unwrap().clone();
+    assert!(!checks.is_empty(), "pledges make spot checks");
+    assert!(
+        !checks[0]["town"].as_str().unwrap().is_empty(),
+        "{}",
+        checks[0]
+    );
+    let check_id = checks[0]["id"].clone();
+    let (status, refused) = portal
+        .staff(
+            &officer,
+            "record_spot_check",
+            json!({ "check_id": check_id, "kept": false, "finding": "  " }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "finding_required");
+    let (status, done) = portal
+        .staff(
+            &officer,
+            "record_spot_check",
+            json!({ "check_id": check_id, "kept": false, "finding": "隔油池未设置，承诺不实" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["record"]["kept"], false);
+    assert_eq!(done["record"]["done_on"], "2026-12-01");
+    let (status, _) = portal
+        .staff(
+            &officer,
+            "record_spot_check",
+            json!({ "check_id": check_id, "kept": true, "finding": "" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, open) = portal.get("/api/permits/spot-checks", &officer).await;
+    assert_eq!(open.as_array().unwrap().len(), checks.len() - 1);
+
+    // The figures: five permits this year, by town and industry; all decided within the clock,
+    // none printed or delivered yet; the online one took no trip.
+    let (status, figures) = portal.get("/api/permits/stats", &officer).await;
+    assert_eq!(status, StatusCode::OK, "{figures}");
+    assert_eq!(figures["issued"], 5, "{figures}");
+    let chumen = figures["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["town"] == "楚门镇")
+        .unwrap();
+    assert_eq!(chumen["count"], 3);
+    assert_eq!(chumen["industry"], "catering");
+    assert_eq!(figures["to_decision"]["count"], 5);
+    assert_eq!(figures["to_decision"]["late"], 0);
+    assert_eq!(figures["to_decision"]["limit_days"], 15);
+    assert_eq!(figures["to_print"]["waiting"], 5);
+    assert_eq!(figures["to_delivery"]["waiting"], 5);
+    assert_eq!(
+        figures["trips"],
+        json!([{ "trips": 0, "count": 1 }, { "trips": 1, "count": 4 }])
+    );
+    assert!((figures["zero_trip_share"].as_f64().unwrap() - 0.2).abs() < 1e-9);
+    let (status, _) = portal
+        .get("/api/permits/stats?from=2026-12-05&to=2026-12-01", &officer)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = portal.get("/api/permits/stats", &clerk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 conformance!(
     a_batch_is_all_or_nothing_and_numbered_in_order,
     a_discharger_applies_in_the_portal,
     a_window_case_opens_its_application,
     the_form_ledger_survives_a_spoiled_form_and_a_failed_printer,
+    a_second_officer_confirms_batches_and_voids,
+    renewals_spot_checks_and_figures,
 );

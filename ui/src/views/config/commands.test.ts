@@ -35,8 +35,8 @@ const services: Service[] = [
   { id: 'svc-c', prefix: 'C', name: '社保医保' },
 ]
 const sites: Site[] = [
-  { id: 'chumen', name: '楚门镇分中心', kind: 'branch', parent_id: 'center' },
-  { id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null },
+  { id: 'chumen', name: '楚门镇分中心', kind: 'branch', parent_id: 'center', permit_second_officer: false },
+  { id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null, permit_second_officer: false },
 ]
 const windows: Window[] = [
   { id: 'w1', site_id: 'center', number: 1, service_ids: ['svc-a'] },
@@ -128,20 +128,22 @@ describe('window commands', () => {
 
 describe('site, service and matter commands', () => {
   it('builds save_site; a center has no parent', () => {
-    const command = saveSiteCommand({ id: null, name: ' 清港镇分中心 ', kind: 'branch', parent_id: 'center', policy: DEFAULT_POLICY })
-    expect(command.payload).toMatchObject({ name: '清港镇分中心', kind: 'branch', parent_id: 'center' })
+    const command = saveSiteCommand({ id: null, name: ' 清港镇分中心 ', kind: 'branch', parent_id: 'center', policy: DEFAULT_POLICY, permit_second_officer: false })
+    expect(command.payload).toMatchObject({ name: '清港镇分中心', kind: 'branch', parent_id: 'center', permit_second_officer: false })
     const center = saveSiteCommand({ ...siteForm(sites[1]), parent_id: 'chumen' })
-    expect(center.payload).toEqual({ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null, policy: DEFAULT_POLICY })
+    expect(center.payload).toEqual({ id: 'center', name: '玉环市行政服务中心', kind: 'center', parent_id: null, policy: DEFAULT_POLICY, permit_second_officer: false })
     // A site's own policy is kept through an edit, not reset to the default.
     const own = { priority_ratio: 1, aging_minutes: 30, appointment_early_minutes: 5 }
     expect(saveSiteCommand(siteForm({ ...sites[1], policy: own })).payload).toMatchObject({ policy: own })
+    // So is its need for a second officer on permit batches and voids.
+    expect(saveSiteCommand(siteForm({ ...sites[1], permit_second_officer: true })).payload).toMatchObject({ permit_second_officer: true })
   })
 
   it('checks sites', () => {
-    expect(checkSite({ id: null, name: '', kind: 'center', parent_id: null, policy: DEFAULT_POLICY })).toEqual({ key: 'nameRequired' })
-    expect(checkSite({ id: null, name: '干江镇', kind: 'branch', parent_id: null, policy: DEFAULT_POLICY })).toEqual({ key: 'parentRequired' })
-    expect(checkSite({ id: 'x', name: '干江镇', kind: 'branch', parent_id: 'x', policy: DEFAULT_POLICY })).toEqual({ key: 'parentSelf' })
-    expect(checkSite({ id: null, name: '玉环', kind: 'center', parent_id: null, policy: DEFAULT_POLICY })).toBeNull()
+    expect(checkSite({ id: null, name: '', kind: 'center', parent_id: null, policy: DEFAULT_POLICY, permit_second_officer: false })).toEqual({ key: 'nameRequired' })
+    expect(checkSite({ id: null, name: '干江镇', kind: 'branch', parent_id: null, policy: DEFAULT_POLICY, permit_second_officer: false })).toEqual({ key: 'parentRequired' })
+    expect(checkSite({ id: 'x', name: '干江镇', kind: 'branch', parent_id: 'x', policy: DEFAULT_POLICY, permit_second_officer: false })).toEqual({ key: 'parentSelf' })
+    expect(checkSite({ id: null, name: '玉环', kind: 'center', parent_id: null, policy: DEFAULT_POLICY, permit_second_officer: false })).toBeNull()
   })
 
   it('builds save_service with an upper-case prefix and refuses a taken or bad one', () => {

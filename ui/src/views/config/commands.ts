@@ -36,6 +36,8 @@ export interface SiteForm {
   parent_id: string | null
   /** How the site's queue calls. */
   policy: FairnessPolicy
+  /** Permit batches and voids need a second officer's confirmation. */
+  permit_second_officer: boolean
 }
 
 /** The policy a site without its own uses (as the server's default). */
@@ -47,8 +49,8 @@ export const POLICY_LIMITS = { ratio: [1, 10], aging: [5, 240], early: [0, 60] }
 export function siteForm(site?: Site): SiteForm {
   const policy = { ...(site?.policy ?? DEFAULT_POLICY) }
   return site
-    ? { id: site.id, name: site.name, kind: site.kind, parent_id: site.parent_id, policy }
-    : { id: null, name: '', kind: 'branch', parent_id: null, policy }
+    ? { id: site.id, name: site.name, kind: site.kind, parent_id: site.parent_id, policy, permit_second_officer: site.permit_second_officer }
+    : { id: null, name: '', kind: 'branch', parent_id: null, policy, permit_second_officer: false }
 }
 
 export function checkSite(form: SiteForm): Problem | null {
@@ -68,6 +70,7 @@ export function saveSiteCommand(form: SiteForm): Command {
       kind: form.kind,
       parent_id: form.kind === 'center' ? null : form.parent_id,
       policy: { ...form.policy },
+      permit_second_officer: form.permit_second_officer,
     },
   }
 }
