@@ -19,6 +19,7 @@ import { WebDriver } from '../support/webdriver.mjs'
 import { outputDir, required } from '../support/env.mjs'
 import { pause, serverUrl, signIn } from '../support/app.mjs'
 import { apiClient, command } from '../support/server.mjs'
+import { creditCode, windowApplication } from '../support/permits.mjs'
 
 const TOWN = '清港镇'
 const SHOP = '玉环清港阿明小吃店'
@@ -47,37 +48,6 @@ function lastPrinted(n) {
     .map((name) => join(spool, name))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
     .slice(0, n)
-}
-
-/** A unified social credit code (GB 32100-2015) from its first 17 characters. */
-function creditCode(first17) {
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY'
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-  const sum = [...first17].reduce((total, c, i) => total + alphabet.indexOf(c) * weights[i], 0)
-  return first17 + alphabet[(31 - (sum % 31)) % 31]
-}
-
-/** A restaurant's application as the window registers it, its materials handed in on paper. */
-function windowApplication(n, pretreatment) {
-  return {
-    id: crypto.randomUUID(),
-    discharger: {
-      name: `清港${n}号面馆`,
-      id: { kind: 'organisation', value: creditCode(`91331021MA2H7XY${n}0`) },
-      legal_representative: '陈小华',
-      address: `${TOWN}兴港路 ${100 + n} 号`,
-      town: TOWN,
-      industry: 'catering',
-      contact_phone: '13905761234',
-    },
-    outfalls: [{ code: 'WS-01', location: '店后', receiving: '兴港路污水管' }],
-    daily_volume_litres: 1800,
-    pollutants: ['COD', '动植物油'],
-    pretreatment,
-    sampling_well: false,
-    materials: [],
-    paper_materials: ['application_form', 'drainage_drawing', 'separation_pledge', 'water_quality_pledge'],
-  }
 }
 
 test('a permit case accepted at the window is batch-approved with an exception shown, printed on the forms and delivered to the door', async () => {
@@ -129,8 +99,8 @@ test('a permit case accepted at the window is batch-approved with an exception s
   const base = await serverUrl(driver)
   const { api, login } = apiClient(base)
   const officer = await login('permit')
-  await api('POST', '/commands', officer, command('submit_permit_application', windowApplication(1, ['grease_trap'])))
-  await api('POST', '/commands', officer, command('submit_permit_application', windowApplication(2, [])))
+  await api('POST', '/commands', officer, command('submit_permit_application', windowApplication({ n: 1, town: TOWN })))
+  await api('POST', '/commands', officer, command('submit_permit_application', windowApplication({ n: 2, town: TOWN, pretreatment: [] })))
 
   // 2. The officer's cohort: the town's three; the dry run names the exception and why.
   await signIn(driver, 'permit')

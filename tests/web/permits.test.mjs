@@ -3,15 +3,21 @@
 // refused and sent again); the credit code with a wrong check character is refused with the
 // reason, then typed full-width as a Chinese input method gives it, and accepted. The officer's
 // cohort holds the application, complete.
+//
+// Then the officers' desk in the browser, at a center that separates maker and checker: a batch
+// waits for a second officer, who confirms it; a void waits too; the dry run's exceptions go out
+// as a spreadsheet; a renewal undecided near expiry raises the alarm; a spot check is recorded;
+// and the figures count the permits and their trips.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { launchChromium } from '../support/browser.mjs'
+import { launchChromium, signIn } from '../support/browser.mjs'
 import { outputDir, required } from '../support/env.mjs'
-import { apiClient } from '../support/server.mjs'
+import { apiClient, command } from '../support/server.mjs'
+import { windowApplication } from '../support/permits.mjs'
 import { applicant } from '../support/review.mjs'
 
 const BASE = required('ONETRIP_BASE_URL')
@@ -131,4 +137,137 @@ test('a discharger applies in the portal: a wrong check character is refused, th
   await page.getByTestId('permit-applications').getByText('Being decided').waitFor()
   await page.screenshot({ path: join(outputDir(), 'portal-permits-en.png') })
   await context.close()
+})
+
+/** The center's day `days` from today, `YYYY-MM-DD` (China Standard Time). */
+function centerDay(days) {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** A staff page of `username` on the permits desk. */
+async function permitsDesk(context, username) {
+  const page = await signIn(context, BASE, username)
+  await page.goto(`${BASE}/#/permits`)
+  await page.getByTestId('permits-view').waitFor()
+  return page
+}
+
+/** Answers the open confirmation box, typing `text` first when it asks for it. */
+async function answerBox(page, text) {
+  const box = page.locator('.el-message-box')
+  await box.waitFor()
+  if (text !== undefined) await box.locator('input').fill(text)
+  await box.locator('.el-message-box__btns .el-button--primary').click()
+  await box.waitFor({ state: 'hidden' })
+}
+
+test('the officers desk: maker and checker, a void confirmed, exceptions exported, a renewal alarm, a spot check and the figures', async () => {
+  const TOWN = '芦浦镇'
+  const { api, login } = apiClient(BASE)
+  const [admin, officer] = [await login('admin'), await login('permit')]
+  const center = (await api('GET', '/config', admin)).sites.find((site) => !site.parent_id)
+  await api('POST', '/commands', admin, command('save_site', { ...center, permit_second_officer: true }))
+  try {
+    // A canteen whose works end in 9 days (its permit ends then), a restaurant, and one without
+    // its grease trap.
+    const canteen = { ...windowApplication({ n: 5, town: TOWN, name: '芦浦工地食堂' }), construction_ends: centerDay(9) }
+    const shop = windowApplication({ n: 6, town: TOWN, name: '芦浦6号面馆' })
+    const noTrap = windowApplication({ n: 7, town: TOWN, name: '芦浦7号面馆', pretreatment: [] })
+    for (const draft of [canteen, shop, noTrap]) await api('POST', '/commands', officer, command('submit_permit_application', draft))
+
+    // The maker: the dry run, its exceptions exported, the batch held for a second officer.
+    const makerContext = await browser.newContext({ viewport: { width: 1440, height: 960 }, locale: 'zh-CN', acceptDownloads: true })
+    const maker = await permitsDesk(makerContext, 'permit')
+    await maker.getByTestId('cohort-town').fill(TOWN)
+    await maker.getByTestId('dry-run').click()
+    const summary = await maker.getByTestId('dry-run-result').innerText()
+    assert.match(summary, /本批可批准 2 份，例外 1 份/, summary)
+    assert.match(summary, /缺少预处理设施：隔油池/, summary)
+    const [download] = await Promise.all([maker.waitForEvent('download'), maker.getByTestId('export-exceptions').click()])
+    assert.match(download.suggestedFilename(), /^排水许可例外清单_芦浦镇_\d{4}-\d{2}-\d{2}\.xlsx$/, download.suggestedFilename())
+    const sheet = readFileSync(await download.path())
+    assert.equal(sheet.subarray(0, 2).toString(), 'PK', 'an XLSX workbook')
+    await maker.getByTestId('approve').click()
+    await answerBox(maker)
+    await maker.getByTestId('permit-check-list').getByText('批量审批 2 份申请').waitFor()
+    assert.ok(await maker.getByTestId('check-confirm').isDisabled(), 'the maker cannot confirm their own batch')
+    const permitsOf = async () => (await api('GET', '/permits', officer)).filter((p) => p.discharger.town === TOWN)
+    assert.deepEqual(await permitsOf(), [], 'nothing is issued before the second officer confirms')
+    await maker.screenshot({ path: join(outputDir(), 'permits-checks-zh.png') })
+
+    // The checker confirms: two permits, numbered in order, chosen for printing.
+    const checkerContext = await browser.newContext({ viewport: { width: 1440, height: 960 }, locale: 'zh-CN' })
+    const checker = await permitsDesk(checkerContext, 'supervisor')
+    await checker.locator('#tab-checks').click()
+    await checker.getByTestId('check-confirm').click()
+    await answerBox(checker)
+    await checker.locator('.el-message').getByText('复核通过：已编号签发 2 份').waitFor()
+    const issued = await permitsOf()
+    assert.equal(issued.length, 2)
+    assert.ok(issued.every((p) => p.checked_by && p.checked_by !== p.approved_by), JSON.stringify(issued))
+
+    // The checker voids the restaurant's permit: it waits for the first officer, who confirms.
+    await checker.getByTestId('permit-list').locator('tr', { hasText: '芦浦6号面馆' }).getByTestId('permit-void').click()
+    await answerBox(checker, '排水户歇业')
+    await checker.locator('.el-message').getByText('的作废已提交').waitFor()
+    await maker.reload()
+    await maker.locator('#tab-checks').click()
+    await maker.getByTestId('permit-check-list').getByText('作废').first().waitFor()
+    await maker.getByTestId('check-confirm').click()
+    await answerBox(maker)
+    await maker.locator('.el-message').getByText('已作废').waitFor()
+    const voided = (await permitsOf()).find((p) => p.discharger.name === '芦浦6号面馆')
+    assert.equal(voided.state, 'voided')
+    assert.equal(voided.void_reason, '排水户歇业')
+
+    // The canteen's permit ends in 9 days: its 14-day reminder is due. Its renewal, still
+    // undecided, raises the alarm.
+    const first = issued.find((p) => p.discharger.name === '芦浦工地食堂')
+    assert.equal(first.expires_on, centerDay(9))
+    const renewal = { ...canteen, id: crypto.randomUUID(), renews: first.id }
+    delete renewal.construction_ends
+    await api('POST', '/commands', officer, command('submit_permit_application', renewal))
+    await checker.reload()
+    await checker.locator('#tab-renewals').getByText('续期提醒（1 项告警）').waitFor()
+    await checker.locator('#tab-renewals').click()
+    const alarm = await checker.getByTestId('renewal-alarm').innerText()
+    assert.match(alarm, /芦浦工地食堂.*延续申请尚未审批/, alarm)
+    const row = await checker.getByTestId('renewal-list').locator('tr', { hasText: '芦浦工地食堂' }).innerText()
+    assert.match(row, /还有 9 天/, row)
+    assert.match(row, /应发 14 天提醒/, row)
+    assert.ok(await checker.getByTestId('renewal-letters').isDisabled(), 'letters print on the desktop')
+    await checker.screenshot({ path: join(outputDir(), 'permits-renewals-zh.png') })
+
+    // A pledge's spot check, recorded as held.
+    await checker.locator('#tab-spot').click()
+    // The voided permit has nothing left to check.
+    await checker.getByTestId('spot-check-list').getByText('芦浦工地食堂').first().waitFor()
+    assert.doesNotMatch(await checker.getByTestId('spot-check-list').innerText(), /芦浦6号面馆/)
+    const spot = checker.getByTestId('spot-check-list').locator('tr', { hasText: '芦浦工地食堂' }).first()
+    await spot.waitFor()
+    const before = (await api('GET', '/permits/spot-checks', officer)).length
+    await spot.getByTestId('spot-record').click()
+    await checker.getByTestId('spot-save').click()
+    await checker.locator('.el-message').getByText('承诺属实').waitFor()
+    await checker.getByTestId('spot-dialog').waitFor({ state: 'hidden' })
+    assert.equal((await api('GET', '/permits/spot-checks', officer)).length, before - 1)
+    await checker.screenshot({ path: join(outputDir(), 'permits-spot-checks-zh.png') })
+
+    // The figures: the permits by town and industry, none online here, so no zero-trip share.
+    await checker.locator('#tab-stats').click()
+    await checker.getByTestId('stats-counts').getByText(TOWN).waitFor()
+    const counts = await checker.getByTestId('stats-counts').innerText()
+    assert.match(counts, /芦浦镇\s+餐饮\s+2/, counts)
+    await checker.screenshot({ path: join(outputDir(), 'permits-stats-zh.png') })
+    await checker.getByTestId('language-switch-en').click()
+    await checker.getByTestId('permit-stats').getByText('Permits issued').waitFor()
+    await checker.screenshot({ path: join(outputDir(), 'permits-stats-en.png') })
+    await checker.locator('#tab-renewals').click()
+    await checker.getByTestId('renewal-list').getByText('14-day reminder due').waitFor()
+    await checker.screenshot({ path: join(outputDir(), 'permits-renewals-en.png') })
+    await makerContext.close()
+    await checkerContext.close()
+  } finally {
+    await api('POST', '/commands', admin, command('save_site', { ...center, permit_second_officer: false }))
+  }
 })

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { launchChromium } from '../support/browser.mjs'
-import { DEMO_PASSWORD, outputDir, required } from '../support/env.mjs'
+import { launchChromium, signIn } from '../support/browser.mjs'
+import { outputDir, required } from '../support/env.mjs'
 import { apiClient } from '../support/server.mjs'
 import { applicant, drawingSet, submittedProject } from '../support/review.mjs'
 
@@ -27,16 +27,6 @@ after(async () => {
   await browser?.close()
 })
 
-async function signIn(context, username) {
-  const page = await context.newPage()
-  await page.goto(BASE)
-  await page.getByTestId('login-username').fill(username)
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD)
-  await page.getByTestId('login-submit').click()
-  await page.getByTestId('current-user').waitFor()
-  return page
-}
-
 test('a reviewer pins an opinion on a sheet, the lead sees it and releases the round', async () => {
   const set = drawingSet({ seed: 11, perSpecialty: '3,2,1,1,1', segments: 2000 })
   const { project, code } = await submittedProject(BASE, await applicant(BASE, `review-${RUN}`), set)
@@ -44,7 +34,7 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
   const reviewer = await login('reviewer')
   const me = await api('GET', '/auth/me', reviewer)
   const lead = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' })
-  const leadPage = await signIn(lead, 'supervisor')
+  const leadPage = await signIn(lead, BASE, 'supervisor')
   await leadPage.goto(`${BASE}/#/review/${project}`)
   await leadPage.getByTestId('review-project-name').getByText('玉环市人民医院门诊楼').waitFor()
   await leadPage.getByTestId('assign-architecture').click()
@@ -53,7 +43,7 @@ test('a reviewer pins an opinion on a sheet, the lead sees it and releases the r
   await leadPage.getByText('已分派').first().waitFor()
 
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' })
-  const page = await signIn(context, 'reviewer')
+  const page = await signIn(context, BASE, 'reviewer')
   await page.getByTestId('nav-review').click()
   await page.getByTestId('review-projects').getByText(code).click()
   await page.getByTestId('sheet-建施-02').click()
@@ -164,7 +154,7 @@ function pdfText(path) {
 
 test('the lead reads the review statistics and exports them', async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' })
-  const page = await signIn(context, 'supervisor')
+  const page = await signIn(context, BASE, 'supervisor')
   await page.getByTestId('nav-review').click()
   await page.getByTestId('review-stats-link').click()
   await page.getByTestId('review-stats-view').waitFor()

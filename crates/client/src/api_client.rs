@@ -242,6 +242,26 @@ impl ApiClient {
             .await
     }
 
+    /// A cohort's dry-run exceptions as a file.
+    pub async fn permit_exceptions_export(
+        &self,
+        token: &Sensitive<String>,
+        cohort: &onetrip_api::permits::Cohort,
+        format: ExportFormat,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let path = format!(
+            "/api/permits/dry-run/exceptions?format={}&{}",
+            format.as_str(),
+            cohort.to_query_string()
+        );
+        self.attachment(
+            token,
+            &path,
+            &format!("permit_exceptions.{}", format.as_str()),
+        )
+        .await
+    }
+
     /// What approving a cohort of drainage permit applications would do.
     pub async fn permit_dry_run(
         &self,

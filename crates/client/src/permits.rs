@@ -7,9 +7,10 @@ use onetrip_api::error::{ApiError, ErrorCode};
 use onetrip_api::permits::{
     BatchApproval, BatchOutcome, Cohort, DryRun, FormLedgerView, FormPrint, FormPrintOutcome,
     FormPrintRequest, FormTaken, PERMIT_TEMPLATE, Permit, PermitApplication, PermitCheck,
-    permit_record,
+    PermitStats, PermitStatsQuery, RenewalRow, SpotCheck, permit_record,
 };
 use onetrip_api::print::PrintRequest;
+use onetrip_api::stats::{ExportFormat, SavedExport};
 use onetrip_api::sync::EntityKind;
 use onetrip_domain::permits::{ConditionTemplate, templates_in_force};
 use uuid::Uuid;
@@ -185,16 +186,60 @@ impl Permits<'_> {
 
     /// The site's batches and voids waiting for a second officer, from the server.
     pub async fn checks(&self) -> Result<Vec<PermitCheck>, ApiError> {
-        self.read("/api/permits/checks").await
+        self.read("/api/permits/checks".into()).await
+    }
+
+    /// The open spot checks of pledges, soonest due first, from the server.
+    pub async fn spot_checks(&self) -> Result<Vec<SpotCheck>, ApiError> {
+        self.read("/api/permits/spot-checks".into()).await
+    }
+
+    /// Permits within a month of expiry with their reminders and renewals, from the server.
+    pub async fn renewals(&self) -> Result<Vec<RenewalRow>, ApiError> {
+        self.read("/api/permits/renewals".into()).await
+    }
+
+    /// The permit figures over a range of approval days, from the server.
+    pub async fn stats(&self, query: PermitStatsQuery) -> Result<PermitStats, ApiError> {
+        let mut path = String::from("/api/permits/stats?");
+        for (key, value) in [("from", &query.from), ("to", &query.to)] {
+            if let Some(day) = value {
+                // Days are `YYYY-MM-DD`; anything else the server refuses with the reason.
+                let day: String = day.chars().filter(char::is_ascii_alphanumeric).collect();
+                path.push_str(&format!("{key}={day}&"));
+            }
+        }
+        self.read(path).await
+    }
+
+    /// Downloads a cohort's dry-run exceptions as a file into the export folder.
+    pub async fn export_exceptions(
+        &self,
+        cohort: Cohort,
+        format: ExportFormat,
+    ) -> Result<SavedExport, ApiError> {
+        let (name, bytes) = self
+            .desktop
+            .with_session(|client, token| async move {
+                client
+                    .permit_exceptions_export(&token, &cohort, format)
+                    .await
+            })
+            .await?;
+        let lang = self.desktop.language().await;
+        crate::stats::save_export(&self.desktop.export_folder(), &name, format, &bytes, lang)
     }
 
     /// Reads `path` from the server, signed in.
-    pub(crate) async fn read<T: serde::de::DeserializeOwned + Send + 'static>(
+    async fn read<T: serde::de::DeserializeOwned + Send + 'static>(
         &self,
-        path: &'static str,
+        path: String,
     ) -> Result<T, ApiError> {
         self.desktop
-            .with_session(|client, token| async move { client.read(&token, path).await })
+            .with_session(|client, token| {
+                let path = path.clone();
+                async move { client.read(&token, &path).await }
+            })
             .await
     }
 

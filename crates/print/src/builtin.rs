@@ -17,7 +17,7 @@ use crate::signing::{Claim, IssuerKey};
 use crate::template::Template;
 
 /// The built-in template files (file name, contents), in the order they are listed.
-const BUILTIN_FILES: [(&str, &str); 7] = [
+const BUILTIN_FILES: [(&str, &str); 8] = [
     (
         "ticket-slip.json",
         include_str!("../templates/ticket-slip.json"),
@@ -45,6 +45,10 @@ const BUILTIN_FILES: [(&str, &str); 7] = [
     (
         "review-certificate.json",
         include_str!("../templates/review-certificate.json"),
+    ),
+    (
+        "renewal-reminder.json",
+        include_str!("../templates/renewal-reminder.json"),
     ),
 ];
 
@@ -251,6 +255,18 @@ pub fn sample_records(name: &str) -> Result<Vec<Value>, PrintError> {
             "issue_date": "2026-11-28",
         })],
         "review-certificate" => vec![sample_certificate(&sample_issuer_key())],
+        "renewal-reminder" => vec![json!({
+            "center": "玉环市行政服务中心",
+            "number": "YXTX-20261201-0001",
+            "holder": "玉环市楚门镇老街面馆",
+            "address": "楚门镇中山路118号",
+            "permit_number": "玉排许字〔2021〕第0012号",
+            "valid_from": "2021-12-31",
+            "valid_until": "2026-12-30",
+            "days_left": 29,
+            "phone": "0576-87221234",
+            "letter_date": "2026-12-01",
+        })],
         other => return Err(PrintError::UnknownTemplate(other.to_owned())),
     };
     Ok(records)

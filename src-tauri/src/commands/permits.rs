@@ -5,8 +5,9 @@ use onetrip_api::command::CommandBody;
 use onetrip_api::error::ApiError;
 use onetrip_api::permits::{
     BatchOutcome, Cohort, DryRun, FormLedgerView, FormPrintOutcome, FormPrintRequest, Permit,
-    PermitApplication, PermitCheck,
+    PermitApplication, PermitCheck, PermitStats, PermitStatsQuery, RenewalRow, SpotCheck,
 };
+use onetrip_api::stats::{ExportFormat, SavedExport};
 use onetrip_client::Desktop;
 use onetrip_domain::permits::ConditionTemplate;
 use tauri::State;
@@ -85,4 +86,35 @@ pub async fn permits_command(
     body: CommandBody,
 ) -> Result<serde_json::Value, ApiError> {
     desktop.permits().command(body).await
+}
+
+/// The open spot checks of pledges.
+#[tauri::command]
+pub async fn permits_spot_checks(desktop: State<'_, Desktop>) -> Result<Vec<SpotCheck>, ApiError> {
+    desktop.permits().spot_checks().await
+}
+
+/// Permits near expiry, their reminders and renewals.
+#[tauri::command]
+pub async fn permits_renewals(desktop: State<'_, Desktop>) -> Result<Vec<RenewalRow>, ApiError> {
+    desktop.permits().renewals().await
+}
+
+/// The permit figures over a range of approval days.
+#[tauri::command]
+pub async fn permits_stats(
+    desktop: State<'_, Desktop>,
+    query: PermitStatsQuery,
+) -> Result<PermitStats, ApiError> {
+    desktop.permits().stats(query).await
+}
+
+/// The cohort's dry-run exceptions, saved as a file in the export folder.
+#[tauri::command]
+pub async fn permits_export_exceptions(
+    desktop: State<'_, Desktop>,
+    cohort: Cohort,
+    format: ExportFormat,
+) -> Result<SavedExport, ApiError> {
+    desktop.permits().export_exceptions(cohort, format).await
 }

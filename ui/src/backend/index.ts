@@ -25,6 +25,11 @@ import type { FormPrintRequest } from '../bindings/FormPrintRequest'
 import type { ConditionTemplate } from '../bindings/ConditionTemplate'
 import type { DryRun } from '../bindings/DryRun'
 import type { Permit } from '../bindings/Permit'
+import type { PermitCheck } from '../bindings/PermitCheck'
+import type { PermitStats } from '../bindings/PermitStats'
+import type { PermitStatsQuery } from '../bindings/PermitStatsQuery'
+import type { RenewalRow } from '../bindings/RenewalRow'
+import type { SpotCheck } from '../bindings/SpotCheck'
 import type { PermitApplication } from '../bindings/PermitApplication'
 import type { SheetRegion } from '../bindings/SheetRegion'
 import type { Settings } from '../bindings/Settings'
@@ -114,7 +119,26 @@ export interface PermitsBackend {
   printPermitsOnForms(request: FormPrintRequest): Promise<FormPrintOutcome>
   /** The site's blank-form ledger. */
   permitForms(): Promise<FormLedgerView>
+  /** Saves the dry run's exceptions as a CSV or XLSX file, to send the dischargers. */
+  exportPermitExceptions(cohort: Cohort, format: ExportFormat): Promise<ExportedFile>
+  /** Batches and voids waiting for a second officer. */
+  permitChecks(): Promise<PermitCheck[]>
+  /** An officer's permit command, sent at once; what the server answered. */
+  permitCommand(command: PermitCommand): Promise<unknown>
+  /** Open spot checks of pledges, soonest due first. */
+  permitSpotChecks(): Promise<SpotCheck[]>
+  /** Permits within a month of expiry, with the reminder due and any renewal pending. */
+  permitRenewals(): Promise<RenewalRow[]>
+  /** Permits approved over a range of days: by town and industry, clocks, trips. */
+  permitStats(query: PermitStatsQuery): Promise<PermitStats>
 }
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
+/** The permit officers' commands the desks send: a void, a second officer's decision, a spot
+ * check's result, reminders sent. */
+export type PermitCommand = WithoutId<
+  Extract<Command, { kind: 'void_permit' | 'confirm_permit_check' | 'reject_permit_check' | 'record_spot_check' | 'record_reminders' }>
+>
 
 /** Delivering permits to the door: runs and attempts from the desktop's cache; an attempt kept
  * in the outbox while offline. Desktop only for now. */

@@ -8,6 +8,10 @@ import type { DeliveryRun } from '../bindings/DeliveryRun'
 import type { FormLedgerView } from '../bindings/FormLedgerView'
 import type { FormPrintOutcome } from '../bindings/FormPrintOutcome'
 import type { Permit } from '../bindings/Permit'
+import type { PermitCheck } from '../bindings/PermitCheck'
+import type { PermitStats } from '../bindings/PermitStats'
+import type { RenewalRow } from '../bindings/RenewalRow'
+import type { SpotCheck } from '../bindings/SpotCheck'
 import type { PermitApplication } from '../bindings/PermitApplication'
 import type { ClauseEdition } from '../bindings/ClauseEdition'
 import type { Project } from '../bindings/Project'
@@ -126,6 +130,15 @@ export function createTauriBackend(call: Invoke = invoke, subscribe: Listen = li
     permitPrintRecords: (ids) => run<Record<string, unknown>[]>('permits_print_records', { ids }),
     printPermitsOnForms: (request) => run<FormPrintOutcome>('permits_print_on_forms', { request }),
     permitForms: () => run<FormLedgerView>('permits_forms'),
+    async exportPermitExceptions(cohort, format) {
+      const saved = await run<SavedExport>('permits_export_exceptions', { cohort, format })
+      return { fileName: saved.file_name, path: saved.path }
+    },
+    permitChecks: () => run<PermitCheck[]>('permits_checks'),
+    permitCommand: (body) => run<unknown>('permits_command', { body }),
+    permitSpotChecks: () => run<SpotCheck[]>('permits_spot_checks'),
+    permitRenewals: () => run<RenewalRow[]>('permits_renewals'),
+    permitStats: (query) => run<PermitStats>('permits_stats', { query }),
     deliveryRuns: () => run<DeliveryRun[]>('delivery_runs'),
     deliveryAttempts: () => run<DeliveryAttempt[]>('delivery_attempts'),
     planDelivery: (draft) => run<DeliveryRun>('delivery_plan', { draft }),

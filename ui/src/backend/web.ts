@@ -6,6 +6,10 @@ import type { FormLedgerView } from '../bindings/FormLedgerView'
 import type { ConditionTemplate } from '../bindings/ConditionTemplate'
 import type { DryRun } from '../bindings/DryRun'
 import type { Permit } from '../bindings/Permit'
+import type { PermitCheck } from '../bindings/PermitCheck'
+import type { PermitStats } from '../bindings/PermitStats'
+import type { RenewalRow } from '../bindings/RenewalRow'
+import type { SpotCheck } from '../bindings/SpotCheck'
 import type { PermitApplication } from '../bindings/PermitApplication'
 import type { Account } from '../bindings/Account'
 import type { ClauseEdition } from '../bindings/ClauseEdition'
@@ -226,6 +230,17 @@ export function createWebBackend(options: WebBackendOptions): Backend {
       throw desktopOnly()
     },
     permitForms: () => request<FormLedgerView>('GET', '/permits/forms'),
+    exportPermitExceptions: (cohort, format) =>
+      saveDownload(`/permits/dry-run/exceptions?format=${format}&${cohortQuery(cohort)}`, `permit_exceptions.${format}`),
+    permitChecks: () => request<PermitCheck[]>('GET', '/permits/checks'),
+    async permitCommand(body) {
+      const outcome = await sendCommand({ id: crypto.randomUUID(), ...body } as Command)
+      return outcome.record
+    },
+    permitSpotChecks: () => request<SpotCheck[]>('GET', '/permits/spot-checks'),
+    permitRenewals: () => request<RenewalRow[]>('GET', '/permits/renewals'),
+    permitStats: (query) =>
+      request<PermitStats>('GET', `/permits/stats?${new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][])}`),
     // Door delivery works offline on the desktop; the browser has no outbox to keep attempts in.
     deliveryRuns: async () => {
       throw desktopOnly()

@@ -17,7 +17,7 @@ use crate::{
 fn every_template_renders_extractable_embedded_exact_and_like_its_reference() {
     let dir = tempfile::tempdir().unwrap();
     let templates = builtin_templates();
-    assert_eq!(templates.len(), 7);
+    assert_eq!(templates.len(), 8);
     for template in templates {
         let records = sample_records(&template.name).unwrap();
         let bytes = render(

@@ -238,13 +238,14 @@ pub async fn save_spot_check(conn: &mut Conn<'_>, check: &SpotCheck) -> StorageR
     Ok(())
 }
 
-/// A site's open spot checks (every site's when `site` is none), soonest due first.
+/// A site's open spot checks of its active permits (every site's when `site` is none), soonest
+/// due first: a permit voided or replaced has nothing left to check.
 pub async fn open_spot_checks(
     conn: &mut Conn<'_>,
     site: Option<Uuid>,
 ) -> StorageResult<Vec<SpotCheck>> {
     const SQL: &str = "SELECT c.data FROM permit_spot_checks c JOIN permits p ON p.id = c.permit_id
-         WHERE c.state = 'open' AND ($1 IS NULL OR p.site_id = $1)
+         WHERE c.state = 'open' AND p.state = 'active' AND ($1 IS NULL OR p.site_id = $1)
          ORDER BY c.due_on, c.id LIMIT $2";
     let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL)
         .bind(site.map(|s| s.to_string()))

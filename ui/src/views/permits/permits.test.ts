@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { clockState, expiresIn, litresPerDay, materialSlots, reasonText } from './permits'
+import { clockState, expiresIn, litresPerDay, materialSlots, percent, reasonText, renewalLetter } from './permits'
+import type { RenewalRow } from '../../bindings/RenewalRow'
 import { blankDischargeForm, draftOf } from './applicationForm'
 
 const t = (key: string, params?: Record<string, string | number>) => (params ? `${key}(${Object.values(params).join(',')})` : key)
@@ -59,5 +60,35 @@ describe('the clocks', () => {
     expect(expiresIn('2026-12-31', '2026-12-01')).toBe(30)
     expect(expiresIn('2026-12-02', '2026-12-01')).toBe(1)
     expect(expiresIn('2026-11-30', '2026-12-01')).toBe(-1)
+  })
+})
+
+describe('renewal letters', () => {
+  it('address the holder with the permit, its validity and the days left', () => {
+    const row = {
+      permit: {
+        id: '6f1c0000-0000-4000-8000-000000000000',
+        number: '玉排许字〔2021〕第0012号',
+        issuer: '玉环市行政服务中心',
+        issued_on: '2021-12-31',
+        expires_on: '2026-12-30',
+        discharger: { name: '玉环市楚门镇老街面馆', address: '楚门镇中山路118号' },
+      },
+      days_left: 29,
+      alarm: false,
+    } as unknown as RenewalRow
+    expect(renewalLetter(row, '2026-12-01')).toEqual({
+      center: '玉环市行政服务中心',
+      number: 'YXTX-20261201-2021-0012',
+      holder: '玉环市楚门镇老街面馆',
+      address: '楚门镇中山路118号',
+      permit_number: '玉排许字〔2021〕第0012号',
+      valid_from: '2021-12-31',
+      valid_until: '2026-12-30',
+      days_left: 29,
+      letter_date: '2026-12-01',
+    })
+    expect(percent(0.2)).toBe('20.0%')
+    expect(percent(1 / 3)).toBe('33.3%')
   })
 })

@@ -6,6 +6,7 @@ import type { Industry } from '../../bindings/Industry'
 import type { Material } from '../../bindings/Material'
 import type { Pretreatment } from '../../bindings/Pretreatment'
 import type { Reason } from '../../bindings/Reason'
+import type { RenewalRow } from '../../bindings/RenewalRow'
 
 type Translate = (key: string, params?: Record<string, string | number>) => string
 
@@ -70,4 +71,29 @@ export function clockTag(state: ClockState): 'info' | 'warning' | 'danger' {
 export function expiresIn(expires: string, today: string): number | null {
   const days = Math.round((Date.parse(`${expires}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000)
   return days <= 30 ? days : null
+}
+
+/** A renewal reminder letter's record (the `renewal-reminder` template) for a permit near expiry,
+ * sent on `today` (`YYYY-MM-DD`). */
+export function renewalLetter(row: RenewalRow, today: string): Record<string, unknown> {
+  const permit = row.permit
+  // 玉排许字〔2026〕第0012号 → 2026-0012: the letter is numbered after the day and the permit.
+  const digits = /〔(\d{4})〕第(\d+)号/.exec(permit.number)
+  const permitPart = digits ? `${digits[1]}-${digits[2]}` : permit.id.slice(0, 8)
+  return {
+    center: permit.issuer,
+    number: `YXTX-${today.replaceAll('-', '')}-${permitPart}`,
+    holder: permit.discharger.name,
+    address: permit.discharger.address,
+    permit_number: permit.number,
+    valid_from: permit.issued_on,
+    valid_until: permit.expires_on,
+    days_left: row.days_left,
+    letter_date: today,
+  }
+}
+
+/** The share of 0 to 1 as a percentage with one decimal: `37.5%`. */
+export function percent(share: number): string {
+  return `${(Math.round(share * 1000) / 10).toFixed(1)}%`
 }
