@@ -89,6 +89,10 @@ async fn apply(
     command: &Command,
     now: i64,
 ) -> Result<Json<CommandOutcome>, HttpError> {
+    // The blob store is outside the database: an application's uploads are checked first.
+    if let CommandBody::SubmitPermitApplication(draft) = &command.body {
+        crate::permits::materials::check_stored(state, actor, &draft.materials).await?;
+    }
     let outcome = state
         .commands
         .apply(actor, command, now)

@@ -142,6 +142,34 @@ async fn keep(
     }))
 }
 
+/// Checks that each material an application names was uploaded whole: a blob of that id and
+/// size is in the store. A material sent without its upload is refused by name.
+pub async fn check_stored(
+    state: &AppState,
+    actor: &Actor,
+    materials: &[MaterialFile],
+) -> Result<(), HttpError> {
+    for material in materials {
+        let missing = || {
+            refused(
+                actor,
+                "material_missing",
+                format!("材料“{}”未上传成功，请重新上传", material.name),
+                format!("“{}” was not uploaded; upload it again", material.name),
+            )
+        };
+        let Some(id) = crate::blobs::BlobId::parse(&material.blob) else {
+            return Err(missing());
+        };
+        match state.files.blobs.open(id).await {
+            Ok(Some((_, size))) if size == material.size => {}
+            Ok(_) => return Err(missing()),
+            Err(error) => return Err(HttpError(internal(actor.lang, error))),
+        }
+    }
+    Ok(())
+}
+
 /// `POST /api/portal/materials`: an applicant's material file, the body as it is.
 #[utoipa::path(post, path = "/api/portal/materials", params(MaterialQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),

@@ -21,6 +21,32 @@ pub(crate) fn resident_id(n: u32) -> String {
 
 const TOWNS: [&str; 3] = ["楚门镇", "坎门街道", "大麦屿街道"];
 
+/// The materials of a small restaurant's application (一表一图一承诺), by kind and file name.
+pub(crate) const MATERIALS: [(&str, &str); 4] = [
+    ("application_form", "申请表.pdf"),
+    ("drainage_drawing", "排水图.pdf"),
+    ("separation_pledge", "雨污分流承诺书.pdf"),
+    ("water_quality_pledge", "水质承诺书.pdf"),
+];
+
+/// A whole (if tiny) PDF standing for one material.
+pub(crate) fn material_pdf(kind: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {kind}\n%%EOF\n").into_bytes()
+}
+
+/// Keeps the test materials in a server's blob store, as their uploads would.
+pub(crate) async fn store_materials(state: &onetrip_server::state::AppState) {
+    for (kind, _) in MATERIALS {
+        let bytes = material_pdf(kind);
+        state
+            .files
+            .blobs
+            .put(&mut bytes.as_slice(), 1 << 20)
+            .await
+            .unwrap();
+    }
+}
+
 /// A small restaurant's complete application (一表一图一承诺, with its grease trap).
 pub(crate) fn restaurant(n: u32, town: &str) -> Value {
     json!({
@@ -39,12 +65,12 @@ pub(crate) fn restaurant(n: u32, town: &str) -> Value {
         "pollutants": ["COD", "动植物油"],
         "pretreatment": ["grease_trap"],
         "sampling_well": false,
-        "materials": [
-            { "kind": "application_form", "blob": "a".repeat(64), "name": "申请表.pdf", "size": 1000 },
-            { "kind": "drainage_drawing", "blob": "b".repeat(64), "name": "排水图.pdf", "size": 1000 },
-            { "kind": "separation_pledge", "blob": "c".repeat(64), "name": "承诺书.pdf", "size": 1000 },
-            { "kind": "water_quality_pledge", "blob": "d".repeat(64), "name": "承诺书.pdf", "size": 1000 },
-        ],
+        "materials": MATERIALS.map(|(kind, name)| json!({
+            "kind": kind,
+            "blob": onetrip_server::blobs::BlobId::of(&material_pdf(kind)).to_string(),
+            "name": name,
+            "size": material_pdf(kind).len(),
+        })),
     })
 }
 
@@ -335,6 +361,35 @@ async fn a_discharger_applies_in_the_portal(db: TestDb) {
     assert!(
         refused["message"].as_str().unwrap().contains("校验位"),
         "{refused}"
+    );
+
+    // A material the draft names but never uploaded (or uploaded cut short) is refused by name.
+    let mut unsent = restaurant(4, "玉城街道");
+    unsent["discharger"]["id"] = json!({ "kind": "organisation", "value": CREDIT_CODE });
+    unsent["materials"][1]["blob"] = json!("e".repeat(64));
+    let (status, refused) = portal
+        .command(&applicant, "submit_permit_application", unsent.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["reason"], "material_missing");
+    assert!(
+        refused["message"].as_str().unwrap().contains("排水图.pdf"),
+        "{refused}"
+    );
+    unsent["materials"][1]["blob"] = json!("not a blob");
+    let (status, _) = portal
+        .command(&applicant, "submit_permit_application", unsent.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    unsent["materials"][1] = restaurant(4, "玉城街道")["materials"][1].clone();
+    unsent["materials"][1]["size"] = json!(999_999);
+    let (status, _) = portal
+        .command(&applicant, "submit_permit_application", unsent)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a size the upload did not have"
     );
 
     // The organisation sees its own; staff see it in their cohort.

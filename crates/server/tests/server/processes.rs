@@ -202,6 +202,22 @@ async fn login(http: &reqwest::Client, base: &str, user: &str) -> String {
 
 /// `count` complete restaurant applications submitted at the window; their ids.
 async fn applications(http: &reqwest::Client, base: &str, clerk: &str, count: u32) -> Vec<Value> {
+    // The materials the drafts name, uploaded as the window scans them.
+    for (kind, name) in crate::permits::MATERIALS {
+        let response = http
+            .post(format!("{base}/permits/materials"))
+            .query(&[("kind", kind), ("name", name)])
+            .bearer_auth(clerk)
+            .body(crate::permits::material_pdf(kind))
+            .send()
+            .await
+            .expect("upload");
+        assert!(
+            response.status().is_success(),
+            "{kind}: {}",
+            response.status()
+        );
+    }
     let mut ids = Vec::new();
     for n in 0..count {
         let draft = crate::permits::restaurant(n, ["楚门镇", "坎门街道"][n as usize % 2]);

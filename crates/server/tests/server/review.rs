@@ -37,6 +37,7 @@ impl Portal {
         let mut files = Files::temporary().unwrap();
         files.intake.program = PathBuf::from(env!("CARGO_BIN_EXE_onetrip-server"));
         state.files = Arc::new(files);
+        crate::permits::store_materials(&state).await;
         Portal { state, db }
     }
 
