@@ -136,7 +136,7 @@ keyctl session - env ONETRIP_DATA_DIR="$DESKTOP_DATA" CUPS_SERVER="127.0.0.1:$CU
   tauri-driver --port "$DRIVER_PORT" >"$OUTPUT/tauri-driver.log" 2>&1 &
 PIDS+=($!)
 wait_for_url "http://127.0.0.1:$DRIVER_PORT/status"
-ONETRIP_APP="$APP" ONETRIP_DRAWING_SET_BIN="$TARGET/debug/drawing-set" ONETRIP_WEBDRIVER="http://127.0.0.1:$DRIVER_PORT" ONETRIP_OUTPUT="$OUTPUT" \
+ONETRIP_APP="$APP" ONETRIP_SERVER_BIN="$TARGET/debug/onetrip-server" ONETRIP_DRAWING_SET_BIN="$TARGET/debug/drawing-set" ONETRIP_WEBDRIVER="http://127.0.0.1:$DRIVER_PORT" ONETRIP_OUTPUT="$OUTPUT" \
   ONETRIP_PRINTED_DIR="$CUPS_DIR/out" ONETRIP_DATA_DIR="$DESKTOP_DATA" \
   node --test --test-concurrency=1 tests/desktop/
 say "All tests passed; screenshots are in tests/output/"

@@ -6,8 +6,12 @@
 // printer, each taking the next serial. The printed permits are read back with pdftotext, and
 // each QR code is decoded and verified by the server. The delivery staff plan a run with a
 // night shop's time window, record a signature drawn on the screen and a closed shop, and
-// print the run sheet and the 送达回证, read back too. (Recording offline and syncing later is
-// tested against a server process that is killed and restarted, in the client's tests.)
+// print the run sheet and the 送达回证, read back too.
+//
+// The app works against a central onetrip-server process of its own here (remote mode), so that
+// the connection can go: the closed shop is recorded at the door while the server is down, waits
+// on the laptop, and lands on its own permit, with the moment it was recorded, once the server
+// is back.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -17,8 +21,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebDriver } from '../support/webdriver.mjs'
 import { outputDir, required } from '../support/env.mjs'
-import { pause, serverUrl, signIn } from '../support/app.mjs'
-import { apiClient, command } from '../support/server.mjs'
+import { pause, serverUrl, signIn, useRemoteServer } from '../support/app.mjs'
+import { apiClient, command, serverProcess } from '../support/server.mjs'
 import { creditCode, windowApplication } from '../support/permits.mjs'
 
 const TOWN = '清港镇'
@@ -26,14 +30,30 @@ const SHOP = '玉环清港阿明小吃店'
 /** The shop's credit code (个体工商户), from its business licence. */
 const SHOP_CODE = creditCode('92331021MA2K8AM01')
 let driver
+let central
 
 before(async () => {
+  central = await serverProcess({ dataDir: mkdtempSync(join(tmpdir(), 'onetrip-central-')) })
+  await central.start()
   driver = await WebDriver.start(required('ONETRIP_WEBDRIVER'), required('ONETRIP_APP'))
+  await useRemoteServer(driver, central.base)
 })
 
 after(async () => {
   await driver?.quit()
+  await central?.stop()
 })
+
+/** The delivery attempts the server holds, as sync hands them out. */
+async function syncedAttempts(api, token) {
+  const attempts = []
+  for (let since = 0; ; ) {
+    const page = await api('GET', `/sync?since=${since}`, token)
+    for (const change of page.changes) if (change.entity === 'delivery_attempt' && change.data) attempts.push(change.data)
+    since = page.next
+    if (!page.has_more) return attempts
+  }
+}
 
 async function shot(name) {
   await pause(700)
@@ -206,11 +226,29 @@ test('a permit case accepted at the window is batch-approved with an exception s
   await driver.click('[data-testid=capture-save]')
   await driver.waitForText(`[data-testid="stop-state-${shop.number}"]`, (text) => text === '已送达', 30000)
 
+  // The connection goes: the closed shop is recorded at the door all the same, kept on the
+  // laptop until the server is back.
+  await central.stop()
+  const atDoor = Date.now()
   await driver.click(`[data-testid="record-${noodles.number}"]`)
   await driver.click('[data-testid=outcome-failed]')
   await driver.type('[data-testid=capture-reason]', '店铺未营业')
   await driver.click('[data-testid=capture-save]')
-  await driver.waitForText(`[data-testid="stop-state-${noodles.number}"]`, (text) => text === '未送达', 30000)
+  await driver.waitForText('.el-message', (text) => text.includes(`${noodles.number} 的送达已登记在本机，联网后自动同步`), 30000)
+  await driver.waitForText(`[data-testid="stop-state-${noodles.number}"]`, (text) => text === '已登记，待同步', 30000)
+  await driver.waitForText('[data-testid=connection-indicator]', (text) => text.includes('离线') && text.includes('待同步 1'), 30000)
+  await shot('offline')
+  await pause(1500)
+  await central.start()
+  const back = Date.now()
+  await driver.waitForText(`[data-testid="stop-state-${noodles.number}"]`, (text) => text === '未送达', 90000)
+  const attempts = await syncedAttempts(api, await login('delivery'))
+  const failed = attempts.find((a) => a.permit_id === noodles.id)
+  assert.ok(failed, JSON.stringify(attempts))
+  assert.equal(failed.outcome, 'failed')
+  assert.equal(failed.reason, '店铺未营业')
+  assert.ok(failed.at_ms >= atDoor - 1000 && failed.at_ms < back, `recorded at the door, not at the sync: ${failed.at_ms}`)
+  assert.equal(attempts.find((a) => a.permit_id === shop.id)?.outcome, 'delivered', 'the signature stays on its own permit')
   // Back among the permits to deliver, for a later run.
   await driver.waitForContent('[data-testid=awaiting-permits]', (text) => text.includes(noodles.number) && !text.includes(shop.number))
   await shot('delivered')
@@ -228,4 +266,18 @@ test('a permit case accepted at the window is batch-approved with an exception s
   assert.ok(receipt.includes(shop.number), receipt)
   assert.ok(receipt.includes('签名已存档'), receipt)
   assert.ok(receipt.includes(runNumber), receipt)
+
+  // 6. The owner came once, to the window, and not again: the figures count one trip for each
+  // permit, both printed on their forms and one delivered, against their clocks.
+  const figures = await api('GET', '/permits/stats', officer)
+  assert.equal(figures.issued, 2, JSON.stringify(figures))
+  assert.deepEqual(figures.trips, [{ trips: 1, count: 2 }])
+  assert.equal(figures.to_print.count, 2)
+  assert.equal(figures.to_print.late, 0)
+  assert.equal(figures.to_delivery.count, 1)
+  assert.equal(figures.to_delivery.waiting, 1)
+  const application = (await api('GET', `/permits/applications?town=${encodeURIComponent(TOWN)}&state=approved`, officer)).find(
+    (a) => a.draft.discharger.name === SHOP,
+  )
+  assert.ok(application.case_id, 'the permit came from the window case')
 })

@@ -16,9 +16,19 @@ export async function signIn(driver, username) {
   await driver.waitFor('[data-testid=current-user]', 30000)
 }
 
+/** Points the app at the central server `url` (remote mode) from its login page. */
+export async function useRemoteServer(driver, url) {
+  await driver.waitFor('[data-testid=login-settings]', 60000)
+  await driver.click('[data-testid=login-settings]')
+  await driver.click('[data-testid=settings-mode-remote]')
+  await driver.type('[data-testid=settings-server-url]', url)
+  await driver.click('[data-testid=settings-save]')
+  await driver.waitFor('[data-testid=login-username]', 30000)
+}
+
 export const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** The address of the app's own server (standalone mode), as the connection panel knows it. */
+/** The address of the server the app works with, as the connection panel knows it. */
 export async function serverUrl(driver) {
   const status = await driver.executeAsync(
     `const done = arguments[arguments.length - 1];
