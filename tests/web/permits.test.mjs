@@ -228,13 +228,13 @@ test('the officers desk: maker and checker, a void confirmed, exceptions exporte
     delete renewal.construction_ends
     await api('POST', '/commands', officer, command('submit_permit_application', renewal))
     await checker.reload()
-    await checker.locator('#tab-renewals').getByText('续期提醒（1 项告警）').waitFor()
+    await checker.locator('#tab-renewals').getByText('延续提醒（1 项告警）').waitFor()
     await checker.locator('#tab-renewals').click()
     const alarm = await checker.getByTestId('renewal-alarm').innerText()
     assert.match(alarm, /芦浦工地食堂.*延续申请尚未审批/, alarm)
     const row = await checker.getByTestId('renewal-list').locator('tr', { hasText: '芦浦工地食堂' }).innerText()
     assert.match(row, /还有 9 天/, row)
-    assert.match(row, /应发 14 天提醒/, row)
+    assert.match(row, /应发到期前 14 天提醒/, row)
     assert.ok(await checker.getByTestId('renewal-letters').isDisabled(), 'letters print on the desktop')
     await checker.screenshot({ path: join(outputDir(), 'permits-renewals-zh.png') })
 
@@ -269,5 +269,39 @@ test('the officers desk: maker and checker, a void confirmed, exceptions exporte
     await checkerContext.close()
   } finally {
     await api('POST', '/commands', admin, command('save_site', { ...center, permit_second_officer: false }))
+  }
+})
+
+test('an admin requires a sampling well of hair salons: a salon applying without one is told why', async () => {
+  const { api, login } = apiClient(BASE)
+  const officer = await login('permit')
+  const before = (await api('GET', '/permits/templates', officer)).find((t) => t.industry === 'hair_beauty')
+  assert.equal(before.sampling_well, false)
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  const page = await signIn(context, BASE, 'admin')
+  try {
+    await page.getByTestId('nav-admin').click()
+    await page.getByTestId('config-tab-permitTemplates').click()
+    await page.getByTestId('permit-template-list').getByText('美容美发').waitFor()
+    await page.getByTestId('template-edit-hair_beauty').click()
+    await page.getByTestId('template-dialog').getByText('编辑审批条件：美容美发').waitFor()
+    await page.getByTestId('template-sampling-well').click()
+    await page.screenshot({ path: join(outputDir(), 'config-permit-template-zh.png') })
+    await page.getByTestId('template-save').click()
+    await page.locator('.el-message').getByText('已保存“美容美发”的审批条件').waitFor()
+    const row = await page.getByTestId('permit-template-list').locator('tr', { hasText: '美容美发' }).innerText()
+    assert.match(row, /必须设置/, row)
+
+    const salon = windowApplication({ n: 8, town: '芦浦镇', name: '芦浦丝语美发店', pretreatment: ['hair_collector'] })
+    salon.discharger.industry = 'hair_beauty'
+    const { record } = await api('POST', '/commands', officer, command('submit_permit_application', salon))
+    assert.ok(record.reasons.some((r) => r.code === 'no_sampling_well'), JSON.stringify(record.reasons))
+    await page.getByTestId('language-switch-en').click()
+    await page.getByTestId('permit-template-list').getByText('Hair and beauty').waitFor()
+    await page.screenshot({ path: join(outputDir(), 'config-permit-templates-en.png') })
+  } finally {
+    const admin = await login('admin')
+    await api('POST', '/commands', admin, command('save_permit_template', before))
+    await context.close()
   }
 })

@@ -81,8 +81,9 @@ pub struct ApplicationDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub supersedes: Option<Uuid>,
-    /// The permit this application renews (延续), unchanged, before it expires: approving it
-    /// issues a permit valid five years on from the old one's last day.
+    /// The permit this application renews (延续), unchanged: approving it issues a permit valid
+    /// for five years from the day after the old one's last (from the day of approval when that
+    /// has passed); the old one stays valid until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub renews: Option<Uuid>,
@@ -223,6 +224,16 @@ pub struct Permit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub superseded_by: Option<Uuid>,
+    /// The first valid day, where it is not the day of issue: a renewal approved before the old
+    /// permit ends runs on from the day after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub valid_from: Option<String>,
+    /// The permit that renews this one from the day after its last: this one stays valid
+    /// until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub renewed_by: Option<Uuid>,
     pub batch_id: Uuid,
     pub approved_by: Uuid,
     #[ts(type = "number")]
@@ -708,7 +719,7 @@ pub fn permit_record(permit: &Permit) -> serde_json::Value {
         "outfalls": format!("{}个：{outfalls}", permit.outfalls.len()),
         "volume": volume,
         "pollutants": permit.pollutants.join("、"),
-        "valid_from": permit.issued_on,
+        "valid_from": permit.valid_from.as_deref().unwrap_or(&permit.issued_on),
         "valid_until": permit.expires_on,
         "issuer": permit.issuer,
         "issue_date": permit.issued_on,
@@ -749,6 +760,8 @@ mod tests {
             state: PermitState::Active,
             void_reason: None,
             superseded_by: None,
+            valid_from: None,
+            renewed_by: None,
             batch_id: Uuid::nil(),
             approved_by: Uuid::nil(),
             approved_at_ms: 0,

@@ -205,7 +205,10 @@ impl Permits<'_> {
         for (key, value) in [("from", &query.from), ("to", &query.to)] {
             if let Some(day) = value {
                 // Days are `YYYY-MM-DD`; anything else the server refuses with the reason.
-                let day: String = day.chars().filter(char::is_ascii_alphanumeric).collect();
+                let day: String = day
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect();
                 path.push_str(&format!("{key}={day}&"));
             }
         }

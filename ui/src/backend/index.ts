@@ -135,9 +135,9 @@ export interface PermitsBackend {
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
 /** The permit officers' commands the desks send: a void, a second officer's decision, a spot
- * check's result, reminders sent. */
+ * check's result, reminders sent; and an admin's condition template. */
 export type PermitCommand = WithoutId<
-  Extract<Command, { kind: 'void_permit' | 'confirm_permit_check' | 'reject_permit_check' | 'record_spot_check' | 'record_reminders' }>
+  Extract<Command, { kind: 'void_permit' | 'confirm_permit_check' | 'reject_permit_check' | 'record_spot_check' | 'record_reminders' | 'save_permit_template' }>
 >
 
 /** Delivering permits to the door: runs and attempts from the desktop's cache; an attempt kept

@@ -39,7 +39,8 @@ construction_ends?: string,
  */
 supersedes?: string, 
 /**
- * The permit this application renews (延续), unchanged, before it expires: approving it
- * issues a permit valid five years on from the old one's last day.
+ * The permit this application renews (延续), unchanged: approving it issues a permit valid
+ * for five years from the day after the old one's last (from the day of approval when that
+ * has passed); the old one stays valid until then.
  */
 renews?: string, };

@@ -22,7 +22,17 @@ issuer: string,
 /**
  * The QR code's signed payload.
  */
-payload: string, state: PermitState, void_reason?: string, superseded_by?: string, batch_id: string, approved_by: string, approved_at_ms: number, 
+payload: string, state: PermitState, void_reason?: string, superseded_by?: string, 
+/**
+ * The first valid day, where it is not the day of issue: a renewal approved before the old
+ * permit ends runs on from the day after.
+ */
+valid_from?: string, 
+/**
+ * The permit that renews this one from the day after its last: this one stays valid
+ * until then.
+ */
+renewed_by?: string, batch_id: string, approved_by: string, approved_at_ms: number, 
 /**
  * The second officer who confirmed the batch, where the site needs one.
  */

@@ -8,4 +8,4 @@ import type { Pretreatment } from "./Pretreatment";
  * On the wire: `{"code": "missing_pretreatment", "value": "grease_trap"}`,
  * `{"code": "no_sampling_well"}`.
  */
-export type Reason = { "code": "missing_pretreatment", "value": Pretreatment } | { "code": "no_sampling_well" } | { "code": "missing_material", "value": Material } | { "code": "no_outfall" } | { "code": "no_volume" } | { "code": "no_pollutants" } | { "code": "no_construction_end" } | { "code": "wrong_template" } | { "code": "duplicate" } | { "code": "already_decided" };
+export type Reason = { "code": "missing_pretreatment", "value": Pretreatment } | { "code": "no_sampling_well" } | { "code": "missing_material", "value": Material } | { "code": "no_outfall" } | { "code": "no_volume" } | { "code": "no_pollutants" } | { "code": "no_construction_end" } | { "code": "wrong_template" } | { "code": "duplicate" } | { "code": "already_decided" } | { "code": "permit_not_active" };

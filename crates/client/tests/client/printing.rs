@@ -387,7 +387,7 @@ async fn the_desktop_prints_keeps_a_print_log_on_the_server_and_reprints_the_kep
     let printers = desktop.printing().printers().await.unwrap();
     assert_eq!(printers[0].name, "cups-pdf");
     let templates = desktop.printing().print_templates();
-    assert_eq!(templates.len(), 7);
+    assert_eq!(templates.len(), 8);
     let slip = templates.iter().find(|t| t.name == "ticket-slip").unwrap();
     assert_eq!((slip.width_mm, slip.has_form), (80.0, true));
 

@@ -79,6 +79,8 @@ pub enum Reason {
     Duplicate,
     /// Asked for in a batch, but already decided (approved, refused or withdrawn) by then.
     AlreadyDecided,
+    /// The permit it renews or changes was voided or replaced meanwhile.
+    PermitNotActive,
 }
 
 /// English labels are in sentence case; inside a sentence they start in lower case.
@@ -107,6 +109,7 @@ impl Reason {
             Reason::WrongTemplate => "wrong_template".into(),
             Reason::Duplicate => "duplicate".into(),
             Reason::AlreadyDecided => "already_decided".into(),
+            Reason::PermitNotActive => "permit_not_active".into(),
         }
     }
 
@@ -154,6 +157,10 @@ impl Reason {
             Reason::AlreadyDecided => lang.pick(
                 "该申请已办结，不在本批审批之列".into(),
                 "The application has already been decided and is not in this batch".into(),
+            ),
+            Reason::PermitNotActive => lang.pick(
+                "所延续或变更的许可证已作废或已被替代".into(),
+                "The permit it renews or changes was voided or replaced".into(),
             ),
         }
     }
@@ -378,6 +385,7 @@ mod tests {
             Reason::WrongTemplate,
             Reason::Duplicate,
             Reason::AlreadyDecided,
+            Reason::PermitNotActive,
         ] {
             let json = serde_json::to_value(reason).unwrap();
             let code = reason.code();

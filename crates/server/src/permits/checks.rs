@@ -31,6 +31,24 @@ pub fn needs_second_officer(sites: &[Site], site: Uuid) -> bool {
         .any(|s| s.id == site && s.permit_second_officer)
 }
 
+/// Why `id` cannot name a new held batch: a check already has it (a command's batch id sent
+/// again), which must never be reset to pending.
+pub async fn unusable_id(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    id: Uuid,
+) -> StorageResult<Option<ApiError>> {
+    Ok(sql::check(conn, id).await?.map(|_| {
+        refuse(
+            actor,
+            ErrorCode::Conflict,
+            "batch_id_used",
+            "这一批次编号已使用，请重新试算后再提交".into(),
+            "This batch id was used already; run the dry run again and resubmit".into(),
+        )
+    }))
+}
+
 /// Holds a batch or a void for a second officer.
 pub fn hold(
     actor: &Actor,

@@ -301,7 +301,16 @@ pub async fn plan_submit(
         }
         _ => None,
     };
+    // A renewal goes to the authority that issued the permit it renews.
+    let renewed_site = match draft.renews {
+        Some(permit_id) => match renewable(conn, actor, draft, permit_id, &key, today).await? {
+            Ok(site) => Some(site),
+            Err(error) => return Ok(Err(error)),
+        },
+        None => None,
+    };
     let site = match channel {
+        _ if renewed_site.is_some() => renewed_site,
         Channel::Portal => draft.site_id.or(default_site),
         Channel::Window => case
             .as_ref()
@@ -318,11 +327,6 @@ pub async fn plan_submit(
             "Choose the center that decides the application".into(),
         )));
     };
-    if let Some(permit_id) = draft.renews
-        && let Err(error) = renewable(conn, actor, draft, permit_id, &key, today).await?
-    {
-        return Ok(Err(error));
-    }
     let accepted = center_day(case.as_ref().map_or(now_ms, |c| c.decided_at_ms));
     let decision = decision_clock(accepted);
     let templates = templates(conn).await?;
@@ -373,7 +377,8 @@ pub async fn plan_submit(
 }
 
 /// Whether the permit an application renews may be renewed by it: the discharger's own permit,
-/// still active, and not changed at the same time.
+/// still active, not renewed already, and not changed at the same time. Its site, where the
+/// renewal is decided.
 async fn renewable(
     conn: &mut Conn<'_>,
     actor: &Actor,
@@ -381,7 +386,7 @@ async fn renewable(
     permit_id: Uuid,
     key: &str,
     today: Day,
-) -> StorageResult<Result<(), ApiError>> {
+) -> StorageResult<Result<Uuid, ApiError>> {
     if draft.supersedes.is_some() {
         return Ok(Err(invalid(
             actor,
@@ -405,19 +410,19 @@ async fn renewable(
             format!("{} is not this discharger's permit", permit.number),
         )));
     }
-    if permit.state != PermitState::Active {
+    if permit.state != PermitState::Active || permit.renewed_by.is_some() {
         return Ok(Err(refuse(
             actor,
             ErrorCode::Conflict,
             "not_active",
-            format!("{}已作废或已被替代，不能延续", permit.number),
+            format!("{}已作废、已被替代或已延续，不能再延续", permit.number),
             format!(
-                "{} was voided or superseded and cannot be renewed",
+                "{} was voided, replaced or renewed already and cannot be renewed",
                 permit.number
             ),
         )));
     }
-    Ok(Ok(()))
+    Ok(Ok(permit.site_id))
 }
 
 fn corrupt_template(actor: &Actor) -> ApiError {
@@ -633,6 +638,28 @@ pub async fn plan_approve(
             _ => return Ok(Err(not_found(actor))),
         }
     }
+    // The permits these renew or change, which must still stand: one voided or replaced
+    // meanwhile leaves its application as an exception.
+    let mut replaced: BTreeMap<Uuid, Permit> = BTreeMap::new();
+    let mut stale = Vec::new();
+    let mut standing = Vec::with_capacity(applications.len());
+    for application in applications {
+        let Some(old) = application.draft.supersedes.or(application.draft.renews) else {
+            standing.push(application);
+            continue;
+        };
+        match sql::permit(conn, old).await? {
+            Some(previous)
+                if previous.state == PermitState::Active && previous.renewed_by.is_none() =>
+            {
+                replaced.insert(application.id, previous);
+                standing.push(application);
+            }
+            Some(_) => stale.push(application),
+            None => return Ok(Err(not_found(actor))),
+        }
+    }
+    let applications = standing;
     let planned = plan_of(&applications);
     let mut exceptions: Vec<DryRunRow> = planned
         .exceptions
@@ -648,14 +675,30 @@ pub async fn plan_approve(
         gone.iter()
             .map(|a| exception_row(a, vec![Reason::AlreadyDecided])),
     );
+    exceptions.extend(
+        stale
+            .iter()
+            .map(|a| exception_row(a, vec![Reason::PermitNotActive])),
+    );
     let (approved_by, checked_by) = match decider {
         checks::Decider::Maker { sites } => {
+            if let Some(error) = checks::unusable_id(conn, actor, batch.batch_id).await? {
+                return Ok(Err(error));
+            }
             // A site that needs a second officer holds the batch: nothing is numbered yet.
             if let Some(site_id) = applications
                 .iter()
                 .map(|a| a.site_id)
                 .find(|site| checks::needs_second_officer(sites, *site))
             {
+                if planned.eligible.is_empty() {
+                    return Ok(Err(invalid(
+                        actor,
+                        "nothing_eligible",
+                        "本批没有可批准的申请，无需提交复核".into(),
+                        "Nothing in this batch can be approved; there is nothing to confirm".into(),
+                    )));
+                }
                 let action = CheckAction::Batch {
                     application_ids: planned.eligible.clone(),
                 };
@@ -719,14 +762,8 @@ pub async fn plan_approve(
         };
         let draft = &application.draft;
         let ends = draft.construction_ends.as_deref().and_then(Day::parse);
-        // A change supersedes its permit; a renewal too, and runs on from its last day.
-        let replaced = match draft.supersedes.or(draft.renews) {
-            Some(old) => match sql::permit(conn, old).await? {
-                Some(previous) => Some(previous),
-                None => return Ok(Err(not_found(actor))),
-            },
-            None => None,
-        };
+        // A change supersedes its permit; a renewal runs on from the old one's last day.
+        let replaced = replaced.remove(id);
         let starts = match (&replaced, draft.renews) {
             (Some(previous), Some(_)) => {
                 Day::parse(&previous.expires_on).map_or(today, |last| last.next().max(today))
@@ -734,11 +771,12 @@ pub async fn plan_approve(
             _ => today,
         };
         let expires_on = expiry(starts, ends).to_string();
+        let valid_from = (starts != today).then(|| starts.to_string());
         let claim = DocumentClaim {
             kind: PERMIT_KIND.into(),
             number: number.to_string(),
             holder: draft.discharger.name.clone(),
-            valid_from: issued_on.clone(),
+            valid_from: valid_from.clone().unwrap_or_else(|| issued_on.clone()),
             valid_until: expires_on.clone(),
             issuer: issuer.to_owned(),
         };
@@ -769,6 +807,8 @@ pub async fn plan_approve(
             state: PermitState::Active,
             void_reason: None,
             superseded_by: None,
+            valid_from,
+            renewed_by: None,
             batch_id: batch.batch_id,
             approved_by,
             approved_at_ms: now_ms,
@@ -799,31 +839,23 @@ pub async fn plan_approve(
                 checked_by_name: None,
             });
         }
-        // A change of outfall, volume or pollutants, or a renewal: the old permit gives way
-        // to this one.
-        if let Some(mut previous) = replaced
-            && previous.state == PermitState::Active
-        {
-            previous.state = PermitState::Superseded;
-            previous.superseded_by = Some(permit.id);
-            let (reason_zh, reason_en) = match draft.renews {
-                Some(_) => (
-                    format!("已延续，新证为 {}", permit.number),
-                    format!("Renewed as {}", permit.number),
-                ),
-                None => (
-                    format!("已被 {} 替代", permit.number),
-                    format!("Superseded by {}", permit.number),
-                ),
-            };
-            write.withdrawn.push((
-                previous.id,
-                Withdrawal {
-                    on: issued_on.clone(),
-                    reason_zh,
-                    reason_en,
-                },
-            ));
+        // A renewed permit stays valid until its last day, the new one running on from the
+        // next; a change of outfall, volume or pollutants replaces the old permit at once.
+        if let Some(mut previous) = replaced {
+            if draft.renews.is_some() {
+                previous.renewed_by = Some(permit.id);
+            } else {
+                previous.state = PermitState::Superseded;
+                previous.superseded_by = Some(permit.id);
+                write.withdrawn.push((
+                    previous.id,
+                    Withdrawal {
+                        on: issued_on.clone(),
+                        reason_zh: format!("已被 {} 替代", permit.number),
+                        reason_en: format!("Superseded by {}", permit.number),
+                    },
+                ));
+            }
             let number =
                 PermitNumber::parse(&previous.number).map_err(|e| corrupt(e.to_string()))?;
             write.permits.push(Numbered {

@@ -297,9 +297,11 @@ pub async fn pending_checks(
 }
 
 pub async fn save_check(conn: &mut Conn<'_>, check: &PermitCheck) -> StorageResult<()> {
+    // A decided check is never reopened or changed.
     const SQL: &str = "INSERT INTO permit_checks (id, site_id, state, made_at_ms, data)
          VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, data = excluded.data";
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, data = excluded.data
+         WHERE permit_checks.state = 'pending'";
     let data = json(check)?;
     on_backend!(conn, c => sqlx::query(SQL)
         .bind(check.id.to_string())
@@ -313,17 +315,20 @@ pub async fn save_check(conn: &mut Conn<'_>, check: &PermitCheck) -> StorageResu
     Ok(())
 }
 
-/// A site's active permits whose last day is on or before `until`, soonest first.
+/// A site's active permits whose last day is from `from` to `until`, soonest first.
 pub async fn expiring(
     conn: &mut Conn<'_>,
     site: Option<Uuid>,
+    from: &str,
     until: &str,
 ) -> StorageResult<Vec<Permit>> {
     const SQL: &str = "SELECT data FROM permits
-         WHERE state = 'active' AND ($1 IS NULL OR site_id = $1) AND expires_on <= $2
-         ORDER BY expires_on, prefix, year, seq LIMIT $3";
+         WHERE state = 'active' AND ($1 IS NULL OR site_id = $1)
+           AND expires_on >= $2 AND expires_on <= $3
+         ORDER BY expires_on, prefix, year, seq LIMIT $4";
     let rows: Vec<String> = on_backend!(conn, c => sqlx::query_scalar(SQL)
         .bind(site.map(|s| s.to_string()))
+        .bind(from)
         .bind(until)
         .bind(LIST_LIMIT)
         .fetch_all(c)

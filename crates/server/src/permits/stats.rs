@@ -94,6 +94,8 @@ pub fn compute(rows: &IssuedRows, (from, to): (Day, Day), calendar: &Calendar) -
     let mut to_print = Vec::new();
     let mut to_delivery = Vec::new();
     let mut trips: BTreeMap<u32, u64> = BTreeMap::new();
+    // Permits still to print or deliver: those in force (a voided or replaced one never will).
+    let (mut unprinted, mut undelivered) = (0u64, 0u64);
     for permit in &rows.permits {
         let d = &permit.discharger;
         *counts.entry((d.town.clone(), d.industry)).or_default() += 1;
@@ -107,11 +109,16 @@ pub fn compute(rows: &IssuedRows, (from, to): (Day, Day), calendar: &Calendar) -
         let id = permit.id.to_string();
         let after =
             |at: Option<&i64>| at.map(|ms| calendar.working_days_between(decided, center_day(*ms)));
-        if let Some(days) = after(printed.get(id.as_str())) {
-            to_print.push(days);
+        let in_force = permit.state == onetrip_api::permits::PermitState::Active;
+        match after(printed.get(id.as_str())) {
+            Some(days) => to_print.push(days),
+            None if in_force => unprinted += 1,
+            None => {}
         }
-        if let Some(days) = after(delivered.get(id.as_str())) {
-            to_delivery.push(days);
+        match after(delivered.get(id.as_str())) {
+            Some(days) => to_delivery.push(days),
+            None if in_force => undelivered += 1,
+            None => {}
         }
         let made = match application {
             Some(a) if a.channel == Channel::Portal => Some(0),
@@ -133,23 +140,14 @@ pub fn compute(rows: &IssuedRows, (from, to): (Day, Day), calendar: &Calendar) -
         .collect();
     counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.town.cmp(&b.town)));
     let zero = trips.get(&0).copied().unwrap_or(0);
-    let waiting = |done: usize| issued.saturating_sub(done as u64);
     PermitStats {
         from: from.to_string(),
         to: to.to_string(),
         issued,
         counts,
         to_decision: figures(to_decision, 0, DECISION_WORKING_DAYS),
-        to_print: figures(
-            to_print.clone(),
-            waiting(to_print.len()),
-            DELIVERY_WORKING_DAYS,
-        ),
-        to_delivery: figures(
-            to_delivery.clone(),
-            waiting(to_delivery.len()),
-            DELIVERY_WORKING_DAYS,
-        ),
+        to_print: figures(to_print, unprinted, DELIVERY_WORKING_DAYS),
+        to_delivery: figures(to_delivery, undelivered, DELIVERY_WORKING_DAYS),
         trips: trips
             .into_iter()
             .map(|(trips, count)| TripsCount { trips, count })

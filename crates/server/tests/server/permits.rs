@@ -793,6 +793,26 @@ async fn a_second_officer_confirms_batches_and_voids(db: TestDb) {
     assert_eq!(issued[0]["checked_by"], checker["account"]["id"]);
     let (status, again) = portal.staff(&second, "confirm_permit_check", confirm).await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    // The batch's id sent again cannot reset the confirmed check to pending; a batch with
+    // nothing eligible is not held at all.
+    let (status, reused) = portal
+        .staff(
+            &officer,
+            "approve_permits",
+            json!({ "batch_id": batch_id, "application_ids": [no_trap["id"]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{reused}");
+    assert_eq!(reused["reason"], "batch_id_used");
+    let (status, empty) = portal
+        .staff(
+            &officer,
+            "approve_permits",
+            json!({ "batch_id": Uuid::new_v4(), "application_ids": [no_trap["id"]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{empty}");
+    assert_eq!(empty["reason"], "nothing_eligible");
     let (_, pending) = portal.get("/api/permits/checks", &second).await;
     assert_eq!(pending, json!([]));
 
@@ -957,8 +977,8 @@ async fn renewals_spot_checks_and_figures(db: TestDb) {
     assert_eq!(rows[0]["renewal_id"], renewal["id"]);
     assert_eq!(rows[0]["alarm"], true);
 
-    // Approved, it runs five years on from the old permit's last day; the old one reads as
-    // renewed and leaves the list.
+    // Approved, it runs five years from the day after the old permit's last, which stays valid
+    // until then and leaves the list.
     let (status, renewed) = portal
         .staff(
             &officer,
@@ -969,18 +989,66 @@ async fn renewals_spot_checks_and_figures(db: TestDb) {
     assert_eq!(status, StatusCode::OK, "{renewed}");
     let new = &renewed["record"]["permits"][0];
     assert_eq!(new["issued_on"], "2026-12-01");
-    assert_eq!(new["expires_on"], "2031-12-10");
-    let verdict = portal.verify(first["payload"].as_str().unwrap()).await;
-    assert_eq!(verdict["verdict"], "revoked", "{verdict}");
-    assert!(
-        verdict["withdrawn"]["reason_zh"]
-            .as_str()
-            .unwrap()
-            .contains("已延续"),
-        "{verdict}"
+    assert_eq!(new["valid_from"], "2026-12-11");
+    assert_eq!(
+        new["expires_on"], "2031-12-10",
+        "five years, not a day more"
     );
+    let verdict = portal.verify(first["payload"].as_str().unwrap()).await;
+    assert_eq!(
+        verdict["verdict"], "valid",
+        "valid to its last day: {verdict}"
+    );
+    let verdict = portal.verify(new["payload"].as_str().unwrap()).await;
+    assert_eq!(verdict["claim"]["valid_from"], "2026-12-11", "{verdict}");
     let (_, rows) = portal.get("/api/permits/renewals", &officer).await;
     assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    // Renewed once, it cannot be renewed again.
+    let mut again = soon["draft"].clone();
+    again["id"] = json!(Uuid::new_v4());
+    again["renews"] = first["id"].clone();
+    let (status, refused) = portal
+        .staff(&clerk, "submit_permit_application", again)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+
+    // A renewal whose permit is voided before it is decided is left as an exception, and a
+    // reminder for a permit no longer listed is skipped, not refused.
+    let mut late = later["draft"].clone();
+    late["id"] = json!(Uuid::new_v4());
+    late["renews"] = second["id"].clone();
+    late.as_object_mut().unwrap().remove("construction_ends");
+    let late = portal.submit(&clerk, &late).await;
+    let (status, _) = portal
+        .staff(
+            &officer,
+            "void_permit",
+            json!({ "permit_id": second["id"], "reason": "工地停工" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, outcome) = portal
+        .staff(
+            &officer,
+            "approve_permits",
+            json!({ "batch_id": Uuid::new_v4(), "application_ids": [late["id"]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["record"]["permits"], json!([]));
+    assert_eq!(
+        outcome["record"]["exceptions"][0]["reasons"][0]["code"],
+        "permit_not_active"
+    );
+    let (status, sent) = portal
+        .staff(
+            &officer,
+            "record_reminders",
+            json!({ "permit_ids": [second["id"]] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["record"]["skipped"], 1);
 
     // Each pledge made a spot check; a broken pledge needs the finding, and is recorded once.
     let (status, checks) = portal.get("/api/permits/spot-checks", &officer).await;
@@ -1039,8 +1107,9 @@ async fn renewals_spot_checks_and_figures(db: TestDb) {
     assert_eq!(figures["to_decision"]["count"], 5);
     assert_eq!(figures["to_decision"]["late"], 0);
     assert_eq!(figures["to_decision"]["limit_days"], 15);
-    assert_eq!(figures["to_print"]["waiting"], 5);
-    assert_eq!(figures["to_delivery"]["waiting"], 5);
+    // The voided one will never be printed or delivered: four wait.
+    assert_eq!(figures["to_print"]["waiting"], 4);
+    assert_eq!(figures["to_delivery"]["waiting"], 4);
     assert_eq!(
         figures["trips"],
         json!([{ "trips": 0, "count": 1 }, { "trips": 1, "count": 4 }])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clockState, expiresIn, litresPerDay, materialSlots, percent, reasonText, renewalLetter } from './permits'
+import { clockState, expiresIn, litresPerDay, materialSlots, percent, reasonText, renewalLetter, templateForm, templateOf } from './permits'
 import type { RenewalRow } from '../../bindings/RenewalRow'
 import { blankDischargeForm, draftOf } from './applicationForm'
 
@@ -90,5 +90,32 @@ describe('renewal letters', () => {
     })
     expect(percent(0.2)).toBe('20.0%')
     expect(percent(1 / 3)).toBe('33.3%')
+  })
+})
+
+describe('condition templates as the admin edits them', () => {
+  it('keeps a pledge only for a report still required, in the order offered', () => {
+    const template = {
+      industry: 'catering' as const,
+      pretreatment: ['grease_trap' as const],
+      sampling_well: false,
+      materials: ['application_form' as const, 'separation_report' as const, 'water_quality_report' as const],
+      pledges: [
+        { report: 'separation_report' as const, pledge: 'separation_pledge' as const },
+        { report: 'water_quality_report' as const, pledge: 'water_quality_pledge' as const },
+      ],
+    }
+    expect(templateOf(templateForm(template))).toEqual(template)
+    const form = templateForm(template)
+    form.materials = ['water_quality_report', 'drainage_drawing', 'application_form']
+    form.pretreatment = ['hair_collector', 'grease_trap']
+    form.sampling_well = true
+    expect(templateOf(form)).toEqual({
+      industry: 'catering',
+      pretreatment: ['grease_trap', 'hair_collector'],
+      sampling_well: true,
+      materials: ['application_form', 'drainage_drawing', 'water_quality_report'],
+      pledges: [{ report: 'water_quality_report', pledge: 'water_quality_pledge' }],
+    })
   })
 })

@@ -2,6 +2,7 @@
 // facilities and materials in the user's language, why an application is not eligible, and
 // the daily volume as people type it (m³ a day, full-width digits from a Chinese input method).
 
+import type { ConditionTemplate } from '../../bindings/ConditionTemplate'
 import type { Industry } from '../../bindings/Industry'
 import type { Material } from '../../bindings/Material'
 import type { Pretreatment } from '../../bindings/Pretreatment'
@@ -86,7 +87,7 @@ export function renewalLetter(row: RenewalRow, today: string): Record<string, un
     holder: permit.discharger.name,
     address: permit.discharger.address,
     permit_number: permit.number,
-    valid_from: permit.issued_on,
+    valid_from: permit.valid_from ?? permit.issued_on,
     valid_until: permit.expires_on,
     days_left: row.days_left,
     letter_date: today,
@@ -96,4 +97,44 @@ export function renewalLetter(row: RenewalRow, today: string): Record<string, un
 /** The share of 0 to 1 as a percentage with one decimal: `37.5%`. */
 export function percent(share: number): string {
   return `${(Math.round(share * 1000) / 10).toFixed(1)}%`
+}
+
+/** Materials a template may require; the pledges stand in for reports and are not required. */
+export const REQUIRABLE: readonly Material[] = ['application_form', 'drainage_drawing', 'pretreatment_proof', 'separation_report', 'water_quality_report', 'business_licence']
+/** Each report with the pledge (告知承诺) that may stand in for it. */
+export const PLEDGE_PAIRS: readonly { report: Material; pledge: Material }[] = [
+  { report: 'separation_report', pledge: 'separation_pledge' },
+  { report: 'water_quality_report', pledge: 'water_quality_pledge' },
+]
+
+/** An industry's template as the admin edits it: the reports a pledge may replace, by report. */
+export interface TemplateForm {
+  industry: Industry
+  pretreatment: Pretreatment[]
+  sampling_well: boolean
+  materials: Material[]
+  pledgeFor: Material[]
+}
+
+export function templateForm(template: ConditionTemplate): TemplateForm {
+  return {
+    industry: template.industry,
+    pretreatment: [...template.pretreatment],
+    sampling_well: template.sampling_well,
+    materials: [...template.materials],
+    pledgeFor: template.pledges.map((rule) => rule.report),
+  }
+}
+
+/** The template to save: required materials in the order offered, a pledge only for a report
+ * still required. */
+export function templateOf(form: TemplateForm): ConditionTemplate {
+  const materials = REQUIRABLE.filter((m) => form.materials.includes(m))
+  return {
+    industry: form.industry,
+    pretreatment: PRETREATMENTS.filter((p) => form.pretreatment.includes(p)),
+    sampling_well: form.sampling_well,
+    materials,
+    pledges: PLEDGE_PAIRS.filter((pair) => materials.includes(pair.report) && form.pledgeFor.includes(pair.report)).map((pair) => ({ ...pair })),
+  }
 }
