@@ -127,7 +127,7 @@ pub async fn dry_run(
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExceptionsParams {
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     industry: Option<onetrip_domain::permits::Industry>,
     town: Option<String>,
     complete: Option<bool>,
