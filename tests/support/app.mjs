@@ -16,9 +16,15 @@ export async function signIn(driver, username) {
   await driver.waitFor('[data-testid=current-user]', 30000)
 }
 
-/** Points the app at the central server `url` (remote mode) from its login page. */
+/** Points the app at the central server `url` (remote mode) from its login page, signing out
+ * whoever is signed in first. */
 export async function useRemoteServer(driver, url) {
-  await driver.waitFor('[data-testid=login-settings]', 60000)
+  // An earlier test may have left someone signed in, restored from the keychain.
+  await driver.waitFor('[data-testid=login-settings], [data-testid=current-user]', 60000)
+  if ((await driver.findAll('[data-testid=current-user]')).length) {
+    await driver.click('[data-testid=logout-button]')
+  }
+  await driver.waitFor('[data-testid=login-settings]', 30000)
   await driver.click('[data-testid=login-settings]')
   await driver.click('[data-testid=settings-mode-remote]')
   await driver.type('[data-testid=settings-server-url]', url)
