@@ -62,6 +62,23 @@ pub(super) fn staff(actor: &Actor) -> Result<(), HttpError> {
     }
 }
 
+/// A staff read: the role checked, a pooled connection, and a storage failure answered in the
+/// actor's language.
+async fn staff_read<T>(
+    state: &AppState,
+    actor: &Actor,
+    read: impl AsyncFnOnce(&mut crate::storage::Conn<'_>) -> crate::storage::StorageResult<T>,
+) -> Result<Json<T>, HttpError> {
+    staff(actor)?;
+    let lang = actor.lang;
+    let mut pooled = state.store.acquire().await.map_err(|e| internal(lang, e))?;
+    let mut conn = pooled.conn();
+    read(&mut conn)
+        .await
+        .map(Json)
+        .map_err(|e| internal(lang, e).into())
+}
+
 fn too_long(actor: &Actor, cohort: &Cohort) -> Result<(), HttpError> {
     if cohort
         .town
@@ -90,15 +107,11 @@ pub async fn applications(
 ) -> Result<Json<Vec<PermitApplication>>, HttpError> {
     staff(&actor)?;
     too_long(&actor, &cohort)?;
-    let mut pooled = state
-        .store
-        .acquire()
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    let list = super::sql::cohort(&mut pooled.conn(), actor.account.site_id, &cohort)
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    Ok(Json(list))
+    let site = actor.account.site_id;
+    staff_read(&state, &actor, async |conn| {
+        super::sql::cohort(conn, site, &cohort).await
+    })
+    .await
 }
 
 /// `GET /api/permits/dry-run`: what approving the cohort would do, with the numbers the
@@ -175,16 +188,11 @@ pub async fn permits(
     State(state): State<AppState>,
     Authed(actor): Authed,
 ) -> Result<Json<Vec<Permit>>, HttpError> {
-    staff(&actor)?;
-    let mut pooled = state
-        .store
-        .acquire()
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    let list = super::sql::permits(&mut pooled.conn(), actor.account.site_id)
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    Ok(Json(list))
+    let site = actor.account.site_id;
+    staff_read(&state, &actor, async |conn| {
+        super::sql::permits(conn, site).await
+    })
+    .await
 }
 
 /// `GET /api/permits/forms`: the site's blank-form ledger — the forms received, each used,
@@ -217,16 +225,11 @@ pub async fn checks(
     State(state): State<AppState>,
     Authed(actor): Authed,
 ) -> Result<Json<Vec<PermitCheck>>, HttpError> {
-    staff(&actor)?;
-    let mut pooled = state
-        .store
-        .acquire()
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    let list = super::sql::pending_checks(&mut pooled.conn(), actor.account.site_id)
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    Ok(Json(list))
+    let site = actor.account.site_id;
+    staff_read(&state, &actor, async |conn| {
+        super::sql::pending_checks(conn, site).await
+    })
+    .await
 }
 
 /// `GET /api/permits/spot-checks`: the site's open spot checks of pledges, soonest due first.
@@ -236,16 +239,11 @@ pub async fn spot_checks(
     State(state): State<AppState>,
     Authed(actor): Authed,
 ) -> Result<Json<Vec<SpotCheck>>, HttpError> {
-    staff(&actor)?;
-    let mut pooled = state
-        .store
-        .acquire()
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    let list = super::sql::open_spot_checks(&mut pooled.conn(), actor.account.site_id)
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    Ok(Json(list))
+    let site = actor.account.site_id;
+    staff_read(&state, &actor, async |conn| {
+        super::sql::open_spot_checks(conn, site).await
+    })
+    .await
 }
 
 /// `GET /api/permits/renewals`: the site's active permits within a month of expiry or past it,
@@ -256,20 +254,11 @@ pub async fn renewals(
     State(state): State<AppState>,
     Authed(actor): Authed,
 ) -> Result<Json<Vec<RenewalRow>>, HttpError> {
-    staff(&actor)?;
-    let mut pooled = state
-        .store
-        .acquire()
-        .await
-        .map_err(|e| internal(actor.lang, e))?;
-    let list = super::renewals::list(
-        &mut pooled.conn(),
-        actor.account.site_id,
-        state.clock.now_ms(),
-    )
+    let (site, now_ms) = (actor.account.site_id, state.clock.now_ms());
+    staff_read(&state, &actor, async |conn| {
+        super::renewals::list(conn, site, now_ms).await
+    })
     .await
-    .map_err(|e| internal(actor.lang, e))?;
-    Ok(Json(list))
 }
 
 /// `GET /api/permits/stats`: the site's permits approved over a range of days, by town and
